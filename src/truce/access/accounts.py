@@ -1,0 +1,385 @@
+"""Users, API tokens, sign-in sessions and the slowing of repeated failed sign-ins.
+
+Operational data in the tables of :mod:`truce.access.schema`, never in the ledger. Design:
+
+- API tokens are ``truce_`` + 32 random bytes (URL-safe base64); only their SHA-256 is stored, so
+  a copy of the database gives no usable token. A revoked or expired token is refused at once
+  (every request looks its hash up; there is no cache to go stale).
+- A session id is 32 random bytes, also stored as SHA-256, with a CSRF token for form posts; it
+  ends after two idle hours or twelve hours in all, or when the user signs out.
+- Failed sign-ins are counted per user name and per client address. After
+  ``SigninPolicy.free_failures`` failures within ``window_s`` (``free_failures_per_address`` for
+  an address, which many users may share) each further failure locks that name or address out
+  for a doubling time (1 s, 2 s, 4 s ... at most ``max_delay_s``); while locked, even the right
+  password is refused with :class:`RateLimited` and its Retry-After.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from truce.access import schema
+from truce.access.passwords import MIN_LENGTH, hash_password, verify_password
+from truce.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    RateLimited,
+    ValidationError,
+)
+from truce.model.access import USERNAME_PATTERN, Role
+from truce.model.party import PARTY_ID_PATTERN
+
+__all__ = ["ANONYMOUS", "TOKEN_PREFIX", "Accounts", "Principal", "SigninPolicy"]
+
+TOKEN_PREFIX = "truce_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a signed-in user, a token's user, or the anonymous public."""
+
+    user_id: int | None
+    username: str
+    role: Role
+    party: str | None
+    via: str  # "session", "token" or "anonymous"
+    csrf: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"username": self.username, "role": self.role.value, "party": self.party}
+
+
+ANONYMOUS = Principal(None, "anonymous", Role.PUBLIC, None, "anonymous")
+
+
+@dataclass(frozen=True)
+class SigninPolicy:
+    free_failures: int = 5
+    #: An address gets more: many users may share one (an office, a proxy).
+    free_failures_per_address: int = 20
+    window_s: float = 900.0
+    base_delay_s: float = 1.0
+    max_delay_s: float = 900.0
+    session_idle_s: float = 2 * 3600.0
+    session_max_s: float = 12 * 3600.0
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Accounts:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        policy: SigninPolicy | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.policy = policy or SigninPolicy()
+        self.clock = clock
+        schema.metadata.create_all(engine)  # no-op once the migrations have run
+
+    # -- users ---------------------------------------------------------------------------------
+    def add_user(
+        self, username: str, role: Role | str, party: str | None, password: str | None = None
+    ) -> dict[str, Any]:
+        role = _role(role)
+        if not re.match(USERNAME_PATTERN, username or ""):
+            raise ValidationError(
+                f"user name {username!r} must be 2-64 lowercase letters, digits, '.', '_' or '-', "
+                "starting with a letter",
+                field="username",
+            )
+        if role == Role.PUBLIC:
+            if party is not None:
+                raise ValidationError("a public user belongs to no party", field="party")
+        elif party is None or not re.match(PARTY_ID_PATTERN, party):
+            raise ValidationError(f"a {role.value} belongs to a party: give its id", field="party")
+        if password is not None:
+            _check_password(password)
+        with self.engine.begin() as conn:
+            if conn.execute(
+                select(schema.users.c.id).where(schema.users.c.username == username)
+            ).first():
+                raise ConflictError(f"user {username!r} already exists")
+            conn.execute(
+                insert(schema.users).values(
+                    username=username,
+                    party=party,
+                    role=role.value,
+                    password_hash=hash_password(password) if password is not None else None,
+                    disabled=0,
+                    created_at=self.clock(),
+                )
+            )
+        return self.user(username)
+
+    def user(self, username: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(select(schema.users).where(schema.users.c.username == username))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise NotFoundError(f"no user {username!r}", hint="List users with 'truce user list'.")
+        return _public_user(dict(row))
+
+    def users(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(schema.users).order_by(schema.users.c.id)).mappings()
+            return [_public_user(dict(r)) for r in rows]
+
+    def set_password(self, username: str, password: str) -> None:
+        _check_password(password)
+        self._update_user(username, password_hash=hash_password(password))
+
+    def set_disabled(self, username: str, disabled: bool) -> None:
+        """Disable (or re-enable) a user; a disabled user's sessions end and tokens stop working."""
+        user_id = self._update_user(username, disabled=int(disabled))
+        if disabled:
+            with self.engine.begin() as conn:
+                conn.execute(delete(schema.sessions).where(schema.sessions.c.user_id == user_id))
+
+    def _update_user(self, username: str, **values: Any) -> int:
+        with self.engine.begin() as conn:
+            user_id = conn.execute(
+                select(schema.users.c.id).where(schema.users.c.username == username)
+            ).scalar()
+            if user_id is None:
+                raise NotFoundError(f"no user {username!r}")
+            conn.execute(update(schema.users).where(schema.users.c.id == user_id).values(**values))
+        return int(user_id)
+
+    # -- sign-in and sessions ------------------------------------------------------------------
+    def sign_in(self, username: str, password: str, client: str = "") -> tuple[Principal, str]:
+        """Check a password; returns the principal and a new session id (give it as a cookie)."""
+        now = self.clock()
+        keys = [f"user:{username.lower()[:100]}", f"ip:{client[:100]}"]
+        with self.engine.begin() as conn:
+            self._refuse_if_locked(conn, keys, now)
+            row = (
+                conn.execute(select(schema.users).where(schema.users.c.username == username))
+                .mappings()
+                .first()
+            )
+        ok = verify_password(password, row["password_hash"] if row else None)
+        if not ok or row is None or row["disabled"]:
+            with self.engine.begin() as conn:
+                for key in keys:
+                    self._record_failure(conn, key, now)
+            raise AuthenticationError("wrong user name or password", field="password")
+        session_id = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(24)
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(schema.signin_attempts).where(schema.signin_attempts.c.key.in_(keys))
+            )
+            conn.execute(
+                insert(schema.sessions).values(
+                    id_hash=_sha256(session_id),
+                    user_id=row["id"],
+                    csrf=csrf,
+                    created_at=now,
+                    last_seen_at=now,
+                    expires_at=now + self.policy.session_max_s,
+                )
+            )
+        return _principal(dict(row), "session", csrf), session_id
+
+    def session(self, session_id: str) -> Principal:
+        now = self.clock()
+        s, u = schema.sessions, schema.users
+        with self.engine.begin() as conn:
+            row = (
+                conn.execute(
+                    select(u, s.c.csrf, s.c.last_seen_at, s.c.expires_at, s.c.id_hash)
+                    .join(s, s.c.user_id == u.c.id)
+                    .where(s.c.id_hash == _sha256(session_id))
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise AuthenticationError("not signed in (no such session)")
+            idle = now - row["last_seen_at"] > self.policy.session_idle_s
+            if idle or now >= row["expires_at"] or row["disabled"]:
+                conn.execute(delete(s).where(s.c.id_hash == row["id_hash"]))
+                raise AuthenticationError("the session has ended; sign in again")
+            if now - row["last_seen_at"] > 60:  # write at most once a minute per session
+                conn.execute(
+                    update(s).where(s.c.id_hash == row["id_hash"]).values(last_seen_at=now)
+                )
+        return _principal(dict(row), "session", row["csrf"])
+
+    def end_session(self, session_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(schema.sessions).where(schema.sessions.c.id_hash == _sha256(session_id))
+            )
+
+    def _refuse_if_locked(self, conn: Connection, keys: list[str], now: float) -> None:
+        t = schema.signin_attempts
+        locked = conn.execute(select(t.c.locked_until).where(t.c.key.in_(keys))).scalars().all()
+        until = max(locked, default=0.0)
+        if until > now:
+            wait = max(1, math.ceil(until - now))
+            raise RateLimited(
+                f"too many failed sign-ins; try again in {wait} s",
+                retry_after=wait,
+                field="username",
+            )
+
+    def _record_failure(self, conn: Connection, key: str, now: float) -> None:
+        t, p = schema.signin_attempts, self.policy
+        row = conn.execute(select(t).where(t.c.key == key)).mappings().first()
+        if row is None or now - row["first_at"] > p.window_s:
+            failures, first = 1, now
+        else:
+            failures, first = row["failures"] + 1, row["first_at"]
+        free = p.free_failures if key.startswith("user:") else p.free_failures_per_address
+        over = failures - free
+        locked = now + min(p.base_delay_s * 2 ** (over - 1), p.max_delay_s) if over > 0 else 0.0
+        values = {"failures": failures, "first_at": first, "locked_until": locked}
+        if row is None:
+            conn.execute(insert(t).values(key=key, **values))
+        else:
+            conn.execute(update(t).where(t.c.key == key).values(**values))
+
+    # -- API tokens ----------------------------------------------------------------------------
+    def create_token(
+        self, username: str, name: str = "", ttl_s: float | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        """A new token for ``username``: returns the token (shown once) and its record."""
+        user = self.user(username)
+        if len(name) > 200:
+            raise ValidationError("token name is over 200 characters", field="name")
+        if ttl_s is not None and ttl_s <= 0:
+            raise ValidationError("token lifetime must be positive", field="ttl")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = self.clock()
+        with self.engine.begin() as conn:
+            token_id = conn.execute(
+                insert(schema.api_tokens).values(
+                    token_hash=_sha256(token),
+                    prefix=token[: len(TOKEN_PREFIX) + 6],
+                    user_id=user["id"],
+                    name=name,
+                    created_at=now,
+                    expires_at=now + ttl_s if ttl_s else None,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+        return token, self.token(int(token_id))
+
+    def token(self, token_id: int) -> dict[str, Any]:
+        t, u = schema.api_tokens, schema.users
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(t, u.c.username).join(u, u.c.id == t.c.user_id).where(t.c.id == token_id)
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise NotFoundError(f"no API token {token_id}")
+        return _public_token(dict(row))
+
+    def tokens(self, username: str | None = None) -> list[dict[str, Any]]:
+        t, u = schema.api_tokens, schema.users
+        query = select(t, u.c.username).join(u, u.c.id == t.c.user_id).order_by(t.c.id)
+        if username is not None:
+            query = query.where(u.c.username == username)
+        with self.engine.connect() as conn:
+            return [_public_token(dict(r)) for r in conn.execute(query).mappings()]
+
+    def revoke_token(self, token_id: int) -> dict[str, Any]:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(schema.api_tokens)
+                .where(schema.api_tokens.c.id == token_id, schema.api_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=self.clock())
+            )
+        record = self.token(token_id)
+        if done.rowcount == 0 and record["revoked_at"] is None:  # pragma: no cover - race only
+            raise ConflictError(f"API token {token_id} could not be revoked")
+        return record
+
+    def authenticate_token(self, token: str) -> Principal:
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            raise AuthenticationError("not a truce API token (they start with 'truce_')")
+        t, u = schema.api_tokens, schema.users
+        now = self.clock()
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(u, t.c.revoked_at, t.c.expires_at)
+                    .join(t, t.c.user_id == u.c.id)
+                    .where(t.c.token_hash == _sha256(token))
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise AuthenticationError("unknown API token")
+        if row["revoked_at"] is not None:
+            raise AuthenticationError("this API token has been revoked")
+        if row["expires_at"] is not None and now >= row["expires_at"]:
+            raise AuthenticationError("this API token has expired")
+        if row["disabled"]:
+            raise AuthenticationError("this user is disabled")
+        return _principal(dict(row), "token")
+
+
+def _role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise ValidationError(
+            f"role {role!r} must be one of {', '.join(r.value for r in Role)}", field="role"
+        ) from None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_LENGTH or len(password) > 1024:
+        raise ValidationError(f"a password has {MIN_LENGTH} to 1024 characters", field="password")
+
+
+def _principal(row: dict[str, Any], via: str, csrf: str | None = None) -> Principal:
+    return Principal(row["id"], row["username"], Role(row["role"]), row["party"], via, csrf)
+
+
+def _public_user(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "username": row["username"],
+        "role": row["role"],
+        "party": row["party"],
+        "disabled": bool(row["disabled"]),
+        "can_sign_in": row["password_hash"] is not None,
+        "created_at": row["created_at"],
+    }
+
+
+def _public_token(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "prefix": row["prefix"],
+        "username": row["username"],
+        "name": row["name"],
+        "created_at": row["created_at"],
+        "expires_at": row["expires_at"],
+        "revoked_at": row["revoked_at"],
+    }

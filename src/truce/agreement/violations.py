@@ -1,0 +1,272 @@
+"""Violations: incidents that break a clause, each citing the clause, the geometry and the reports.
+
+:func:`refresh` recomputes the whole ``violations`` table from the projections (incidents,
+reports, zones, sites, agreements) with :mod:`truce.agreement.engine`. It is deterministic —
+the same log gives the same rows, ids included — and runs whenever the log has grown since the
+last computation, so violations follow new evidence, regrading and new zone versions.
+
+A violation's **status** is its incident's occurrence grade: an incident seen by one source only
+(``single-source``) gives an **alleged** violation; ``corroborated``, ``confirmed``,
+``contested`` and ``discounted`` carry over as they are. Its **certainty** (``certain`` or
+``possible``) says whether the location error and the dates leave room for it not to be one.
+
+Location error: the report's circular error ``error_m`` (the smallest among the incident's
+reports). A report that gives none is taken at its ACLED geo-precision: 1 (the named town) as
+given, 2 (near a town, part of a region) as 5 km, 3 (a larger region) as 25 km.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import update as sql_update
+
+from truce.agreement.engine import (
+    IncidentColumns,
+    MapIndex,
+    SiteColumns,
+    ZoneColumns,
+    match_clause,
+)
+from truce.agreement.tables import agreements, derived, violations, violations_state
+from truce.model.agreement import Agreement, Relation
+from truce.node import Node
+from truce.store import schema
+
+__all__ = ["PRECISION_ERROR_M", "STATUS", "Refresh", "list_violations", "refresh"]
+
+#: Violation status for each incident occurrence grade.
+STATUS = {
+    "single-source": "alleged",
+    "corroborated": "corroborated",
+    "confirmed": "confirmed",
+    "contested": "contested",
+    "discounted": "discounted",
+}
+
+#: Error radius for a report that gives none, by ACLED geo_precision.
+PRECISION_ERROR_M = {1: 0, 2: 5_000, 3: 25_000}
+
+_SIZE_KEY = "computed_at"
+
+
+@dataclass
+class Refresh:
+    size: int
+    computed: bool
+    violations: int = 0
+    #: Per clause ("agreement/clause"), incidents that met its fields and dates but have no point.
+    unplaced: dict[str, int] = field(default_factory=dict)
+    agreements: int = 0
+
+
+def _incidents(conn: Connection, want_tags: bool) -> tuple[IncidentColumns, dict[str, Any]]:
+    inc = schema.incidents
+    rows = conn.execute(
+        select(
+            inc.c.id,
+            inc.c.event_type,
+            inc.c.sub_event_type,
+            inc.c.family,
+            inc.c.occurrence,
+            inc.c.date_start,
+            inc.c.date_end,
+            inc.c.lat,
+            inc.c.lon,
+            inc.c.place,
+        ).order_by(inc.c.first_index)
+    ).all()
+    rep = schema.reports
+    columns = [rep.c.id, rep.c.incident_id, rep.c.modality, rep.c.error_m, rep.c.geo_precision]
+    if want_tags:
+        columns.append(rep.c.body)
+    reports: dict[str, list[str]] = defaultdict(list)
+    modality: dict[str, set[str]] = defaultdict(set)
+    tags: dict[str, set[str]] = defaultdict(set)
+    error: dict[str, float] = {}
+    for r in conn.execute(select(*columns).order_by(rep.c.entry_index)):
+        if r.incident_id is None:
+            continue
+        reports[r.incident_id].append(r.id)
+        modality[r.incident_id].add(r.modality)
+        if r.error_m is not None:  # a report with a point
+            err = float(r.error_m) or float(PRECISION_ERROR_M.get(r.geo_precision, 0))
+            error[r.incident_id] = min(err, error.get(r.incident_id, err))
+        if want_tags:
+            tags[r.incident_id].update(json.loads(r.body).get("tags", []))
+    ids = [r.id for r in rows]
+    columns_out = IncidentColumns(
+        ids=np.array(ids, dtype=object),
+        lon=np.array([np.nan if r.lon is None else r.lon for r in rows], dtype=np.float64),
+        lat=np.array([np.nan if r.lat is None else r.lat for r in rows], dtype=np.float64),
+        error_m=np.array([error.get(i, 0.0) for i in ids], dtype=np.float64),
+        start=np.array([r.date_start for r in rows], dtype="datetime64[D]"),
+        end=np.array([r.date_end for r in rows], dtype="datetime64[D]"),
+        fields={
+            "family": np.array([r.family for r in rows], dtype=object),
+            "event_type": np.array([r.event_type for r in rows], dtype=object),
+            "sub_event_type": np.array([r.sub_event_type for r in rows], dtype=object),
+            "occurrence": np.array([r.occurrence for r in rows], dtype=object),
+        },
+        sets={
+            "modality": [frozenset(modality.get(i, ())) for i in ids],
+            "tag": [frozenset(tags.get(i, ())) for i in ids],
+        },
+    )
+    extra = {"rows": rows, "reports": reports}
+    return columns_out, extra
+
+
+def _map(conn: Connection) -> tuple[MapIndex, list[Any], list[Any]]:
+    zone_rows = conn.execute(select(schema.zones).order_by(schema.zones.c.id)).all()
+    site_rows = conn.execute(select(schema.sites).order_by(schema.sites.c.id)).all()
+    zones = ZoneColumns.build(
+        [z.id for z in zone_rows],
+        [z.kind for z in zone_rows],
+        [shapely.from_wkt(z.wkt) for z in zone_rows],
+        [z.valid_from for z in zone_rows],
+        [z.valid_to for z in zone_rows],
+        [bool(z.approximate) for z in zone_rows],
+    )
+    sites = SiteColumns.build(
+        [s.id for s in site_rows],
+        [s.kind for s in site_rows],
+        [s.lon for s in site_rows],
+        [s.lat for s in site_rows],
+        [bool(s.approximate) for s in site_rows],
+    )
+    return MapIndex(zones, sites), list(zone_rows), list(site_rows)
+
+
+def compute(conn: Connection) -> tuple[list[dict[str, Any]], dict[str, int], int]:
+    """Every violation of every adopted agreement, as table rows (sorted by id)."""
+    adopted = [
+        (Agreement.model_validate_json(r.body), r.entry_index)
+        for r in conn.execute(select(agreements).order_by(agreements.c.id))
+    ]
+    if not adopted:
+        return [], {}, 0
+    want_tags = any(
+        "tag" in cond for a, _ in adopted for c in a.clauses for cond in (*c.when, *c.unless)
+    )
+    incidents, extra = _incidents(conn, want_tags)
+    index, zone_rows, site_rows = _map(conn)
+    rows_out: list[dict[str, Any]] = []
+    unplaced: dict[str, int] = {}
+    incident_rows = extra["rows"]
+    for agreement, entry_index in adopted:
+        for clause in agreement.clauses:
+            result = match_clause(clause, incidents, index)
+            if len(result.unplaced):
+                unplaced[f"{agreement.id}/{clause.id}"] = len(result.unplaced)
+            m = result.matches
+            relation = (
+                "anywhere"
+                if not clause.where
+                else ",".join(sorted({p.relation.value for p in clause.where}))
+            )
+            for k in range(len(m.incident)):
+                i = int(m.incident[k])
+                row = incident_rows[i]
+                target_type = str(m.target_type[k])
+                target: Any = None
+                if target_type == "zone":
+                    target = zone_rows[int(m.target[k])]
+                elif target_type == "site":
+                    target = site_rows[int(m.target[k])]
+                place_relation = (
+                    Relation.INSIDE.value
+                    if target_type == "zone" and m.distance_m[k] == 0 and relation == "inside"
+                    else relation
+                )
+                rows_out.append(
+                    {
+                        "id": f"{agreement.id}/{clause.id}/{row.id}",
+                        "agreement_id": agreement.id,
+                        "agreement_index": entry_index,
+                        "clause_id": clause.id,
+                        "clause_text": clause.text,
+                        "incident_id": row.id,
+                        "status": STATUS.get(row.occurrence, "alleged"),
+                        "certainty": "certain" if m.certain[k] else "possible",
+                        "relation": place_relation,
+                        "target_type": target_type or "none",
+                        "target_id": target.id if target is not None else None,
+                        "target_name": target.name if target is not None else None,
+                        "target_kind": target.kind if target is not None else None,
+                        "target_approximate": bool(target.approximate) if target else False,
+                        "distance_m": round(float(m.distance_m[k])),
+                        "error_m": round(float(incidents.error_m[i])),
+                        "sub_event_type": row.sub_event_type,
+                        "date_start": row.date_start,
+                        "date_end": row.date_end,
+                        "lat": row.lat,
+                        "lon": row.lon,
+                        "place": row.place,
+                        "reports": json.dumps(extra["reports"].get(row.id, [])),
+                    }
+                )
+    rows_out.sort(key=lambda r: r["id"])
+    return rows_out, unplaced, len(adopted)
+
+
+def _computed_size(conn: Connection) -> int | None:
+    value = conn.execute(
+        select(violations_state.c.size).where(violations_state.c.key == _SIZE_KEY)
+    ).scalar()
+    return int(value) if value is not None else None
+
+
+def refresh(node: Node, *, force: bool = False) -> Refresh:
+    """Recompute the violations table if the log has grown since (or ``force``)."""
+    size = node.ledger.size
+    engine = node.store.engine
+    derived.create_all(engine)
+    with engine.begin() as conn:
+        if not force and _computed_size(conn) == size:
+            count = conn.execute(select(violations.c.id)).all()
+            return Refresh(size=size, computed=False, violations=len(count))
+        rows, unplaced, n_agreements = compute(conn)
+        conn.execute(delete(violations))
+        if rows:
+            conn.execute(insert(violations), rows)
+        done = conn.execute(
+            sql_update(violations_state)
+            .where(violations_state.c.key == _SIZE_KEY)
+            .values(size=size)
+        )
+        if done.rowcount == 0:
+            conn.execute(insert(violations_state).values(key=_SIZE_KEY, size=size))
+    return Refresh(size, True, len(rows), unplaced, n_agreements)
+
+
+def list_violations(
+    node: Node,
+    *,
+    status: str | None = None,
+    clause: str | None = None,
+    certainty: str | None = None,
+) -> list[dict[str, Any]]:
+    """The current violations (recomputed first if stale), newest incident first."""
+    refresh(node)
+    query = select(violations)
+    if status:
+        query = query.where(violations.c.status == status)
+    if clause:
+        query = query.where(violations.c.clause_id == clause)
+    if certainty:
+        query = query.where(violations.c.certainty == certainty)
+    query = query.order_by(violations.c.date_start.desc(), violations.c.id)
+    with node.store.engine.connect() as conn:
+        out = []
+        for row in conn.execute(query).mappings():
+            item = dict(row)
+            item["reports"] = json.loads(item["reports"])
+            out.append(item)
+    return out

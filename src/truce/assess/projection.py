@@ -1,0 +1,420 @@
+"""Incidents as a projection of the log: correlation, merges, splits and grades, in log order.
+
+Handlers (registered with :func:`truce.store.projects`, after the core handlers that write the
+report and response rows):
+
+- ``report.filed``: the report is summarised, candidate incidents are found through the
+  ``incident_keys`` table, and it joins the best (:func:`truce.assess.correlate.choose`) or
+  starts incident ``I-<its entry index>``; the incident is regraded;
+- ``response.filed``: the incident (followed through merges) is regraded;
+- ``incident.merged``: the incidents become the oldest of them; the others' ids become aliases;
+- ``incident.split``: the reports named move to a new incident ``I-<the split's entry index>``;
+  responses stay with the incident they were filed against.
+
+The same functions place reports here as in the in-memory :class:`truce.assess.engine.
+Correlator`, so both give the same incidents (tested). A merge or split that no longer applies
+(signed elsewhere and submitted as is: the library checks before appending) is recorded as
+*ignored*, with why, and changes nothing: a projection never fails on an accepted entry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from truce.assess import tables
+from truce.assess.correlate import IncidentState, choose
+from truce.assess.grade import Member, PartyInfo, Reply, grade
+from truce.assess.keys import incident_keys, key_text, report_keys
+from truce.assess.kinds import IncidentMerge, IncidentSplit
+from truce.assess.summary import Summary, summarize
+from truce.model import Report, Response, ResponseKind
+from truce.store import schema
+from truce.store.projector import Projection, projects
+
+__all__ = ["load_incident", "resolve"]
+
+_EPOCH = date(1970, 1, 1)
+_CHUNK = 500
+
+
+@lru_cache(maxsize=8192)
+def _report(body: str) -> Report:
+    """A report from its stored body (reports never change: parsed once, kept a while)."""
+    return Report.model_validate(json.loads(body))
+
+
+_REFRESHED = (
+    "event_type", "sub_event_type", "family", "date_start", "date_end", "lat", "lon", "error_km",
+    "place", "area", "min_lat", "min_lon", "max_lat", "max_lon", "report_count", "occurrence",
+    "first_index", "originators", "attribution_state", "responsible", "responsible_party",
+    "airwars", "admiralty", "killed_low", "killed_high", "killed", "reasons", "attribution",
+    "casualties", "state", "last_index",
+)  # fmt: skip
+# Compiled once: the row is rewritten after every report, response, merge and split.
+_UPDATE = (
+    update(schema.incidents)
+    .where(schema.incidents.c.id == bindparam("_id"))
+    .values({name: bindparam(name) for name in _REFRESHED})
+)
+
+
+def _iso(day: int) -> str:
+    return (_EPOCH + timedelta(days=day)).isoformat()
+
+
+def resolve(conn: Connection, incident_id: str) -> str | None:
+    """The incident now holding ``incident_id``'s reports (itself, or where it was merged)."""
+    inc = schema.incidents
+    if conn.execute(select(inc.c.id).where(inc.c.id == incident_id)).first() is not None:
+        return incident_id
+    alias = tables.incident_aliases
+    row = conn.execute(select(alias.c.incident_id).where(alias.c.id == incident_id)).first()
+    return row[0] if row is not None else None
+
+
+def _states(conn: Connection, ids: Iterable[str]) -> list[IncidentState]:
+    inc = schema.incidents
+    ids = sorted(set(ids))
+    out = []
+    for i in range(0, len(ids), _CHUNK):
+        rows = conn.execute(
+            select(inc.c.id, inc.c.first_index, inc.c.state).where(
+                inc.c.id.in_(ids[i : i + _CHUNK])
+            )
+        )
+        for r in rows:
+            if r.state is None:  # projected before correlation existed: rebuild from its reports
+                out.append(_rebuild_state(conn, r.id))
+            else:
+                out.append(IncidentState.from_json(r.id, r.first_index, json.loads(r.state)))
+    out.sort(key=lambda c: c.first)
+    return out
+
+
+def _candidates(conn: Connection, s: Summary) -> list[IncidentState]:
+    k = tables.incident_keys
+    keys = sorted({key_text(key) for key in report_keys(s)})
+    ids: set[str] = set()
+    for i in range(0, len(keys), _CHUNK):
+        rows = conn.execute(select(k.c.incident_id).where(k.c.key.in_(keys[i : i + _CHUNK])))
+        ids.update(r[0] for r in rows)
+    return _states(conn, ids)
+
+
+def _register(conn: Connection, c: IncidentState) -> None:
+    k = tables.incident_keys
+    have = {r[0] for r in conn.execute(select(k.c.key).where(k.c.incident_id == c.id))}
+    new = sorted({key_text(key) for key in incident_keys(c)} - have)
+    if new:
+        conn.execute(insert(k), [{"key": key, "incident_id": c.id} for key in new])
+
+
+def _member_rows(conn: Connection, incident_id: str) -> list[Any]:
+    rep = schema.reports
+    return list(
+        conn.execute(
+            select(rep.c.id, rep.c.entry_index, rep.c.author, rep.c.body)
+            .where(rep.c.incident_id == incident_id)
+            .order_by(rep.c.entry_index)
+        )
+    )
+
+
+def _rebuild_state(conn: Connection, incident_id: str) -> IncidentState:
+    rows = _member_rows(conn, incident_id)
+    summaries = [summarize(_report(r.body), r.entry_index) for r in rows]
+    return IncidentState.from_members(incident_id, summaries)
+
+
+def _parties(conn: Connection) -> dict[str, PartyInfo]:
+    p = schema.parties
+    return {
+        r.id: PartyInfo(r.id, r.name, r.kind)
+        for r in conn.execute(select(p.c.id, p.c.name, p.c.kind).order_by(p.c.entry_index))
+    }
+
+
+def load_incident(
+    conn: Connection, incident_id: str
+) -> tuple[list[Member], list[Reply], dict[str, PartyInfo]]:
+    """The inputs of grading and of the disagreement view, as the tables hold them now."""
+    parties = _parties(conn)
+    members = [
+        Member(
+            r.id,
+            r.author,
+            parties[r.author].kind if r.author in parties else "",
+            _report(r.body),
+        )
+        for r in _member_rows(conn, incident_id)
+    ]
+    res, ev = schema.responses, tables.response_evidence
+    replies = []
+    for r in conn.execute(
+        select(res).where(res.c.incident_id == incident_id).order_by(res.c.entry_index)
+    ).mappings():
+        evidence = tuple(
+            e[0]
+            for e in conn.execute(
+                select(ev.c.sha256).where(ev.c.response_id == r["id"]).order_by(ev.c.sha256)
+            )
+        )
+        replies.append(
+            Reply(
+                r["id"],
+                r["author"],
+                ResponseKind(r["kind"]),
+                r["field"],
+                r["value"],
+                r["text"],
+                evidence,
+            )
+        )
+    return members, replies, parties
+
+
+def _most_common(values: Sequence[str | None]) -> str | None:
+    present = [v for v in values if v]
+    if not present:
+        return None
+    counts = Counter(present)
+    top = max(counts.values())
+    return next(v for v in present if counts[v] == top)  # ties: the first given
+
+
+def _refresh(conn: Connection, c: IncidentState, index: int) -> None:
+    """Rewrite the incident's row from its state, its reports and its responses."""
+    members, replies, parties = load_incident(conn, c.id)
+    reports = [m.report for m in members]
+    subs = [r.sub_event_type for r in reports]
+    sub = _most_common(subs) or reports[0].sub_event_type
+    event_type = next(r.event_type for r in reports if r.sub_event_type == sub)
+    points = [r.location.point for r in reports if r.location.point is not None]
+    g = grade(members, replies, parties)
+    killed = g.killed()
+    values: dict[str, Any] = {
+        "event_type": event_type.value,
+        "sub_event_type": sub,
+        "family": c.family,
+        "date_start": _iso(c.d0),
+        "date_end": _iso(c.d1),
+        "lat": c.lat,
+        "lon": c.lon,
+        "error_km": round(c.r, 3) if c.lat is not None else None,
+        "place": _most_common([r.location.place for r in reports])
+        or _most_common([r.location.area or r.location.admin1 for r in reports]),
+        "area": _most_common([r.location.admin1 or r.location.area for r in reports]),
+        "min_lat": min((float(p.lat) for p in points), default=None),
+        "min_lon": min((float(p.lon) for p in points), default=None),
+        "max_lat": max((float(p.lat) for p in points), default=None),
+        "max_lon": max((float(p.lon) for p in points), default=None),
+        "report_count": len(members),
+        "occurrence": g.occurrence.value,
+        "first_index": c.first,
+        "originators": len(g.originators),
+        "attribution_state": g.attribution["state"],
+        "responsible": g.attribution["responsible"],
+        "responsible_party": g.attribution["party"],
+        "airwars": g.airwars.value,
+        "admiralty": g.admiralty,
+        "killed_low": killed[0] if killed else None,
+        "killed_high": killed[1] if killed else None,
+        "killed": killed[2] if killed else None,
+        "reasons": json.dumps(g.reasons, ensure_ascii=False),
+        "attribution": json.dumps(g.attribution, ensure_ascii=False, sort_keys=True),
+        "casualties": json.dumps([x.to_json() for x in g.casualties], ensure_ascii=False),
+        "state": json.dumps(c.to_json()),
+        "last_index": index,
+    }
+    conn.execute(_UPDATE, {**values, "_id": c.id})
+
+
+def _new_row(conn: Connection, c: IncidentState, s: Summary, index: int) -> None:
+    """A minimal row (so reports can point to it); :func:`_refresh` completes it."""
+    conn.execute(
+        insert(schema.incidents).values(
+            id=c.id,
+            event_type="",
+            sub_event_type=s.sub,
+            family=c.family,
+            date_start=_iso(c.d0),
+            date_end=_iso(c.d1),
+            report_count=0,
+            occurrence="single-source",
+            first_index=c.first,
+            state=json.dumps(c.to_json()),
+            last_index=index,
+        )
+    )
+
+
+def _move_reports(conn: Connection, report_ids: Sequence[str], incident_id: str) -> None:
+    rep = schema.reports
+    for i in range(0, len(report_ids), _CHUNK):
+        chunk = list(report_ids[i : i + _CHUNK])
+        conn.execute(update(rep).where(rep.c.id.in_(chunk)).values(incident_id=incident_id))
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+
+@projects("report.filed")
+def correlate_report(p: Projection) -> None:
+    """Place the report among the incidents (after the core handler wrote its row)."""
+    assert isinstance(p.body, Report)
+    s = summarize(p.body, p.index)
+    decision = choose(s, _candidates(p.conn, s))
+    rid = f"R-{p.index}"
+    c = decision.incident
+    if c is None:
+        c = IncidentState(f"I-{p.index}", s)
+        _new_row(p.conn, c, s, p.index)
+        how, reason = "new", decision.reason
+    else:
+        reason = decision.reason  # before absorbing: the reasons compare with what it joined
+        c.absorb(s)
+        how = "joined"
+    _move_reports(p.conn, [rid], c.id)
+    p.conn.execute(
+        insert(tables.incident_links).values(
+            report_id=rid,
+            incident_id=c.id,
+            entry_index=p.index,
+            how=how,
+            score=round(decision.score, 6) if how == "joined" else None,
+            reason=reason,
+        )
+    )
+    _register(p.conn, c)
+    _refresh(p.conn, c, p.index)
+
+
+@projects("response.filed")
+def grade_response(p: Projection) -> None:
+    """Keep the response's evidence, follow its incident through merges, regrade it."""
+    r = p.body
+    assert isinstance(r, Response)
+    sid = f"S-{p.index}"
+    for e in {e.sha256: e for e in r.evidence}.values():
+        p.conn.execute(
+            insert(tables.response_evidence).values(
+                response_id=sid, sha256=e.sha256, media_type=e.media_type, description=e.description
+            )
+        )
+    target = resolve(p.conn, r.incident)
+    if target is None:
+        return  # no such incident (the library refuses these before appending)
+    if target != r.incident:
+        res = schema.responses
+        p.conn.execute(update(res).where(res.c.id == sid).values(incident_id=target))
+    _refresh(p.conn, _states(p.conn, [target])[0], p.index)
+
+
+def _action(p: Projection, kind: str, incidents: list[str], reports: list[str], text: str) -> dict:
+    return {
+        "id": f"A-{p.index}",
+        "entry_index": p.index,
+        "kind": kind,
+        "author": p.entry.author,
+        "filed_at": p.entry.time,
+        "incidents": json.dumps(incidents),
+        "reports": json.dumps(reports),
+        "text": text,
+    }
+
+
+def _record(p: Projection, action: dict, status: str, note: str, result: str | None) -> None:
+    p.conn.execute(
+        insert(tables.incident_actions).values(**action, status=status, note=note, result=result)
+    )
+
+
+@projects("incident.merged")
+def merge_incidents(p: Projection) -> None:
+    m = p.body
+    assert isinstance(m, IncidentMerge)
+    action = _action(p, "merge", list(m.incidents), [], m.text)
+    resolved: list[str] = []
+    for given in m.incidents:
+        now = resolve(p.conn, given)
+        if now is None:
+            _record(p, action, "ignored", f"no incident {given}", None)
+            return
+        if now not in resolved:
+            resolved.append(now)
+    if len(resolved) < 2:
+        _record(p, action, "ignored", f"all of them are already {resolved[0]}", resolved[0])
+        return
+    states = _states(p.conn, resolved)  # oldest first
+    keep, others = states[0].id, [c.id for c in states[1:]]
+    note = f"merged into {keep} by {p.entry.author} (entry {p.index})"
+    res, links, alias, keys = (
+        schema.responses,
+        tables.incident_links,
+        tables.incident_aliases,
+        tables.incident_keys,
+    )
+    for other in others:
+        moved = [r.id for r in _member_rows(p.conn, other)]
+        _move_reports(p.conn, moved, keep)
+        p.conn.execute(update(res).where(res.c.incident_id == other).values(incident_id=keep))
+        p.conn.execute(
+            update(links)
+            .where(links.c.incident_id == other)
+            .values(incident_id=keep, how="merged", score=None, reason=note)
+        )
+        p.conn.execute(update(alias).where(alias.c.incident_id == other).values(incident_id=keep))
+        p.conn.execute(insert(alias).values(id=other, incident_id=keep, entry_index=p.index))
+        p.conn.execute(delete(keys).where(keys.c.incident_id == other))
+        p.conn.execute(delete(schema.incidents).where(schema.incidents.c.id == other))
+    c = _rebuild_state(p.conn, keep)
+    _register(p.conn, c)
+    _refresh(p.conn, c, p.index)
+    _record(p, action, "applied", f"{', '.join(others)} merged into {keep}", keep)
+
+
+@projects("incident.split")
+def split_incident(p: Projection) -> None:
+    sp = p.body
+    assert isinstance(sp, IncidentSplit)
+    action = _action(p, "split", [sp.incident], list(sp.reports), sp.text)
+    source = resolve(p.conn, sp.incident)
+    if source is None:
+        _record(p, action, "ignored", f"no incident {sp.incident}", None)
+        return
+    members = [r.id for r in _member_rows(p.conn, source)]
+    outside = [r for r in sp.reports if r not in members]
+    if outside:
+        _record(p, action, "ignored", f"{', '.join(outside)} not in {source}", None)
+        return
+    if len(sp.reports) >= len(members):
+        _record(p, action, "ignored", f"that would leave {source} with no report", None)
+        return
+    new_id = f"I-{p.index}"
+    moving = [r for r in members if r in set(sp.reports)]  # log order
+    rows = {r.id: r for r in _member_rows(p.conn, source)}
+    first = rows[moving[0]]
+    s = summarize(_report(first.body), first.entry_index)
+    _new_row(p.conn, IncidentState(new_id, s), s, p.index)
+    _move_reports(p.conn, moving, new_id)
+    links = tables.incident_links
+    note = f"split from {source} by {p.entry.author} (entry {p.index})"
+    p.conn.execute(
+        update(links)
+        .where(links.c.report_id.in_(moving))
+        .values(incident_id=new_id, how="split", score=None, reason=note)
+    )
+    keys = tables.incident_keys
+    p.conn.execute(delete(keys).where(keys.c.incident_id == source))
+    for incident_id in (source, new_id):
+        c = _rebuild_state(p.conn, incident_id)
+        _register(p.conn, c)
+        _refresh(p.conn, c, p.index)
+    _record(p, action, "applied", f"{', '.join(moving)} moved to {new_id}", new_id)

@@ -1,0 +1,5 @@
+import sys
+
+from truce.cli import main
+
+sys.exit(main())

@@ -1,0 +1,214 @@
+"""``truce report daily|weekly``, ``truce export``, ``truce import``, ``truce formats``."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import click
+
+from truce.cli.app import AppContext, cli, pass_app
+from truce.cli.reports import report
+from truce.errors import ValidationError
+from truce.report import (
+    EventFilter,
+    ImportRejected,
+    available_formats,
+    build_situation,
+    html_to_pdf,
+    render_html,
+    run_export,
+    run_import,
+)
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _situation(
+    app: AppContext, kind: str, on: object, zone: str | None, size: int | None, out: Path
+) -> None:
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        raise ValidationError(f"--out {out}: write FILE.html or FILE.pdf", field="out")
+    day = on.date() if on is not None else None  # type: ignore[attr-defined]
+    rep = build_situation(app.node(), kind, on=day, zone=zone, size=size)
+    html = render_html(rep)
+    if suffix == ".pdf":
+        html_to_pdf(html, out, when=rep.state.time)
+    else:
+        out.write_text(html, encoding="utf-8")
+    f = rep.figures
+    click.echo(
+        f"wrote {out}: {rep.title}; {f.incidents} incident(s), "
+        f"{'n/a' if f.violations is None else f.violations} violation(s), "
+        f"{'n/a' if f.patrols is None else f.patrols} patrol(s); "
+        f"ledger size {rep.state.size}, root {rep.state.root_b64}"
+    )
+
+
+def _report_options(command: click.Command) -> click.Command:
+    for option in reversed(
+        (
+            click.option("--date", "on", type=_DATE, help="The day (default: last entry's)."),
+            click.option("--zone", help="Only incidents inside this zone (id)."),
+            click.option(
+                "--checkpoint-size",
+                "size",
+                type=click.IntRange(min=1),
+                help="Build from the ledger as of this size (default: now).",
+            ),
+            click.option(
+                "--out",
+                required=True,
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="FILE.html (self-contained) or FILE.pdf (printed by Chromium).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+@report.command("daily")
+@_report_options
+@pass_app
+def report_daily(
+    app: AppContext, on: object, zone: str | None, size: int | None, out: Path
+) -> None:
+    """The daily situation report, citing the ledger checkpoint it was built from."""
+    _situation(app, "daily", on, zone, size, out)
+
+
+@report.command("weekly")
+@_report_options
+@pass_app
+def report_weekly(
+    app: AppContext, on: object, zone: str | None, size: int | None, out: Path
+) -> None:
+    """The weekly situation report: the seven days ending on --date."""
+    _situation(app, "weekly", on, zone, size, out)
+
+
+@cli.command("formats")
+def list_formats() -> None:
+    """List the export and import formats (built-in and from installed plugins)."""
+    for f in available_formats():
+        ways = "/".join(w for w, fn in (("export", f.export), ("import", f.import_)) if fn)
+        click.echo(f"{f.name:<10} {ways:<14} {f.media_type:<22} {f.title}")
+
+
+@cli.command("export")
+@click.argument("format_name", metavar="FORMAT")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@click.option("--from", "start", type=_DATE, help="Events dated on or after this day.")
+@click.option("--to", "end", type=_DATE, help="Events dated on or before this day.")
+@click.option("--zone", help="Only events inside this zone (id).")
+@click.option("--event-type", "event_types", multiple=True, help="ACLED event type (repeatable).")
+@click.option("--author", "authors", multiple=True, help="Reported by this party (repeatable).")
+@click.option(
+    "--unit",
+    type=click.Choice(["incidents", "reports"]),
+    default="incidents",
+    show_default=True,
+    help="One row per incident (the center's view) or per report as filed.",
+)
+@click.option("--checkpoint-size", "size", type=click.IntRange(min=1), help="Ledger size.")
+@click.option(
+    "--stale-days",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    help="CoT only: how long TAK clients show the events after the data cut.",
+)
+@pass_app
+def export(
+    app: AppContext,
+    format_name: str,
+    out: Path | None,
+    start: object,
+    end: object,
+    zone: str | None,
+    event_types: tuple[str, ...],
+    authors: tuple[str, ...],
+    unit: str,
+    size: int | None,
+    stale_days: int,
+) -> None:
+    """Export events as FORMAT (see 'truce formats'): acled, geojson, hxl, cot, plover..."""
+    flt = EventFilter(
+        start=start.date() if start else None,  # type: ignore[attr-defined]
+        end=end.date() if end else None,  # type: ignore[attr-defined]
+        zone=zone,
+        event_types=event_types,
+        authors=authors,
+    )
+    buffer = io.StringIO()
+    result, state = run_export(
+        app.node(),
+        format_name,
+        buffer,
+        unit=unit,
+        flt=flt,
+        size=size,
+        options={"stale_days": stale_days},
+    )
+    if out is None:
+        sys.stdout.write(buffer.getvalue())
+    else:
+        out.write_text(buffer.getvalue(), encoding="utf-8")
+    where = str(out) if out else "stdout"
+    click.echo(
+        f"{format_name}: wrote {result.written} to {where} "
+        f"(ledger size {state.size}, root {state.root_b64})",
+        err=True,
+    )
+    for ident, reason in result.left_out:
+        click.echo(f"  left out {ident}: {reason}", err=True)
+
+
+@cli.command("import")
+@click.argument("format_name", metavar="FORMAT")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--on-invalid",
+    type=click.Choice(["raise", "skip"]),
+    default="raise",
+    show_default=True,
+    help="raise: import nothing if any row is bad; skip: import the good rows.",
+)
+@click.option(
+    "--as",
+    "author",
+    default="ingest",
+    show_default=True,
+    help="The importing identity (signs every entry).",
+)
+@pass_app
+def import_(app: AppContext, format_name: str, file: Path, on_invalid: str, author: str) -> None:
+    """Import FILE as FORMAT: acled (each row a report), sites, sites-hxl, zones."""
+    try:
+        outcome = run_import(
+            app.node(),
+            format_name,
+            file,
+            author=author,
+            on_invalid=on_invalid,  # type: ignore[arg-type]
+        )
+    except ImportRejected as exc:
+        for problem in exc.problems:
+            click.echo(f"  {file.name} {problem}", err=True)
+        raise
+    for note in outcome.notes:
+        click.echo(f"note: {note}", err=True)
+    for problem in outcome.problems:
+        click.echo(f"  skipped {file.name} {problem}", err=True)
+    first = outcome.imported[0][1] if outcome.imported else "-"
+    last = outcome.imported[-1][1] if outcome.imported else "-"
+    bad = len({p.line for p in outcome.problems})
+    click.echo(
+        f"imported {len(outcome.imported)} of {outcome.rows} as {author} ({first} .. {last})"
+        + (f"; skipped {bad} bad row(s)" if bad else "")
+    )
+    if not outcome.imported:
+        raise ValidationError(f"{file}: no row could be imported")

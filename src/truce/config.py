@@ -1,0 +1,72 @@
+"""One settings object, built by the CLI's main() or the web app's factory, never at import.
+
+Every setting comes from a ``TRUCE_`` environment variable (or an explicit argument):
+
+- ``TRUCE_HOME``: the data directory (default ``./var``);
+- ``TRUCE_DATABASE_URL``: where projections live (default ``sqlite:///$TRUCE_HOME/truce.db``);
+- ``TRUCE_ORIGIN``: the ledger's origin line (default ``truce.local/ledger``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from truce.errors import ConfigError
+
+__all__ = ["Settings"]
+
+DEFAULT_ORIGIN = "truce.local/ledger"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    origin: str = DEFAULT_ORIGIN
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.origin or any(c.isspace() for c in self.origin) or "+" in self.origin:
+            raise ConfigError(
+                f"ledger origin {self.origin!r} must be non-empty with no spaces or '+'",
+                hint="Set TRUCE_ORIGIN to a name like 'example.org/truce'.",
+            )
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.home / 'truce.db'}")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if env is None else env
+        home = Path(str(overrides.pop("home", None) or env.get("TRUCE_HOME") or "var"))
+        try:
+            port = int(str(overrides.pop("port", None) or env.get("TRUCE_PORT") or 8000))
+        except ValueError as exc:
+            raise ConfigError("TRUCE_PORT must be a whole number") from exc
+        return cls(
+            home=home.absolute(),
+            origin=str(overrides.pop("origin", None) or env.get("TRUCE_ORIGIN") or DEFAULT_ORIGIN),
+            database_url=str(
+                overrides.pop("database_url", None) or env.get("TRUCE_DATABASE_URL") or ""
+            ),
+            host=str(overrides.pop("host", None) or env.get("TRUCE_HOST") or "127.0.0.1"),
+            port=port,
+            extra={k: v for k, v in env.items() if k.startswith("TRUCE_")},
+        )
+
+    # Paths inside the data directory.
+    @property
+    def ledger_dir(self) -> Path:
+        return self.home / "ledger"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.home / "keys"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.home / "evidence"

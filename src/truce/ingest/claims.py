@@ -1,0 +1,646 @@
+"""Claims: the events a document reports, each a report draft with its evidence in the text.
+
+The article body is split into sentences (:mod:`truce.ingest.sentences`); each sentence is read
+for event triggers and their modality (:mod:`truce.ingest.events`), dates
+(:mod:`truce.ingest.timex`), places (:mod:`truce.ingest.places`), actors
+(:mod:`truce.ingest.actors`), casualty figures (:mod:`truce.ingest.casualties`) and attribution
+(:mod:`truce.ingest.attribution`). Sentences then become claims:
+
+- a trigger starts a claim, unless it continues the previous one: the same sub-event type in the
+  same or the next paragraph, with no conflicting date or place and no "separately"/"another"
+  cue ("The Russian MoD confirmed that *the airstrikes* were coordinated with Turkey" adds to the
+  airstrike claim);
+- a sentence with no trigger adds its casualties, places and dates to the claim before it in the
+  paragraph ("Several civilians ... were killed as a result of these violations"), or starts an
+  attack claim of its own when it reports deaths with nothing to attach to;
+- "X foiled the plan" marks the latest planned claim as foiled (ACLED "Disrupted weapons use"),
+  dated by the foiling sentence, and makes the planner the target of X's own claim;
+- a claim with no date of its own takes the statement date for plans and announcements, the
+  last date stated earlier in the paragraph, or else the week up to publication (precision:
+  week); with no confident publication date, relative dates stay unresolved;
+- a claim with no place takes the governorate the document is mostly about, marked as context.
+
+Attribution stated once ("According to the Ministry of Defense of Russia, ...") carries to the
+following sentences of the paragraph. Reader comments are never read here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Any
+
+from truce.ingest.actors import ActorDictionary, ActorEntry, Mention
+from truce.ingest.attribution import Attribution, find_attribution
+from truce.ingest.casualties import Figure, combine, find_figures
+from truce.ingest.document import Document
+from truce.ingest.events import FOIL_LINK, Trigger, find_triggers, is_future, modality_for
+from truce.ingest.places import PlaceRef, Resolver, find_place_names, load_gazetteer
+from truce.ingest.sentences import split_sentences
+from truce.ingest.timex import DateMention, Span, find_dates
+from truce.model.vocab import (
+    ActorRole,
+    CasualtyCategory,
+    EventType,
+    Inter,
+    Modality,
+    TimePrecision,
+)
+
+__all__ = ["ActorRef", "Claim", "extract_claims"]
+
+_ANAPHORIC = re.compile(
+    r"\b(?:the|these|this|those|such|that|its|their|both)\s+(?:\w+\s+){0,2}$", re.I
+)
+_NO_TRIGGER_LINK = re.compile(
+    r"\b(?:as a result|these|this|the (?:attack|strike|raid|shelling|bombardment|violations?"
+    r"|clashes|incident|explosion|blast)|in the (?:attack|strike|raid|shelling))\b",
+    re.I,
+)
+_SEPARATE = re.compile(
+    r"\b(?:separately|another|in a separate|elsewhere|meanwhile|in another|a second|also on)\b",
+    re.I,
+)
+_OBJECT_OF = re.compile(
+    r"\b(?:on|for|about|against|over|regarding|to hold|to stop|to end)\s+(?:the\s+|their\s+)?"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+_COORDINATED = re.compile(
+    r"\b(?:coordinated|in coordination|jointly|together|in cooperation)\s+with\s+", re.I
+)
+_TARGET_PREP = re.compile(r"\b(?:on|against|targeting|at|toward|towards|near)\s+(?:the\s+)?$", re.I)
+_GOVERNORATE_WORDS = re.compile(r"\b(Idlib|Idleb|Hama|Aleppo|Latakia|Lattakia)\b")
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    name: str
+    role: ActorRole
+    inter: Inter
+    country: str | None
+    text: str  # as written
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "role": self.role.value,
+            "inter": int(self.inter),
+            "text": self.text,
+        }
+        if self.country:
+            data["country"] = self.country
+        return data
+
+
+@dataclass
+class Claim:
+    """One event as the document reports it (a report draft; see :mod:`truce.ingest.report`)."""
+
+    event_type: EventType
+    sub_event_type: str
+    modality: Modality
+    trigger: str
+    paragraph: int
+    mode: str = ""
+    date: Span | None = None
+    date_text: str = ""
+    date_method: str = ""
+    said_on: Span | None = None
+    said_on_text: str = ""
+    places: list[PlaceRef] = field(default_factory=list)
+    actors: list[ActorRef] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    attribution: Attribution | None = None
+    attribution_carried: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sentence_index: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+    def casualties(self) -> list[tuple[Figure, list[Figure]]]:
+        return combine(self.figures)
+
+    def add_actor(self, ref: ActorRef) -> None:
+        for existing in self.actors:
+            if existing.name == ref.name:
+                return
+        self.actors.append(ref)
+
+    def add_place(self, ref: PlaceRef) -> None:
+        key = ref.gazetteer_id or ref.text.casefold()
+        for existing in self.places:
+            if (existing.gazetteer_id or existing.text.casefold()) == key:
+                return
+        self.places.append(ref)
+
+    def to_json(self, outlet: str | None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "event_type": self.event_type.value,
+            "sub_event_type": self.sub_event_type,
+            "modality": self.modality.value,
+            "trigger": self.trigger,
+        }
+        if self.mode:
+            data["mode"] = self.mode
+        data["date"] = (
+            None
+            if self.date is None
+            else {
+                "start": self.date.start.isoformat(),
+                "end": self.date.end.isoformat(),
+                "precision": int(self.date.precision),
+                "text": self.date_text,
+                "method": self.date_method,
+            }
+        )
+        if self.said_on is not None:
+            data["said_on"] = self.said_on.iso()
+        data["places"] = [p.to_json() for p in self.places]
+        data["actors"] = [a.to_json() for a in self.actors]
+        data["casualties"] = [
+            {
+                "category": c.category.value,
+                "kind": c.kind.value,
+                "low": c.low,
+                "best": c.best,
+                "high": c.high,
+                "text": c.text,
+                **({"figures": [f.text for f in fs]} if len(fs) > 1 else {}),
+            }
+            for c, fs in self.casualties()
+        ]
+        attribution: dict[str, Any] = {"source": outlet}
+        if self.attribution is not None:
+            attribution.update(self.attribution.to_json())
+            if self.attribution_carried:
+                attribution["carried_from_earlier_sentence"] = True
+        else:
+            attribution["originator"] = outlet
+        data["attribution"] = attribution
+        data["spans"] = [list(s) for s in self.spans]
+        data["text"] = self.text
+        if self.notes:
+            data["notes"] = list(dict.fromkeys(self.notes))
+        return data
+
+
+@dataclass
+class _Sentence:
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    attribution: Attribution | None
+    carried: bool
+    dates: list[DateMention]
+    said_on: DateMention | None
+    triggers: list[Trigger]
+    actors: list[Mention]
+    figures: list[Figure]
+    places: list[PlaceRef]
+    foil: re.Match[str] | None
+    source_actors: list[Mention] = field(default_factory=list)
+
+
+def _overlaps(start: int, end: int, spans: tuple[tuple[int, int], ...]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _document_admin1(doc: Document) -> str | None:
+    counts = Counter(
+        m.group(1).replace("Idleb", "Idlib").replace("Lattakia", "Latakia")
+        for m in _GOVERNORATE_WORDS.finditer((doc.title or "") + " " + doc.text)
+    )
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def extract_claims(
+    doc: Document,
+    *,
+    gazetteer: Any = "default",
+    dictionary: ActorDictionary | None = None,
+) -> list[Claim]:
+    """The claims in ``doc``'s body, in text order. ``gazetteer=None`` leaves places unresolved."""
+    gaz = load_gazetteer() if gazetteer == "default" else gazetteer
+    dictionary = dictionary or ActorDictionary.default()
+    reference = doc.published.day
+    sentences = list(_read_sentences(doc, dictionary, Resolver(gaz), reference))
+    claims: list[Claim] = []
+    for sentence in sentences:
+        _assemble(sentence, claims, dictionary)
+    _finish(doc, claims, sentences, gaz, reference)
+    return claims
+
+
+def _read_sentences(
+    doc: Document, dictionary: ActorDictionary, resolver: Resolver, reference: Any
+) -> Any:
+    previous: Attribution | None = None
+    index = 0
+    for p, paragraph in enumerate(doc.body):
+        base = doc.paragraph_offset(p)
+        paragraph_attr: Attribution | None = None
+        for raw in split_sentences(paragraph, base):
+            text = raw.text
+            attr = find_attribution(text, dictionary, previous)
+            carried = False
+            if attr is not None:
+                previous = paragraph_attr = attr
+            elif paragraph_attr is not None:
+                attr, carried = paragraph_attr, True
+            own_spans = attr.spans if attr is not None and not carried else ()
+            dates = find_dates(text, reference, future=is_future(text))
+            said_on = None
+            if attr is not None and not carried:
+                for d in dates:
+                    if attr.end - 3 <= d.start <= attr.end + 4 or (
+                        attr.said_on_text and d.text in attr.said_on_text
+                    ):
+                        said_on = d
+            event_dates = [d for d in dates if d is not said_on]
+            foil = FOIL_LINK.search(text)
+            triggers = [
+                t
+                for t in find_triggers(text)
+                if not _overlaps(t.start, t.end, own_spans)
+                and not (foil and foil.start() <= t.start < foil.end())
+            ]
+            all_actors = dictionary.find_actors(text)
+            actors = [m for m in all_actors if not _overlaps(m.start, m.end, own_spans)]
+            source_actors = [m for m in all_actors if _overlaps(m.start, m.end, own_spans)]
+            taken = tuple((m.start, m.end) for m in actors) + own_spans
+            places = []
+            sentence_admin1 = next((m.group(1) for m in _GOVERNORATE_WORDS.finditer(text)), None)
+            resolver.admin1 = sentence_admin1
+            for s, e, name, kind in find_place_names(text):
+                if _overlaps(s, e, taken) and not _GOVERNORATE_WORDS.fullmatch(name):
+                    continue
+                ref = resolver.resolve(s, e, name, kind)
+                if ref is not None:
+                    places.append(ref)
+            yield _Sentence(
+                index,
+                p,
+                raw.start,
+                raw.end,
+                text,
+                attr,
+                carried,
+                event_dates,
+                said_on,
+                triggers,
+                actors,
+                find_figures(text),
+                places,
+                foil,
+                source_actors,
+            )
+            index += 1
+
+
+def _nearest_date(sentence: _Sentence, position: int) -> DateMention | None:
+    if not sentence.dates:
+        return None
+    return min(sentence.dates, key=lambda d: abs(d.start - position))
+
+
+def _roles(sentence: _Sentence, trigger: Trigger | None) -> list[ActorRef]:
+    refs: list[ActorRef] = []
+    text = sentence.text
+    position = trigger.start if trigger else len(text)
+    coordinated = [m.end() for m in _COORDINATED.finditer(text)]
+    subject_actors = []
+    for m in sentence.actors:
+        entry = m.entry
+        if not isinstance(entry, ActorEntry):
+            continue
+        role = ActorRole.TARGET
+        if entry.inter == Inter.CIVILIANS:
+            pass  # civilians are what violence is done to
+        elif any(0 <= m.start - c <= 2 for c in coordinated):
+            role = ActorRole.ASSOCIATED
+        elif trigger is not None and m.start <= trigger.start < m.end:
+            role = ActorRole.PERPETRATOR  # "Russian airstrikes"
+        elif m.end <= position:
+            role = ActorRole.PERPETRATOR
+            subject_actors.append(m)
+        elif re.search(r"\bby\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start]):
+            role = ActorRole.PERPETRATOR
+        elif not _TARGET_PREP.search(text[max(0, m.start - 14) : m.start]):
+            role = ActorRole.ASSOCIATED if entry.inter != Inter.CIVILIANS else ActorRole.TARGET
+        refs.append(ActorRef(entry.name, role, entry.inter, entry.country, m.text))
+    # of several actors before the trigger, the last clause's subject is the perpetrator; the
+    # others (e.g. a place's owner mentioned earlier) stay associated
+    if len(subject_actors) > 1 and trigger is not None:
+        joined = text[subject_actors[0].start : subject_actors[-1].end]
+        if not re.fullmatch(r"[^,;]*(?:\s+and\s+|,\s*)[^,;]*", joined):
+            keep = subject_actors[-1].entry.name
+            refs = [
+                r
+                if r.role != ActorRole.PERPETRATOR or r.name == keep
+                else ActorRef(r.name, ActorRole.ASSOCIATED, r.inter, r.country, r.text)
+                for r in refs
+            ]
+    return refs
+
+
+def _new_claim(sentence: _Sentence, trigger: Trigger) -> Claim:
+    claim = Claim(
+        event_type=trigger.event_type,
+        sub_event_type=trigger.sub_event_type,
+        modality=modality_for(sentence.text, trigger),
+        trigger=trigger.text,
+        paragraph=sentence.paragraph,
+        mode=trigger.mode,
+        sentence_index=sentence.index,
+    )
+    _absorb(claim, sentence, trigger)
+    if claim.modality == Modality.DENIED:
+        # who denies doing it is the one accused of it
+        for m in sentence.source_actors:
+            if isinstance(m.entry, ActorEntry):
+                e = m.entry
+                claim.add_actor(ActorRef(e.name, ActorRole.PERPETRATOR, e.inter, e.country, m.text))
+    return claim
+
+
+def _absorb(claim: Claim, sentence: _Sentence, trigger: Trigger | None) -> None:
+    span = (sentence.start, sentence.end)
+    if span not in claim.spans:
+        claim.spans.append(span)
+        claim.sentences.append(sentence.text)
+    if claim.date is None:
+        date = _nearest_date(sentence, trigger.start if trigger else 0)
+        if date is not None:
+            if date.span is not None:
+                claim.date, claim.date_text, claim.date_method = date.span, date.text, date.rule
+            else:
+                claim.notes.append(f"date {date.text!r} unresolved: {date.note}")
+    if claim.said_on is None and sentence.said_on is not None and sentence.said_on.span:
+        claim.said_on, claim.said_on_text = sentence.said_on.span, sentence.said_on.text
+    for place in sentence.places:
+        claim.add_place(place)
+    for ref in _roles(sentence, trigger):
+        claim.add_actor(ref)
+    for figure in sentence.figures:
+        if figure not in claim.figures:
+            claim.figures.append(figure)
+    new = sentence.attribution
+    if new is not None and (
+        claim.attribution is None or (claim.attribution_carried and not sentence.carried)
+    ):
+        claim.attribution = new
+        claim.attribution_carried = sentence.carried
+    elif new is not None and not sentence.carried and claim.attribution is not None:
+        old = claim.attribution
+        if old.originator == new.originator and new.text not in old.text:
+            # the same statement reported twice ("according to Akar" ... "Anadolu quoted Akar")
+            claim.attribution = replace(
+                old,
+                via=tuple(dict.fromkeys((*old.via, *new.via))),
+                text=f"{old.text}; {new.text}",
+                verb=old.verb if new.verb == old.verb else f"{old.verb}; {new.verb}",
+            )
+    for m in _COORDINATED.finditer(sentence.text):
+        partner = next((a for a in sentence.actors if 0 <= a.start - m.end() <= 2), None)
+        if partner is not None:
+            claim.notes.append(f"coordinated with {partner.text}")
+
+
+def _continues(claim: Claim, sentence: _Sentence, trigger: Trigger) -> bool:
+    if trigger.sub_event_type != claim.sub_event_type:
+        return False
+    if sentence.paragraph - claim.paragraph > 1:
+        return False
+    if _SEPARATE.search(sentence.text):
+        return False
+    anaphoric = bool(_ANAPHORIC.search(sentence.text[max(0, trigger.start - 30) : trigger.start]))
+    date = _nearest_date(sentence, trigger.start)
+    if (
+        date is not None
+        and date.span is not None
+        and claim.date is not None
+        and (date.span.end < claim.date.start or date.span.start > claim.date.end)
+    ):
+        return False
+    resolved = {p.gazetteer_id for p in claim.places if p.gazetteer_id}
+    new = {p.gazetteer_id for p in sentence.places if p.gazetteer_id}
+    if resolved and new and not (resolved & new) and not anaphoric:
+        return False
+    modality = modality_for(sentence.text, trigger)
+    if modality != claim.modality and modality != Modality.OCCURRED:
+        return False  # "the army denied that its units shelled ...": a claim of its own
+    return anaphoric or modality == claim.modality
+
+
+def _assemble(sentence: _Sentence, claims: list[Claim], dictionary: ActorDictionary) -> None:
+    before = len(claims)
+    made: list[Claim] = []
+    for trigger in sentence.triggers:
+        own = next((c for c in made if c.sub_event_type == trigger.sub_event_type), None)
+        if own is not None:
+            continue
+        if made and _OBJECT_OF.search(sentence.text[max(0, trigger.start - 40) : trigger.start]):
+            continue  # "signed a memorandum on joint patrols", "protested against the shelling"
+        previous = claims[-1] if claims else None
+        if previous is not None and _continues(previous, sentence, trigger):
+            _absorb(previous, sentence, trigger)
+            continue
+        claim = _new_claim(sentence, trigger)
+        claims.append(claim)
+        made.append(claim)
+    if not sentence.triggers and claims and claims[-1].paragraph >= sentence.paragraph - 1:
+        last = claims[-1]
+        linked = bool(_NO_TRIGGER_LINK.search(sentence.text))
+        same_paragraph = last.paragraph == sentence.paragraph
+        if (sentence.figures and (linked or same_paragraph)) or (
+            linked and same_paragraph and sentence.places
+        ):
+            _absorb(last, sentence, None)
+    elif not sentence.triggers and sentence.figures:
+        _casualty_claim(sentence, claims)
+    if sentence.foil is not None:
+        _foil(sentence, claims[:before], made)
+
+
+def _casualty_claim(sentence: _Sentence, claims: list[Claim]) -> None:
+    category = sentence.figures[0].category
+    if category == CasualtyCategory.COMBATANTS:
+        event_type, sub = EventType.BATTLES, "Armed clash"
+    else:
+        event_type, sub = EventType.VIOLENCE_AGAINST_CIVILIANS, "Attack"
+    claim = Claim(
+        event_type,
+        sub,
+        Modality.OCCURRED,
+        sentence.figures[0].text,
+        sentence.paragraph,
+        sentence_index=sentence.index,
+    )
+    claim.notes.append("event type inferred from the casualty report; the text names no weapon")
+    _absorb(claim, sentence, None)
+    claims.append(claim)
+
+
+def _foil(sentence: _Sentence, earlier: list[Claim], made: list[Claim]) -> None:
+    planned = next(
+        (
+            c
+            for c in reversed(earlier)
+            if c.modality in (Modality.PLANNED, Modality.ANNOUNCED)
+            and sentence.index - c.sentence_index <= 3
+        ),
+        None,
+    )
+    if planned is None:
+        return
+    assert sentence.foil is not None
+    planned.notes.append(
+        f"{planned.sub_event_type.lower()} ({planned.trigger}) foiled: {sentence.foil.group(0)!r}"
+    )
+    planned.modality = Modality.FOILED
+    planned.event_type, planned.sub_event_type = EventType.STRATEGIC, "Disrupted weapons use"
+    date = _nearest_date(sentence, sentence.foil.start())
+    if date is not None and date.span is not None:
+        planned.date, planned.date_text, planned.date_method = date.span, date.text, "foiled on"
+    span = (sentence.start, sentence.end)
+    if span not in planned.spans:
+        planned.spans.append(span)
+        planned.sentences.append(sentence.text)
+    planners = [a for a in planned.actors if a.role == ActorRole.PERPETRATOR]
+    for claim in made:
+        for actor in claim.actors:
+            if actor.role == ActorRole.PERPETRATOR:
+                planned.add_actor(
+                    ActorRef(
+                        actor.name, ActorRole.ASSOCIATED, actor.inter, actor.country, actor.text
+                    )
+                )
+        if not any(a.role == ActorRole.TARGET for a in claim.actors):
+            for planner in planners:
+                claim.add_actor(
+                    ActorRef(
+                        planner.name, ActorRole.TARGET, planner.inter, planner.country, planner.text
+                    )
+                )
+        claim.notes.append(f"foiled the planned {planned.trigger}")
+
+
+def _finish(
+    doc: Document, claims: list[Claim], sentences: list[_Sentence], gaz: Any, reference: Any
+) -> None:
+    context = _context_place(doc, sentences, gaz)
+    for claim in claims:
+        _fix_types(claim)
+        if claim.date is None:
+            _fallback_date(claim, claims, sentences, reference)
+        if not claim.places and context is not None:
+            claim.places.append(context)
+            claim.notes.append(
+                f"no place in the text; placed in {context.text}, "
+                "the governorate the article is about"
+            )
+
+
+def _fix_types(claim: Claim) -> None:
+    perpetrators = [a for a in claim.actors if a.role == ActorRole.PERPETRATOR]
+    if claim.sub_event_type == "Non-state actor overtakes territory" and any(
+        a.inter == Inter.STATE_FORCES for a in perpetrators
+    ):
+        claim.event_type, claim.sub_event_type = EventType.BATTLES, "Government regains territory"
+    if claim.event_type == EventType.BATTLES and not perpetrators:
+        # "clashes between HTS and the Syrian army": actor1 and actor2 in the order written
+        fighters = [a for a in claim.actors if a.inter != Inter.CIVILIANS][:2]
+        for role, actor in zip((ActorRole.PERPETRATOR, ActorRole.TARGET), fighters, strict=False):
+            claim.actors[claim.actors.index(actor)] = ActorRef(
+                actor.name, role, actor.inter, actor.country, actor.text
+            )
+    civilians_killed = any(f.category == CasualtyCategory.CIVILIANS for f in claim.figures)
+    if claim.sub_event_type == "Other" and civilians_killed:
+        claim.event_type = EventType.VIOLENCE_AGAINST_CIVILIANS
+        claim.sub_event_type = "Attack"
+        claim.notes.append("violation with civilian casualties; the text names no weapon")
+    if civilians_killed and not any(a.inter == Inter.CIVILIANS for a in claim.actors):
+        claim.add_actor(
+            ActorRef("Civilians (Syria)", ActorRole.TARGET, Inter.CIVILIANS, "Syria", "civilians")
+        )
+
+
+def _fallback_date(
+    claim: Claim, claims: list[Claim], sentences: list[_Sentence], reference: Any
+) -> None:
+    if claim.modality in (Modality.PLANNED, Modality.ANNOUNCED) and claim.said_on is not None:
+        claim.date, claim.date_text = claim.said_on, claim.said_on_text
+        claim.date_method = "statement date (a plan is dated when it is said)"
+        return
+    if claim.modality in (Modality.DENIED, Modality.ALLEGED):
+        # a denial or an allegation is about an event already reported: take its date
+        earlier = [
+            c
+            for c in claims
+            if c.sentence_index < claim.sentence_index
+            and c.sub_event_type == claim.sub_event_type
+            and c.date is not None
+        ]
+        if earlier:
+            claim.date, claim.date_text = earlier[-1].date, earlier[-1].date_text
+            claim.date_method = "date of the event it denies or alleges (an earlier claim)"
+            return
+    first = claim.sentence_index
+    for sentence in reversed(sentences[:first]):
+        if sentence.paragraph != claim.paragraph:
+            break
+        dated = next((d for d in sentence.dates if d.span is not None), None)
+        if dated is not None:
+            claim.date, claim.date_text = dated.span, dated.text
+            claim.date_method = "from an earlier sentence of the paragraph"
+            return
+    if reference is None:
+        claim.notes.append(
+            "no date: the text gives none and the publication date is not known "
+            "with confidence (pass --published)"
+        )
+        return
+    if claim.modality in (Modality.PLANNED, Modality.ANNOUNCED):
+        claim.date = Span(reference, reference, TimePrecision.DAY)
+        claim.date_method = "publication date (when the plan was reported)"
+        return
+    claim.date = Span(reference - timedelta(days=6), reference, TimePrecision.WEEK)
+    claim.date_method = "the week up to publication (no date in the text)"
+
+
+def _context_place(doc: Document, sentences: list[_Sentence], gaz: Any) -> PlaceRef | None:
+    counts: Counter[str] = Counter()
+    for sentence in sentences:
+        for place in sentence.places:
+            if place.location is not None and place.location.admin1:
+                counts[place.location.admin1] += 1
+    if not counts:
+        return None
+    admin1 = counts.most_common(1)[0][0]
+    if gaz is None:
+        return None
+    area = gaz.admin_area(admin1)
+    if area is None:
+        return None
+    return PlaceRef(
+        admin1,
+        0,
+        0,
+        "region",
+        True,
+        area.location(admin1),
+        area.label,
+        area.pcode,
+        "document context",
+        0.5,
+        from_context=True,
+    )

@@ -1,0 +1,192 @@
+"""Checking many leaves at once, on every core: parse, verify the signature, hash.
+
+The sequencer and ``truce ledger verify`` are bound by Ed25519 verification, so leaves are checked
+in chunks by worker processes (``fork`` on Linux: nothing to pickle but bytes). Each worker gets a
+snapshot of the known keys; a leaf whose author registers in the same batch (a party's first,
+self-signed entry) is verified with the key in its own body. The caller then checks the
+per-author chains in order, which is cheap and inherently sequential.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from typing import NamedTuple
+
+from truce.errors import LedgerError, SignatureError
+from truce.ledger.entry import Entry
+from truce.ledger.keys import VerifyKey, worker_pool
+from truce.ledger.merkle import Hash
+
+__all__ = [
+    "REGISTRATION_KIND",
+    "Checked",
+    "PendingCheck",
+    "check_leaves",
+    "registration_key",
+    "registrations_in",
+    "start_check",
+]
+
+REGISTRATION_KIND = "party.registered"
+_CHUNK = 512
+_KEY_CACHE: dict[bytes, VerifyKey] = {}  # per process: parsing a public key is not free
+
+
+class Checked(NamedTuple):
+    """What one leaf turned out to be. ``error`` is None when parsing and signature passed.
+
+    A NamedTuple, not a dataclass: millions cross the process boundary, and tuples pickle fast.
+    """
+
+    origin: str
+    author: str
+    seq: int
+    prev: str | None
+    kind: str
+    hash: Hash
+    registers: bytes | None  # the public key a party.registered entry brings
+    error: str | None
+    error_kind: str = ""  # "entry" | "signature" | "unknown-author"
+
+
+def registration_key(entry: Entry) -> bytes:
+    """The 32-byte key that a party.registered entry's body names for its author."""
+    import base64
+
+    body = entry.body
+    if body.get("id") != entry.author:
+        raise LedgerError(f"party.registered body id {body.get('id')!r} is not its author")
+    try:
+        raw = base64.b64decode(str(body.get("public_key", "")), validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise LedgerError("party.registered body needs a 32-byte base64 public_key")
+    return raw
+
+
+def _check_one(leaf: bytes, keys: Mapping[str, bytes]) -> Checked:
+    try:
+        entry = Entry.from_leaf(leaf)
+    except LedgerError as exc:
+        from truce.ledger.merkle import leaf_hash
+
+        return Checked("", "", 0, None, "", leaf_hash(leaf), None, str(exc), "entry")
+    registers: bytes | None = None
+    try:
+        if entry.kind == REGISTRATION_KIND and entry.seq == 1:
+            registers = registration_key(entry)
+            key = registers
+        elif entry.author in keys:
+            key = keys[entry.author]
+        else:
+            return Checked(
+                entry.origin, entry.author, entry.seq, entry.prev, entry.kind, entry.hash, None,
+                f"unknown author {entry.author!r}", "unknown-author",
+            )  # fmt: skip
+        verifier = _KEY_CACHE.get(key)
+        if verifier is None:
+            verifier = _KEY_CACHE[key] = VerifyKey.from_bytes(key)
+        verifier.verify(entry.signed_bytes, entry.signature)
+    except SignatureError as exc:
+        return Checked(
+            entry.origin, entry.author, entry.seq, entry.prev, entry.kind, entry.hash, registers,
+            f"signature: {exc}", "signature",
+        )  # fmt: skip
+    except LedgerError as exc:
+        return Checked(
+            entry.origin, entry.author, entry.seq, entry.prev, entry.kind, entry.hash, None,
+            str(exc), "entry",
+        )  # fmt: skip
+    return Checked(
+        entry.origin, entry.author, entry.seq, entry.prev, entry.kind, entry.hash, registers, None
+    )
+
+
+def _check_chunk(leaves: Sequence[bytes], keys: Mapping[str, bytes]) -> list[Checked]:
+    known = dict(keys)
+    results = []
+    for leaf in leaves:
+        checked = _check_one(leaf, known)
+        if checked.registers is not None and checked.error is None:
+            known.setdefault(checked.author, checked.registers)  # for later leaves of the chunk
+        results.append(checked)
+    return results
+
+
+_REGISTRATION_MARK = b'"kind":"party.registered"'
+
+
+def registrations_in(leaves: Sequence[bytes]) -> dict[str, bytes]:
+    """The keys that the registrations among ``leaves`` bring, first one per author.
+
+    A cheap pre-scan so that workers checking the *next* chunk already know these authors.
+    Nothing is trusted from it: each registration's own signature and place in its chain are
+    still checked in order, and a later leaf verified with a bogus key fails its check.
+    """
+    found: dict[str, bytes] = {}
+    for leaf in leaves:
+        if _REGISTRATION_MARK not in leaf:
+            continue
+        try:
+            entry = Entry.from_leaf(leaf)
+            if entry.kind == REGISTRATION_KIND and entry.seq == 1:
+                found.setdefault(entry.author, registration_key(entry))
+        except LedgerError:
+            continue
+    return found
+
+
+class PendingCheck:
+    """A check under way in the worker processes (or already done inline)."""
+
+    def __init__(
+        self,
+        done: list[Checked] | None = None,
+        futures: Sequence[Future[list[Checked]]] = (),
+        args: Sequence[tuple[Sequence[bytes], Mapping[str, bytes]]] = (),
+    ) -> None:
+        self._done = done
+        self._futures = futures
+        self._args = args
+
+    def result(self) -> list[Checked]:
+        if self._done is not None:
+            return self._done
+        results: list[Checked] = []
+        for future in self._futures:
+            try:
+                results.extend(future.result())
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): check this part here instead. Same
+                # code, so the same verdicts; the pool is recreated on next use.
+                results.extend(_check_chunk(*self._args[len(results) // _CHUNK]))
+        return results
+
+
+def start_check(
+    leaves: Sequence[bytes], keys: Mapping[str, bytes], *, parallel: bool | None = None
+) -> PendingCheck:
+    """Start checking ``leaves``; the caller can do other work before :meth:`result`."""
+    if parallel is None:
+        parallel = len(leaves) >= 4 * _CHUNK and (os.cpu_count() or 1) > 1
+    if not parallel:
+        return PendingCheck(done=_check_chunk(leaves, keys))
+    snapshot = dict(keys)
+    pool = worker_pool()
+    args = [(leaves[i : i + _CHUNK], snapshot) for i in range(0, len(leaves), _CHUNK)]
+    try:
+        futures = [pool.submit(_check_chunk, *a) for a in args]
+    except BrokenProcessPool:
+        return PendingCheck(done=_check_chunk(leaves, keys))
+    return PendingCheck(futures=futures, args=args)
+
+
+def check_leaves(
+    leaves: Sequence[bytes], keys: Mapping[str, bytes], *, parallel: bool | None = None
+) -> list[Checked]:
+    """Check every leaf; in worker processes when the batch is large enough to pay for it."""
+    return start_check(leaves, keys, parallel=parallel).result()

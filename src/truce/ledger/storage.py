@@ -1,0 +1,212 @@
+"""Append-only, crash-safe storage of leaves.
+
+``entries.log`` holds records ``u32 length ‖ leaf ‖ u32 CRC-32 (of length ‖ leaf)``, big-endian.
+``entries.idx`` holds one u64 offset per record, for random access; it is derived data and is
+repaired from the log on open. A batch is written with one ``write`` and made durable with one
+``fsync`` before :meth:`EntryLog.append` returns (group commit): an acknowledged entry survives
+``kill -9`` and power loss. On open, a torn tail (a record cut short, or a last record whose
+CRC fails) is truncated to the last complete record and reported in :attr:`EntryLog.repaired`;
+damage before the tail is never truncated silently: :meth:`EntryLog.check` reports its index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import struct
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from truce.errors import StorageError
+
+__all__ = ["EntryLog"]
+
+_HEAD = struct.Struct(">I")
+_CRC = struct.Struct(">I")
+_OFF = struct.Struct(">Q")
+_READ_CHUNK = 1 << 20
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class EntryLog:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        new = not (directory / "entries.log").exists()
+        self._log = os.open(directory / "entries.log", os.O_RDWR | os.O_CREAT, 0o644)
+        self._idx = os.open(directory / "entries.idx", os.O_RDWR | os.O_CREAT, 0o644)
+        if new:
+            _fsync_dir(directory)
+        self.repaired: str | None = None
+        self._size = 0
+        self._end = 0
+        self._recover()
+
+    # -- opening -------------------------------------------------------------------------------
+    def _recover(self) -> None:
+        log_len = os.fstat(self._log).st_size
+        idx_len = os.fstat(self._idx).st_size
+        count = idx_len // _OFF.size
+        # Trust the index only as far as it points inside the log at a record start.
+        while count > 0:
+            last = _OFF.unpack(os.pread(self._idx, _OFF.size, (count - 1) * _OFF.size))[0]
+            if last + _HEAD.size <= log_len:
+                (length,) = _HEAD.unpack(os.pread(self._log, _HEAD.size, last))
+                if last + _HEAD.size + length + _CRC.size <= log_len:
+                    break
+            count -= 1
+        if count:
+            last = _OFF.unpack(os.pread(self._idx, _OFF.size, (count - 1) * _OFF.size))[0]
+            (length,) = _HEAD.unpack(os.pread(self._log, _HEAD.size, last))
+            end = last + _HEAD.size + length + _CRC.size
+        else:
+            end = 0
+        # Scan forward past the index (records written but not yet indexed).
+        offsets: list[int] = []
+        while end < log_len:
+            record = self._read_record_at(end, log_len)
+            if record is None:
+                break
+            offsets.append(end)
+            end += _HEAD.size + len(record) + _CRC.size
+        if end < log_len:
+            self.repaired = (
+                f"truncated a torn tail of {log_len - end} bytes after entry {count + len(offsets)}"
+            )
+            os.ftruncate(self._log, end)
+            os.fsync(self._log)
+        os.ftruncate(self._idx, count * _OFF.size)
+        if offsets:
+            os.pwrite(self._idx, b"".join(_OFF.pack(o) for o in offsets), count * _OFF.size)
+        self._size = count + len(offsets)
+        self._end = end
+
+    def _read_record_at(self, offset: int, limit: int) -> bytes | None:
+        """The leaf at ``offset`` if a whole, CRC-valid record is there, else None."""
+        if offset + _HEAD.size > limit:
+            return None
+        head = os.pread(self._log, _HEAD.size, offset)
+        (length,) = _HEAD.unpack(head)
+        if offset + _HEAD.size + length + _CRC.size > limit:
+            return None
+        data = os.pread(self._log, length + _CRC.size, offset + _HEAD.size)
+        leaf, crc = data[:length], _CRC.unpack(data[length:])[0]
+        if zlib.crc32(leaf, zlib.crc32(head)) != crc:
+            return None
+        return leaf
+
+    # -- reading -------------------------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def offset(self, index: int) -> int:
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        return int(_OFF.unpack(os.pread(self._idx, _OFF.size, index * _OFF.size))[0])
+
+    def read(self, index: int) -> bytes:
+        """The leaf at ``index``; raises :class:`StorageError` if its record is damaged."""
+        leaf = self._read_record_at(self.offset(index), self._end)
+        if leaf is None:
+            raise StorageError(
+                f"entry {index}: stored record is damaged (CRC mismatch)", index=index
+            )
+        return leaf
+
+    def iter(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, bytes]]:
+        """Yield ``(index, leaf)`` sequentially with large reads; damage raises StorageError."""
+        stop = self._size if stop is None else min(stop, self._size)
+        if start >= stop:
+            return
+        pos = self.offset(start)
+        end = self.offset(stop) if stop < self._size else self._end
+        index = start
+        while index < stop:
+            # Read about a megabyte of whole records at a time, and walk it by offset.
+            want = min(_READ_CHUNK, end - pos)
+            buf = os.pread(self._log, want, pos)
+            at = 0
+            while index < stop:
+                if at + _HEAD.size > len(buf):
+                    break
+                head = buf[at : at + _HEAD.size]
+                (length,) = _HEAD.unpack(head)
+                tail = at + _HEAD.size + length + _CRC.size
+                if tail > len(buf):
+                    if at == 0:  # one record larger than the read: read exactly that record
+                        buf = os.pread(self._log, _HEAD.size + length + _CRC.size, pos)
+                        if len(buf) < _HEAD.size + length + _CRC.size:
+                            raise StorageError(
+                                f"entry {index}: log ends inside a record", index=index
+                            )
+                        continue
+                    break
+                leaf = buf[at + _HEAD.size : at + _HEAD.size + length]
+                (crc,) = _CRC.unpack(buf[tail - _CRC.size : tail])
+                if zlib.crc32(leaf, zlib.crc32(head)) != crc:
+                    raise StorageError(
+                        f"entry {index}: stored record is damaged (CRC mismatch)", index=index
+                    )
+                yield index, leaf
+                index += 1
+                at = tail
+            if at == 0 and index < stop:
+                raise StorageError(f"entry {index}: log ends inside a record", index=index)
+            pos += at
+
+    # -- writing -------------------------------------------------------------------------------
+    def append(self, leaves: Sequence[bytes], *, durable: bool = True) -> int:
+        """Append ``leaves`` as one batch; returns the index of the first. Durable on return."""
+        first = self._size
+        if not leaves:
+            return first
+        parts: list[bytes] = []
+        offsets: list[bytes] = []
+        pos = self._end
+        for leaf in leaves:
+            head = _HEAD.pack(len(leaf))
+            parts += (head, leaf, _CRC.pack(zlib.crc32(leaf, zlib.crc32(head))))
+            offsets.append(_OFF.pack(pos))
+            pos += _HEAD.size + len(leaf) + _CRC.size
+        data = b"".join(parts)
+        written = os.pwrite(self._log, data, self._end)
+        if written != len(data):
+            os.ftruncate(self._log, self._end)
+            raise StorageError("short write to the entry log; nothing was appended")
+        if durable:
+            os.fdatasync(self._log)
+        os.pwrite(self._idx, b"".join(offsets), first * _OFF.size)
+        self._end = pos
+        self._size += len(leaves)
+        return first
+
+    def truncate(self, size: int) -> None:
+        """Drop entries from ``size`` on (only for tests and tools that rebuild a damaged copy)."""
+        if size >= self._size:
+            return
+        end = self.offset(size)
+        os.ftruncate(self._log, end)
+        os.ftruncate(self._idx, size * _OFF.size)
+        os.fsync(self._log)
+        self._end, self._size = end, size
+
+    def close(self) -> None:
+        for fd in (self._log, self._idx):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._log = self._idx = -1
+
+    def __enter__(self) -> EntryLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,200 @@
+"""A truce node: the ledger, the party keys it holds, the evidence store and the projections.
+
+This is the library's front door: the CLI and the web app call it; it never imports either.
+Every change goes the same way: validate the body against its kind's model, sign it with the
+author's key (custodial mode: the key is in ``$TRUCE_HOME/keys``, encrypted at rest, see
+:mod:`truce.access.custody`), or accept it already signed (client mode), append it to the log,
+then bring the projections up to date.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from truce.access.custody import KeyCustody, load_kek
+from truce.config import Settings
+from truce.errors import ConfigError, ConflictError, NotFoundError, ValidationError
+from truce.ledger.entry import Entry
+from truce.ledger.evidence import EvidenceStore
+from truce.ledger.keys import SigningKey
+from truce.ledger.log import Ledger
+from truce.model import Party, PartyKind, Report
+from truce.model.base import Model
+from truce.model.kinds import parse_body
+from truce.model.party import PARTY_ID_PATTERN
+from truce.store import Store, make_engine
+from truce.store.db import prepare_database
+from truce.store.projections import report_id
+
+__all__ = ["Node"]
+
+
+class Node:
+    def __init__(self, settings: Settings, ledger: Ledger) -> None:
+        self.settings = settings
+        self.ledger = ledger
+        engine = make_engine(settings.database_url)
+        prepare_database(engine)
+        self.store = Store(engine)
+        self._custody: KeyCustody | None = None
+        self._keys: dict[str, SigningKey] = {}
+        self._writer_fd: int | None = None
+        self.evidence = EvidenceStore(settings.evidence_dir)
+        self.store.catch_up(ledger)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @classmethod
+    def init(cls, settings: Settings) -> Node:
+        """Create a new data directory: an empty log with its operator key, and the tables."""
+        settings.home.mkdir(parents=True, exist_ok=True)
+        settings.keys_dir.mkdir(mode=0o700, exist_ok=True)
+        ledger = Ledger.create(settings.ledger_dir, settings.origin)
+        return cls(settings, ledger)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Node:
+        if not (settings.ledger_dir / "log.key").exists():
+            raise ConfigError(
+                f"no truce data directory at {settings.home}",
+                hint="Run 'truce init' (or 'truce demo'), or set TRUCE_HOME.",
+            )
+        return cls(settings, Ledger.open(settings.ledger_dir))
+
+    def close(self) -> None:
+        self.release_writer()
+        self.ledger.close()
+        self.store.engine.dispose()
+
+    def __enter__(self) -> Node:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- parties -------------------------------------------------------------------------------
+    def key_path(self, party: str) -> Path:
+        return self.settings.keys_dir / f"{party}.key"
+
+    @property
+    def custody(self) -> KeyCustody:
+        """The party keys this node holds, sealed with the node's key-encryption key."""
+        if self._custody is None:
+            kek = load_kek(self.settings.home, self.settings.extra)
+            self._custody = KeyCustody(self.settings.keys_dir, kek)
+        return self._custody
+
+    def add_party(self, party_id: str, name: str, kind: PartyKind = PartyKind.PARTY) -> Party:
+        """Create a key pair (the private key stored 0600) and register the party in the log."""
+        if not re.match(PARTY_ID_PATTERN, party_id):
+            raise ValidationError(
+                f"party id {party_id!r} must be lowercase letters, digits and '-', "
+                "starting with a letter, at most 32 characters",
+                field="id",
+            )
+        if self.ledger.key(party_id) is not None:
+            raise ConflictError(f"party {party_id!r} is already registered")
+        key = SigningKey.generate()
+        party = Party(
+            id=party_id,
+            name=name,
+            kind=kind,
+            public_key=base64.b64encode(key.public_key.raw).decode(),
+        )
+        self.custody.save(party_id, key)
+        self._sign_and_append(party_id, "party.registered", party, key)
+        return party
+
+    def parties(self) -> list[dict[str, Any]]:
+        return sorted(self.store.rows("parties"), key=lambda r: r["entry_index"])
+
+    def signing_key(self, party: str) -> SigningKey:
+        cached = self._keys.get(party)
+        if cached is not None and self.ledger.key(party) == cached.public_key:
+            return cached
+        path = self.key_path(party)
+        if self.ledger.key(party) is None:
+            raise NotFoundError(f"no party {party!r}", hint="List parties with 'truce party list'.")
+        if not path.exists():
+            raise ConfigError(
+                f"this node holds no key for party {party!r}",
+                hint="Sign on the party's own machine and submit the signed entry (client mode).",
+            )
+        key = self.custody.load(party)
+        self._keys[party] = key
+        return key
+
+    # -- the one writer ------------------------------------------------------------------------
+    def acquire_writer(self) -> None:
+        """Become the data directory's only writer (an exclusive lock on ``ledger/writer.lock``).
+
+        Taken on the first append and held until :meth:`close`; a server takes it at start. A
+        second process (another server, or the CLI while a server runs) is refused, never
+        allowed to interleave appends with the first.
+        """
+        if self._writer_fd is not None:
+            return
+        fd = os.open(self.settings.ledger_dir / "writer.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ConflictError(
+                f"another process is writing to the ledger in {self.settings.home}",
+                hint="Only one writer at a time: stop it, or send the entry to its server's API.",
+            ) from None
+        self._writer_fd = fd
+
+    def release_writer(self) -> None:
+        if self._writer_fd is not None:
+            os.close(self._writer_fd)  # closing the descriptor releases the lock
+            self._writer_fd = None
+
+    # -- appending -----------------------------------------------------------------------------
+    def append(self, author: str, kind: str, body: Model | dict[str, Any]) -> Entry:
+        """Validate ``body`` as ``kind``, sign it with ``author``'s custodial key, append it."""
+        return self._sign_and_append(author, kind, body, self.signing_key(author))
+
+    def _sign_and_append(
+        self, author: str, kind: str, body: Model | dict[str, Any], key: SigningKey
+    ) -> Entry:
+        model = body if isinstance(body, Model) else parse_body(kind, body)
+        seq, prev = self.ledger.next_position(author)
+        entry = Entry.sign(
+            key,
+            origin=self.ledger.origin,
+            kind=kind,
+            author=author,
+            seq=seq,
+            prev=prev,
+            body=model.to_body(),
+            mode="custodial",
+        )
+        self.append_signed([entry])
+        return entry
+
+    def append_signed(self, entries: Sequence[Entry | bytes]) -> int:
+        """Append entries signed elsewhere (client mode), all or nothing; returns first index."""
+        self.acquire_writer()
+        parsed = [e if isinstance(e, Entry) else Entry.from_leaf(bytes(e)) for e in entries]
+        for i, entry in enumerate(parsed):
+            parse_body(entry.kind, entry.body, f"entry {i} ({entry.kind})")
+        first = self.ledger.append(parsed)
+        self.store.catch_up(self.ledger)
+        return first
+
+    # -- reports -------------------------------------------------------------------------------
+    def file_report(self, author: str, report: Report) -> str:
+        self.append(author, "report.filed", report)
+        return report_id(self.ledger.size - 1)
+
+    def reports(self) -> list[dict[str, Any]]:
+        return sorted(self.store.rows("reports"), key=lambda r: r["entry_index"])
+
+    def rebuild(self) -> int:
+        return self.store.rebuild(self.ledger)

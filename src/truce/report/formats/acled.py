@@ -1,0 +1,447 @@
+"""ACLED-style CSV: export and import (ACLED codebook column names and codes).
+
+Columns, in ACLED's order: ``event_id_cnty, event_date, year, time_precision, disorder_type,
+event_type, sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2,
+interaction, civilian_targeting, iso, region, country, admin1, admin2, admin3, location,
+latitude, longitude, geo_precision, source, source_scale, notes, fatalities, tags, timestamp``.
+
+Codes are ACLED's numeric ones (as its API gives with ``inter_numeric``): ``inter1``/``inter2``
+1-8, ``interaction`` two digits (see :mod:`truce.report.codes`); dates ``YYYY-MM-DD``;
+``fatalities`` the most conservative figure. truce's monitoring extensions leave as "Other" with
+the extension named in ``notes``. Associated actors are joined with "; " as ACLED does.
+
+Import makes each row a report by the importing identity. ACLED fields a report has no slot for
+travel in the report's tags with an ``acled:`` prefix (``acled:event_id_cnty=SYR1234``,
+``acled:admin2=...``, ``acled:admin3=...``, ``acled:source_scale=...``, ``acled:timestamp=...``)
+so that export gives them back: import then export keeps every column (tested). A row whose
+``event_id_cnty`` was imported before is refused, so importing a file twice adds nothing.
+Rows are checked whole: each problem is reported with its line, column and reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, TextIO
+
+import pydantic
+
+from truce.model import (
+    ActorRole,
+    CasualtyKind,
+    EventType,
+    GeoPrecision,
+    Inter,
+    Report,
+    SourceKind,
+    TimePrecision,
+)
+from truce.model.vocab import sub_event_types
+from truce.report.codes import (
+    acled_sub_event_type,
+    casualty_total,
+    civilian_targeting,
+    disorder_type,
+    interaction,
+    sides,
+    split_extension,
+)
+from truce.report.read import Event
+from truce.report.registry import (
+    ExportContext,
+    ExportResult,
+    Format,
+    ImportContext,
+    ImportItem,
+    ImportPlan,
+    Problem,
+    register_format,
+)
+
+__all__ = ["COLUMNS", "REQUIRED", "export_acled", "import_acled"]
+
+COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+)
+#: Columns an imported file must have; the others default (precision 1, no fatalities...).
+REQUIRED = ("event_date", "event_type", "sub_event_type", "actor1", "latitude", "longitude")
+
+COUNTRY, ISO, REGION = "Syria", "760", "Middle East"
+TAG_PREFIX = "acled:"
+#: Fields kept in tags so that a round trip gives them back.
+TAGGED = ("event_id_cnty", "admin2", "admin3", "source_scale", "timestamp")
+
+# ACLED's text labels for actor types, accepted on import beside the numeric codes.
+_INTER_LABELS = {
+    "state forces": 1,
+    "rebel group": 2,
+    "rebel groups": 2,
+    "political militia": 3,
+    "political militias": 3,
+    "identity militia": 4,
+    "identity militias": 4,
+    "rioters": 5,
+    "protesters": 6,
+    "civilians": 7,
+    "external/other forces": 8,
+    "other forces": 8,
+    "other": 8,
+}
+# An assumed error radius per ACLED geo_precision (ACLED gives none): a town's extent, "near a
+# town / part of a region", "a larger region".
+_ERROR_M = {1: 2_000, 2: 10_000, 3: 50_000}
+
+
+def _tag_values(report: Report) -> tuple[dict[str, str], list[str]]:
+    tagged: dict[str, str] = {}
+    plain: list[str] = []
+    for tag in report.tags:
+        if tag.startswith(TAG_PREFIX) and "=" in tag:
+            key, _, value = tag[len(TAG_PREFIX) :].partition("=")
+            tagged[key] = value
+        else:
+            plain.append(tag)
+    return tagged, plain
+
+
+def _unix(rfc3339: str) -> str:
+    moment = datetime.fromisoformat(rfc3339.replace("Z", "+00:00"))
+    return str(int(moment.astimezone(UTC).timestamp()))
+
+
+def row_for(event: Event) -> dict[str, str]:
+    """One event as an ACLED row (every column a string)."""
+    r = event.report
+    tagged, plain = _tag_values(r)
+    s = sides(r)
+    sub, prefix = acled_sub_event_type(r.sub_event_type)
+    loc = r.location
+    fatalities = casualty_total(r, CasualtyKind.KILLED, "low") or 0
+    notes = " ".join(part for part in (prefix, r.text) if part)
+    return {
+        "event_id_cnty": tagged.get("event_id_cnty", f"SYR-{event.id}"),
+        "event_date": r.date.start.isoformat(),
+        "year": str(r.date.start.year),
+        "time_precision": str(int(r.date.precision)),
+        "disorder_type": disorder_type(r.event_type, r.sub_event_type),
+        "event_type": r.event_type.value,
+        "sub_event_type": sub,
+        "actor1": s.actor1,
+        "assoc_actor_1": "; ".join(s.assoc1),
+        "inter1": str(s.inter1) if s.inter1 is not None else "",
+        "actor2": s.actor2,
+        "assoc_actor_2": "; ".join(s.assoc2),
+        "inter2": str(s.inter2) if s.inter2 is not None else "",
+        "interaction": interaction(s.inter1, s.inter2),
+        "civilian_targeting": "Civilian targeting" if civilian_targeting(r) else "",
+        "iso": ISO,
+        "region": REGION,
+        "country": COUNTRY,
+        "admin1": loc.admin1 or "",
+        "admin2": tagged.get("admin2", ""),
+        "admin3": tagged.get("admin3", ""),
+        "location": loc.place or loc.area or "",
+        "latitude": format(loc.point.lat, "f") if loc.point else "",
+        "longitude": format(loc.point.lon, "f") if loc.point else "",
+        "geo_precision": str(int(loc.precision)),
+        "source": "; ".join(src.name for src in r.sources),
+        "source_scale": tagged.get("source_scale", ""),
+        "notes": notes,
+        "fatalities": str(fatalities),
+        "tags": "; ".join(plain),
+        "timestamp": tagged.get("timestamp", _unix(event.last_filed)),
+    }
+
+
+def export_acled(events: Sequence[Event], stream: TextIO, context: ExportContext) -> ExportResult:
+    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for event in events:
+        writer.writerow(row_for(event))
+    return ExportResult(written=len(events))
+
+
+# -- import ------------------------------------------------------------------------------------
+class _Row:
+    """One CSV row being converted; collects every problem instead of stopping at the first."""
+
+    def __init__(self, line: int, values: dict[str, str]) -> None:
+        self.line = line
+        self.values = values
+        self.problems: list[Problem] = []
+
+    def get(self, name: str) -> str:
+        return (self.values.get(name) or "").strip()
+
+    def bad(self, name: str, reason: str) -> None:
+        self.problems.append(Problem(self.line, name, reason))
+
+    def integer(self, name: str, allowed: range, default: int) -> int:
+        text = self.get(name)
+        if not text:
+            return default
+        try:
+            value = int(text)
+        except ValueError:
+            self.bad(name, f"{text!r} is not a whole number")
+            return default
+        if value not in allowed:
+            self.bad(name, f"{value} is not one of {allowed.start}-{allowed.stop - 1}")
+            return default
+        return value
+
+    def inter(self, name: str) -> int | None:
+        text = self.get(name)
+        if not text:
+            return None
+        if text.isdigit() and 1 <= int(text) <= 8:
+            return int(text)
+        code = _INTER_LABELS.get(text.lower())
+        if code is None:
+            self.bad(name, f"{text!r} is not an ACLED actor type (1-8 or its label)")
+        return code
+
+    def coordinate(self, name: str, limit: int) -> Decimal | None:
+        text = self.get(name)
+        if not text:
+            self.bad(name, "is empty; truce places every imported event on the map")
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            self.bad(name, f"{text!r} is not a number of degrees")
+            return None
+        if not value.is_finite() or abs(value) > limit:
+            self.bad(name, f"{text} is outside -{limit}..{limit} degrees")
+            return None
+        return value
+
+
+_MONTH_DATE = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})$")
+
+
+def _parse_date(text: str) -> date:
+    """ISO 8601 (``2019-03-12``, ACLED's API) or ``12 March 2019`` (ACLED's export tool)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = _MONTH_DATE.match(text)
+    if match:
+        day, month, year = match.groups()
+        for pattern in ("%d %B %Y", "%d %b %Y"):
+            try:
+                return datetime.strptime(f"{day} {month} {year}", pattern).date()
+            except ValueError:
+                continue
+    raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD or '12 March 2019')")
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _convert(row: _Row) -> Report | None:
+    extension = None
+    notes = row.get("notes")
+    event_type_text = row.get("event_type")
+    try:
+        event_type = EventType(event_type_text)
+    except ValueError:
+        row.bad("event_type", f"{event_type_text!r} is not an ACLED event type")
+        event_type = None
+    sub = row.get("sub_event_type")
+    if event_type is not None:
+        if event_type == EventType.STRATEGIC and sub == "Other":
+            extension, notes = split_extension(notes)
+            sub = extension or sub
+        if sub not in sub_event_types(event_type):
+            row.bad("sub_event_type", f"{sub!r} is not a sub-event type of {event_type.value!r}")
+    try:
+        when = _parse_date(row.get("event_date"))
+    except ValueError as exc:
+        row.bad("event_date", str(exc))
+        when = None
+    year = row.get("year")
+    if when and year and year != str(when.year):
+        row.bad("year", f"{year} does not match event_date {when.isoformat()}")
+    precision = row.integer("time_precision", range(1, 4), 1)
+    geo_precision = row.integer("geo_precision", range(1, 4), 1)
+    lat = row.coordinate("latitude", 90)
+    lon = row.coordinate("longitude", 180)
+    country, iso = row.get("country"), row.get("iso")
+    if country and country != COUNTRY:
+        row.bad("country", f"{country!r}: this center records events in {COUNTRY}")
+    if iso and iso != ISO:
+        row.bad("iso", f"{iso!r}: {COUNTRY}'s ISO 3166 numeric code is {ISO}")
+    fatalities = row.integer("fatalities", range(0, 1_000_000), 0)
+    inter1, inter2 = row.inter("inter1"), row.inter("inter2")
+    actor1, actor2 = row.get("actor1"), row.get("actor2")
+    if not actor1:
+        row.bad("actor1", "is empty; ACLED codes at least one actor")
+    if inter2 is not None and not actor2:
+        row.bad("inter2", "is given but actor2 is empty")
+    sources = _split(row.get("source"))
+    if not sources:
+        row.bad("source", "is empty; a report needs at least one source")
+    if row.problems or event_type is None or when is None or lat is None or lon is None:
+        return None
+
+    actors: list[dict[str, Any]] = [{"name": actor1, "role": ActorRole.PERPETRATOR}]
+    if inter1 is not None:
+        actors[0]["inter"] = Inter(inter1)
+    actors += [{"name": n, "role": ActorRole.ASSOCIATED} for n in _split(row.get("assoc_actor_1"))]
+    if actor2:
+        actors.append({"name": actor2, "role": ActorRole.TARGET})
+        if inter2 is not None:
+            actors[-1]["inter"] = Inter(inter2)
+        actors += [
+            {"name": n, "role": ActorRole.ASSOCIATED} for n in _split(row.get("assoc_actor_2"))
+        ]
+    tags = [f"{TAG_PREFIX}{name}={row.get(name)}" for name in TAGGED if row.get(name)]
+    tags += _split(row.get("tags"))
+    location: dict[str, Any] = {
+        "point": {"lat": lat, "lon": lon, "error_m": _ERROR_M[geo_precision]},
+        "precision": GeoPrecision(geo_precision),
+    }
+    if row.get("location"):
+        location["place"] = row.get("location")
+    if row.get("admin1"):
+        location["admin1"] = row.get("admin1")
+    data: dict[str, Any] = {
+        "event_type": event_type,
+        "sub_event_type": sub,
+        "date": {"start": when, "end": when, "precision": TimePrecision(precision)},
+        "locations": [location],
+        "actors": actors,
+        "sources": [{"name": name, "kind": SourceKind.OUTLET} for name in sources],
+        "text": notes,
+        "tags": tags,
+    }
+    if fatalities:
+        data["casualties"] = [
+            {"category": "unknown", "kind": CasualtyKind.KILLED, "low": fatalities}
+        ]
+    try:
+        return Report.model_validate(data)
+    except pydantic.ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "row"
+            row.bad(_column_of(where), str(error["msg"]).removeprefix("Value error, "))
+        return None
+
+
+def _column_of(path: str) -> str:
+    """The CSV column a report field path came from (for the problem report)."""
+    for prefix, column in (
+        ("tags", "tags"),
+        ("actors", "actor1"),
+        ("sources", "source"),
+        ("text", "notes"),
+        ("locations.0.place", "location"),
+        ("locations.0.admin1", "admin1"),
+        ("locations", "latitude"),
+        ("date", "event_date"),
+    ):
+        if path.startswith(prefix):
+            return column
+    return path
+
+
+def import_acled(path: Path, context: ImportContext) -> ImportPlan:
+    plan = ImportPlan()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        plan.problems.append(Problem(0, "", f"{path} is not UTF-8 text ({exc.reason})"))
+        return plan
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        plan.problems.append(
+            Problem(
+                1,
+                ", ".join(missing),
+                "missing column(s); an ACLED file has at least: " + ", ".join(REQUIRED),
+            )
+        )
+        return plan
+    reader.fieldnames = header
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        plan.notes.append("ignored column(s) truce does not carry: " + ", ".join(unknown))
+    seen: dict[str, int] = {}
+    line = reader.line_num  # the header's last line
+    for values in reader:
+        start = line + 1
+        line = reader.line_num
+        plan.rows += 1
+        if None in values:  # more cells than header columns
+            plan.problems.append(Problem(start, "", "has more cells than the header has columns"))
+            continue
+        row = _Row(start, {k: v or "" for k, v in values.items()})
+        report = _convert(row)
+        ident = row.get("event_id_cnty")
+        if ident:
+            tag = f"{TAG_PREFIX}event_id_cnty={ident}"
+            if tag in context.existing_tags:
+                row.bad("event_id_cnty", f"{ident} was imported before")
+            elif ident in seen:
+                row.bad("event_id_cnty", f"{ident} is also on line {seen[ident]}")
+            seen.setdefault(ident, start)
+        if row.problems or report is None:
+            plan.problems.extend(row.problems)
+            continue
+        plan.items.append(ImportItem(start, "report.filed", report, ident or f"line {start}"))
+    if plan.rows == 0:
+        plan.problems.append(Problem(0, "", f"{path} has a header but no rows"))
+    return plan
+
+
+register_format(
+    Format(
+        name="acled",
+        title="ACLED-style CSV",
+        media_type="text/csv",
+        extension="csv",
+        export=export_acled,
+        import_=import_acled,
+        spec="ACLED Codebook (acleddata.com); columns and numeric codes as ACLED's API gives them",
+    )
+)

@@ -1,0 +1,136 @@
+"""Cursor-on-Target (CoT 2.0) events, for TAK clients (ATAK, WinTAK, iTAK) and TAK servers.
+
+One ``<event>`` XML document per line, as a TAK server's streaming input takes them. Per event
+(MITRE CoT Event schema 2.0; required: ``version``, ``uid``, ``type``, ``how``, ``time``,
+``start``, ``stale`` and a ``point`` with ``lat``, ``lon``, ``hae``, ``ce``, ``le``):
+
+- ``type`` ``a-<affiliation>-X-i-o``, the "incident, other" type FreeTAKServer uses, with the
+  affiliation ``u`` (unknown: the center takes no side) or ``n`` (neutral) for truce's
+  monitoring activities (patrols, ceasefire declarations, withdrawals, deployments);
+- ``how`` ``h-t`` (human, transcribed from a report) for one report, ``m-f`` (fused from
+  several sources) for an incident of several reports;
+- ``time`` when the event was last filed in the ledger; ``start`` the first day of its date
+  interval (00:00Z); ``stale`` the ledger state's time plus ``stale_days`` (30 unless the
+  ``stale_days`` option says otherwise), so a TAK map keeps showing the picture a while after
+  the data cut; all times RFC 3339 UTC;
+- ``point``: the position; ``ce`` its error radius in metres, 9999999 (CoT's "unknown") when
+  the report gave none; ``hae`` and ``le`` are 9999999 (no height is ever reported);
+- ``detail``: ``contact`` (callsign = event id), ``remarks`` (title, date, casualties, grade) and
+  ``truce`` (the structured fields). Events without a point are left out and counted.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TextIO
+
+from truce.model import CasualtyKind, EventType
+from truce.model.vocab import MONITORING_EXTENSIONS
+from truce.report.codes import casualty_total
+from truce.report.read import Event
+from truce.report.registry import ExportContext, ExportResult, Format, register_format
+
+__all__ = ["UNKNOWN", "cot_event", "export_cot"]
+
+UNKNOWN = "9999999"
+STALE_DAYS = 30
+
+
+def _utc(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cot_event(event: Event, origin: str, stale: str) -> ET.Element | None:
+    r = event.report
+    point = r.location.point
+    if point is None:
+        return None
+    monitoring = r.event_type == EventType.STRATEGIC and r.sub_event_type in MONITORING_EXTENSIONS
+    start = datetime(r.date.start.year, r.date.start.month, r.date.start.day)
+    root = ET.Element(
+        "event",
+        {
+            "version": "2.0",
+            "uid": f"{origin}/{event.id}",
+            "type": f"a-{'n' if monitoring else 'u'}-X-i-o",
+            "how": "m-f" if len(event.report_ids) > 1 else "h-t",
+            "time": event.last_filed,
+            "start": _utc(start),
+            "stale": max(stale, _utc(start + timedelta(days=r.date.days))),
+        },
+    )
+    ET.SubElement(
+        root,
+        "point",
+        {
+            "lat": format(point.lat, "f"),
+            "lon": format(point.lon, "f"),
+            "hae": UNKNOWN,
+            "ce": str(point.error_m) if point.error_m else UNKNOWN,
+            "le": UNKNOWN,
+        },
+    )
+    detail = ET.SubElement(root, "detail")
+    ET.SubElement(detail, "contact", {"callsign": event.id})
+    killed = casualty_total(r, CasualtyKind.KILLED, "low")
+    injured = casualty_total(r, CasualtyKind.INJURED, "low")
+    when = r.date.start.isoformat()
+    if r.date.end != r.date.start:
+        when += f"/{r.date.end.isoformat()}"
+    remarks = [
+        r.title or r.sub_event_type,
+        f"{r.sub_event_type}, {when}",
+        f"at {r.location.place or r.location.area or 'an unnamed place'}",
+    ]
+    if killed is not None or injured is not None:
+        remarks.append(f"killed at least {killed or 0}, injured at least {injured or 0}")
+    if event.occurrence:
+        remarks.append(f"occurrence: {event.occurrence}")
+    ET.SubElement(detail, "remarks").text = "; ".join(remarks)
+    fields = {
+        "id": event.id,
+        "unit": event.unit,
+        "event_type": r.event_type.value,
+        "sub_event_type": r.sub_event_type,
+        "date_start": r.date.start.isoformat(),
+        "date_end": r.date.end.isoformat(),
+        "reports": " ".join(event.report_ids),
+    }
+    if event.occurrence:
+        fields["occurrence"] = event.occurrence
+    if killed is not None:
+        fields["killed_low"] = str(killed)
+    if injured is not None:
+        fields["injured_low"] = str(injured)
+    ET.SubElement(detail, "truce", fields)
+    return root
+
+
+def export_cot(events: Sequence[Event], stream: TextIO, context: ExportContext) -> ExportResult:
+    days = int(context.options.get("stale_days", STALE_DAYS))
+    cut = datetime.fromisoformat(context.state.time.replace("Z", "")[:19])
+    stale = _utc(cut + timedelta(days=days))
+    result = ExportResult()
+    for event in events:
+        element = cot_event(event, context.state.origin, stale)
+        if element is None:
+            result.left_out.append((event.id, "no point: CoT needs lat and lon"))
+            continue
+        stream.write(ET.tostring(element, encoding="unicode", xml_declaration=False))
+        stream.write("\n")
+        result.written += 1
+    return result
+
+
+register_format(
+    Format(
+        name="cot",
+        title="Cursor-on-Target XML events",
+        media_type="application/xml",
+        extension="cot",
+        export=export_cot,
+        spec="MITRE Cursor-on-Target Event schema 2.0; TAK type conventions",
+    )
+)

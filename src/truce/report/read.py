@@ -1,0 +1,568 @@
+"""The one read module of reports and exports: the projections as of a ledger size.
+
+Everything truce publishes cites the ledger state it was built from (origin, size and root hash,
+as in a C2SP tlog-checkpoint), so anyone holding the log can rebuild it and get the same figures.
+:func:`open_snapshot` gives that state: at the log's current size it reads the live projection
+tables inside one transaction (a consistent view while others append); at an earlier size it
+replays the log's first ``size`` entries into a private in-memory SQLite database through the same
+projection handlers ``truce rebuild`` uses (projections are deterministic, so the two agree).
+
+Reads go through :class:`Snapshot` only: incidents with their reports and the parties'
+responses, reports, zones, sites, and -- when a capability projects them -- patrols and
+violations (``None`` when this build has no such table: the report says "not available").
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pydantic
+import shapely
+from shapely.prepared import prep
+from sqlalchemy import Connection, create_engine, select
+from sqlalchemy.pool import StaticPool
+
+from truce.errors import NotFoundError, ValidationError
+from truce.ledger.entry import Entry
+from truce.ledger.log import Ledger
+from truce.model import Report, Site, TimeInterval
+from truce.model.kinds import validation_error
+from truce.model.report import Casualty, Location, Point
+from truce.node import Node
+from truce.store import Store, schema
+
+__all__ = [
+    "Event",
+    "EventFilter",
+    "IncidentView",
+    "LedgerState",
+    "ReportView",
+    "ResponseView",
+    "Snapshot",
+    "ZoneView",
+    "merge_reports",
+    "open_snapshot",
+]
+
+
+@dataclass(frozen=True)
+class LedgerState:
+    """The ledger state a publication cites: origin, size, root hash, time of the last entry."""
+
+    origin: str
+    size: int
+    root: bytes
+    time: str = ""
+
+    @property
+    def root_b64(self) -> str:
+        """The root as a C2SP checkpoint writes it (standard base64)."""
+        return base64.b64encode(self.root).decode()
+
+    @property
+    def root_hex(self) -> str:
+        return self.root.hex()
+
+    @property
+    def date(self) -> date | None:
+        return date.fromisoformat(self.time[:10]) if self.time else None
+
+    def cite(self) -> str:
+        return f"{self.origin} at size {self.size}, root {self.root_b64}"
+
+
+@dataclass(frozen=True)
+class ReportView:
+    id: str
+    index: int
+    author: str
+    filed_at: str
+    incident_id: str | None
+    report: Report
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    id: str
+    index: int
+    author: str
+    incident_id: str
+    kind: str
+    field: str | None
+    value: str | None
+    text: str
+    filed_at: str
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """An incident as projected, with its reports (filing order) and responses."""
+
+    id: str
+    event_type: str
+    sub_event_type: str
+    date_start: str
+    date_end: str
+    lat: float | None
+    lon: float | None
+    place: str | None
+    occurrence: str
+    reports: tuple[ReportView, ...]
+    responses: tuple[ResponseView, ...]
+    zones: tuple[str, ...]
+    #: Columns of the incidents table beyond the core ones (grades, attribution, ranges...).
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ZoneView:
+    id: str
+    name: str
+    kind: str
+    wkt: str
+    valid_from: str | None
+    valid_to: str | None
+    approximate: bool
+    source: str = ""
+    notes: str = ""
+
+    @property
+    def geometry(self) -> shapely.Geometry:
+        return shapely.from_wkt(self.wkt)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One exported row: an incident (the center's view) or one report (as filed).
+
+    ``report`` carries the event's fields in the shape of a :class:`Report`; for an incident it
+    is :func:`merge_reports` of its reports with the incident's type, dates and position.
+    """
+
+    id: str
+    unit: str
+    report: Report
+    report_ids: tuple[str, ...]
+    authors: tuple[str, ...]
+    first_filed: str
+    last_filed: str
+    occurrence: str | None = None
+    zones: tuple[str, ...] = ()
+    responses: tuple[ResponseView, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events: dates overlapping ``start``..``end`` (inclusive), inside a zone, of types."""
+
+    start: date | None = None
+    end: date | None = None
+    zone: str | None = None
+    event_types: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError(f"--to {self.end} is before --from {self.start}")
+
+
+_CORE_INCIDENT_COLUMNS = frozenset(c.name for c in schema.incidents.columns)
+
+
+class _Prefix:
+    """The first ``size`` entries of a ledger, as :meth:`Store.catch_up` reads a ledger."""
+
+    def __init__(self, ledger: Ledger, size: int) -> None:
+        self._ledger = ledger
+        self.size = size
+
+    def iter_entries(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, Entry]]:
+        stop = self.size if stop is None else min(stop, self.size)
+        return self._ledger.iter_entries(start, stop)
+
+
+def ledger_state(ledger: Ledger, size: int | None = None) -> LedgerState:
+    current = ledger.size
+    size = current if size is None else size
+    if not 0 < size <= current:
+        raise ValidationError(
+            f"checkpoint size {size} is not between 1 and the log's {current} entries",
+            hint="Give a size from a checkpoint of this log (truce ledger checkpoint).",
+        )
+    return LedgerState(
+        origin=ledger.origin,
+        size=size,
+        root=bytes(ledger.root(size)),
+        time=ledger.entry(size - 1).time,
+    )
+
+
+@contextmanager
+def open_snapshot(node: Node, size: int | None = None) -> Iterator[Snapshot]:
+    """The projections as of ledger size ``size`` (default: the current size)."""
+    state = ledger_state(node.ledger, size)
+    if state.size == node.ledger.size:
+        engine = node.store.engine
+        with engine.connect() as conn:
+            if engine.dialect.name != "sqlite":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                if node.store.applied_size(conn) == state.size:
+                    yield Snapshot(conn, state)
+                    return
+    # An earlier size (or projections behind the log): replay into a private database.
+    memory = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        Store(memory).catch_up(_Prefix(node.ledger, state.size))  # type: ignore[arg-type]
+        with memory.connect() as conn, conn.begin():
+            yield Snapshot(conn, state)
+    finally:
+        memory.dispose()
+
+
+def _parse_report(body: str, where: str) -> Report:
+    try:
+        return Report.model_validate(json.loads(body))
+    except pydantic.ValidationError as exc:  # a recorded body always validated; say where if not
+        raise validation_error(exc, where) from None
+
+
+class Snapshot:
+    """Read access to the projections at one ledger state. Use inside :func:`open_snapshot`."""
+
+    def __init__(self, conn: Connection, state: LedgerState) -> None:
+        self.conn = conn
+        self.state = state
+        self._zones: list[ZoneView] | None = None
+
+    def has_table(self, name: str) -> bool:
+        return name in schema.metadata.tables
+
+    # -- reference data ------------------------------------------------------------------------
+    def parties(self) -> dict[str, str]:
+        t = schema.parties
+        rows = self.conn.execute(select(t.c.id, t.c.name).order_by(t.c.entry_index))
+        return {r.id: r.name for r in rows}
+
+    def zones(self) -> list[ZoneView]:
+        if self._zones is None:
+            t = schema.zones
+            rows = self.conn.execute(select(t).order_by(t.c.id)).mappings()
+            self._zones = [
+                ZoneView(
+                    id=r["id"],
+                    name=r["name"],
+                    kind=r["kind"],
+                    wkt=r["wkt"],
+                    valid_from=r["valid_from"],
+                    valid_to=r["valid_to"],
+                    approximate=bool(r["approximate"]),
+                    source=r["source"] or "",
+                    notes=r["notes"] or "",
+                )
+                for r in rows
+            ]
+        return self._zones
+
+    def zone(self, zone_id: str) -> ZoneView:
+        for z in self.zones():
+            if z.id == zone_id:
+                return z
+        known = ", ".join(z.id for z in self.zones()) or "none recorded"
+        raise NotFoundError(f"no zone {zone_id!r}", hint=f"Zones: {known}.")
+
+    def sites(self) -> list[dict[str, Any]]:
+        t = schema.sites
+        rows = self.conn.execute(select(t).order_by(t.c.id)).mappings()
+        return [{k: v for k, v in r.items() if k != "body"} for r in rows]
+
+    def site_models(self) -> list[Site]:
+        """Every registered site (latest version) as recorded, by id."""
+        t = schema.sites
+        rows = self.conn.execute(select(t.c.id, t.c.body).order_by(t.c.id))
+        return [Site.model_validate(json.loads(r.body)) for r in rows]
+
+    def tags_with_prefix(self, prefix: str) -> frozenset[str]:
+        """Every report tag starting with ``prefix`` (for an importer's duplicate check)."""
+        t = schema.reports
+        query = select(t.c.body).where(t.c.body.contains(json.dumps(prefix)[1:-1]))
+        found: set[str] = set()
+        for (body,) in self.conn.execute(query):
+            found.update(tag for tag in json.loads(body).get("tags", ()) if tag.startswith(prefix))
+        return frozenset(found)
+
+    # -- reports, incidents, responses ---------------------------------------------------------
+    def reports(self, flt: EventFilter | None = None) -> list[ReportView]:
+        t = schema.reports
+        query = select(t).order_by(t.c.entry_index)
+        flt = flt or EventFilter()
+        if flt.end:
+            query = query.where(t.c.date_start <= flt.end.isoformat())
+        if flt.start:
+            query = query.where(t.c.date_end >= flt.start.isoformat())
+        if flt.event_types:
+            query = query.where(t.c.event_type.in_(flt.event_types))
+        if flt.authors:
+            query = query.where(t.c.author.in_(flt.authors))
+        views = [
+            ReportView(
+                id=r["id"],
+                index=r["entry_index"],
+                author=r["author"],
+                filed_at=r["filed_at"],
+                incident_id=r["incident_id"],
+                report=_parse_report(r["body"], f"report {r['id']}"),
+            )
+            for r in self.conn.execute(query).mappings()
+        ]
+        if flt.zone:
+            inside = self._inside(flt.zone)
+            views = [v for v in views if _point(v.report) and inside(*_point(v.report))]  # type: ignore[misc]
+        return views
+
+    def responses(self) -> dict[str, list[ResponseView]]:
+        t = schema.responses
+        out: dict[str, list[ResponseView]] = {}
+        for r in self.conn.execute(select(t).order_by(t.c.entry_index)).mappings():
+            out.setdefault(r["incident_id"], []).append(
+                ResponseView(
+                    id=r["id"],
+                    index=r["entry_index"],
+                    author=r["author"],
+                    incident_id=r["incident_id"],
+                    kind=r["kind"],
+                    field=r["field"],
+                    value=r["value"],
+                    text=r["text"],
+                    filed_at=r["filed_at"],
+                )
+            )
+        return out
+
+    def incidents(self, flt: EventFilter | None = None) -> list[IncidentView]:
+        """Incidents whose dates overlap the filter's, in order of their first report."""
+        flt = flt or EventFilter()
+        t = schema.incidents
+        query = select(t).order_by(t.c.first_index)
+        if flt.end:
+            query = query.where(t.c.date_start <= flt.end.isoformat())
+        if flt.start:
+            query = query.where(t.c.date_end >= flt.start.isoformat())
+        if flt.event_types:
+            query = query.where(t.c.event_type.in_(flt.event_types))
+        rows = list(self.conn.execute(query).mappings())
+        if flt.zone:
+            inside = self._inside(flt.zone)
+            rows = [r for r in rows if r["lat"] is not None and inside(r["lat"], r["lon"])]
+        wanted = {r["id"] for r in rows}
+        by_incident: dict[str, list[ReportView]] = {}
+        for view in self._reports_of(wanted):
+            by_incident.setdefault(view.incident_id or "", []).append(view)
+        responses = self.responses()
+        locate = self._zone_locator()
+        out = []
+        for r in rows:
+            reports = tuple(by_incident.get(r["id"], ()))
+            if flt.authors and not any(v.author in flt.authors for v in reports):
+                continue
+            out.append(
+                IncidentView(
+                    id=r["id"],
+                    event_type=r["event_type"],
+                    sub_event_type=r["sub_event_type"],
+                    date_start=r["date_start"],
+                    date_end=r["date_end"],
+                    lat=r["lat"],
+                    lon=r["lon"],
+                    place=r["place"],
+                    occurrence=r["occurrence"],
+                    reports=reports,
+                    responses=tuple(responses.get(r["id"], ())),
+                    zones=locate(r["lat"], r["lon"]),
+                    extra={k: v for k, v in r.items() if k not in _CORE_INCIDENT_COLUMNS},
+                )
+            )
+        return out
+
+    def _reports_of(self, incident_ids: set[str]) -> list[ReportView]:
+        if not incident_ids:
+            return []
+        t = schema.reports
+        views: list[ReportView] = []
+        ids = sorted(incident_ids)
+        for i in range(0, len(ids), 500):  # stay under the SQL parameter limits
+            query = select(t).where(t.c.incident_id.in_(ids[i : i + 500]))
+            for r in self.conn.execute(query).mappings():
+                views.append(
+                    ReportView(
+                        id=r["id"],
+                        index=r["entry_index"],
+                        author=r["author"],
+                        filed_at=r["filed_at"],
+                        incident_id=r["incident_id"],
+                        report=_parse_report(r["body"], f"report {r['id']}"),
+                    )
+                )
+        views.sort(key=lambda v: v.index)
+        return views
+
+    # -- capabilities that may not be in this build -------------------------------------------
+    def patrols(self) -> list[dict[str, Any]] | None:
+        """Planned patrols (latest version), or None when this build does not project them."""
+        return self._optional_rows("patrols")
+
+    def patrol_observations(self) -> list[dict[str, Any]] | None:
+        return self._optional_rows("patrol_observations")
+
+    def violations(self) -> list[dict[str, Any]] | None:
+        """Violations of the adopted agreements at this ledger state, computed from the
+        snapshot's own tables by the agreement capability (None if this build has none)."""
+        try:
+            from truce.agreement.violations import compute
+        except ImportError:
+            return None
+        rows, _unplaced, _agreements = compute(self.conn)
+        return rows
+
+    def _optional_rows(self, name: str) -> list[dict[str, Any]] | None:
+        table = schema.metadata.tables.get(name)
+        if table is None:
+            return None
+        order = list(table.primary_key.columns) or list(table.columns)
+        return [dict(r) for r in self.conn.execute(select(table).order_by(*order)).mappings()]
+
+    # -- events, the unit of export --------------------------------------------------------------
+    def events(self, unit: str = "incidents", flt: EventFilter | None = None) -> list[Event]:
+        if unit == "reports":
+            locate = self._zone_locator()
+            return [
+                Event(
+                    id=v.id,
+                    unit="report",
+                    report=v.report,
+                    report_ids=(v.id,),
+                    authors=(v.author,),
+                    first_filed=v.filed_at,
+                    last_filed=v.filed_at,
+                    zones=locate(*(_point(v.report) or (None, None))),
+                )
+                for v in self.reports(flt)
+            ]
+        if unit != "incidents":
+            raise ValidationError(f"unit {unit!r} is not 'incidents' or 'reports'", field="unit")
+        events = []
+        for inc in self.incidents(flt):
+            if not inc.reports:
+                continue
+            times = [v.filed_at for v in inc.reports] + [r.filed_at for r in inc.responses]
+            events.append(
+                Event(
+                    id=inc.id,
+                    unit="incident",
+                    report=merge_reports(inc),
+                    report_ids=tuple(v.id for v in inc.reports),
+                    authors=tuple(dict.fromkeys(v.author for v in inc.reports)),
+                    first_filed=min(times),
+                    last_filed=max(times),
+                    occurrence=inc.occurrence,
+                    zones=inc.zones,
+                    responses=inc.responses,
+                    extra=inc.extra,
+                )
+            )
+        return events
+
+    # -- geometry ------------------------------------------------------------------------------
+    def _inside(self, zone_id: str) -> Any:
+        prepared = prep(self.zone(zone_id).geometry)
+        return lambda lat, lon: prepared.covers(shapely.Point(float(lon), float(lat)))
+
+    def _zone_locator(self) -> Any:
+        zones = [(z.id, prep(z.geometry)) for z in self.zones()]
+
+        def locate(lat: Any, lon: Any) -> tuple[str, ...]:
+            if lat is None or lon is None or not zones:
+                return ()
+            point = shapely.Point(float(lon), float(lat))
+            return tuple(zid for zid, geom in zones if geom.covers(point))
+
+        return locate
+
+
+def _point(report: Report) -> tuple[Any, Any] | None:
+    point = report.location.point
+    return (point.lat, point.lon) if point else None
+
+
+def _merge_casualties(reports: Sequence[Report]) -> list[Casualty]:
+    """Per category and kind, the range over the reports that give a figure: lowest low,
+    highest high (unbounded if any report is), and best only where every report agrees."""
+    merged: dict[tuple[Any, Any], list[Casualty]] = {}
+    for report in reports:
+        for c in report.casualties:
+            merged.setdefault((c.category, c.kind), []).append(c)
+    out = []
+    for (category, kind), figures in merged.items():
+        bests = {c.best for c in figures}
+        highs = [c.high for c in figures]
+        out.append(
+            Casualty(
+                category=category,
+                kind=kind,
+                low=min(c.low for c in figures),
+                best=bests.pop() if len(bests) == 1 else None,
+                high=None if any(h is None for h in highs) else max(h for h in highs if h),
+            )
+        )
+    return out
+
+
+def merge_reports(incident: IncidentView) -> Report:
+    """The incident as one report: its type, dates and position; the lead report's text and
+    place; every report's actors, sources, evidence and tags; casualty figures as ranges."""
+    reports = [v.report for v in incident.reports]
+    lead = reports[0]
+    location = lead.location
+    if incident.lat is not None and incident.lon is not None:
+        error = min((r.location.point.error_m for r in reports if r.location.point), default=0)
+        location = Location(
+            place=location.place,
+            point=Point(lat=f"{incident.lat:.7f}", lon=f"{incident.lon:.7f}", error_m=error),
+            area=location.area,
+            admin1=location.admin1,
+            gazetteer_id=location.gazetteer_id,
+            precision=min(r.location.precision for r in reports),
+        )
+
+    def union(items: Any, key: Any, limit: int) -> list[Any]:
+        seen: dict[Any, Any] = {}
+        for item in items:
+            seen.setdefault(key(item), item)
+        return list(seen.values())[:limit]
+
+    return Report(
+        event_type=incident.event_type,
+        sub_event_type=incident.sub_event_type,
+        modality=lead.modality,
+        date=TimeInterval(
+            start=incident.date_start,
+            end=incident.date_end,
+            precision=min(r.date.precision for r in reports),
+        ),
+        locations=[location, *lead.locations[1:]],
+        actors=union((a for r in reports for a in r.actors), lambda a: (a.name, a.role), 50),
+        casualties=_merge_casualties(reports),
+        sources=union((s for r in reports for s in r.sources), lambda s: (s.name, s.url), 50),
+        evidence=union((e for r in reports for e in r.evidence), lambda e: e.sha256, 100),
+        title=lead.title,
+        text=lead.text,
+        language=lead.language,
+        tags=union((t for r in reports for t in r.tags), lambda t: t, 20),
+    )

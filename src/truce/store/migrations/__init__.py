@@ -1,0 +1,1 @@
+"""Alembic migrations of truce's database (see ``env.py``)."""

@@ -1,0 +1,101 @@
+"""The center's HTTP API: ``create_app(settings)`` builds it, ``truce serve`` runs it.
+
+One FastAPI application over one node: the OpenAPI document is at ``/openapi.json`` (browsable
+at ``/docs``); the JSON API under ``/api/v1``; the log as C2SP tlog-tiles under ``/ledger``;
+and the web map (issue 8), when its build is present, from ``truce/web/static`` at ``/``.
+Writes go through the node's one :class:`~truce.web.sequencer.Sequencer`; reads go to the
+projections (SQLite or PostgreSQL) and the log directly. Errors have one JSON shape
+(:mod:`truce.web.errors`); request bodies are limited (1 MiB, 8 MiB for batches of signed
+entries) before they are read.
+
+Other areas add their routers to :data:`ROUTERS` (a module path with a ``router``): they are
+included when the module exists, so the API grows with the library.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from truce.access.accounts import Accounts, SigninPolicy
+from truce.config import Settings
+from truce.node import Node
+from truce.web.deps import Services
+from truce.web.errors import BodyLimit, install_error_handlers
+from truce.web.sequencer import Sequencer
+
+__all__ = ["ROUTERS", "create_app"]
+
+#: Routers included in this order; a module that does not exist (yet) is skipped.
+ROUTERS = (
+    "truce.web.routes.session",
+    "truce.web.routes.records",
+    "truce.web.routes.incidents",
+    "truce.web.routes.drafts",
+    "truce.web.routes.restricted",
+    "truce.web.routes.ledger",
+    "truce.web.routes.capabilities",  # violations, patrols, ingestion uploads
+    "truce.web.routes_map",  # issue 8: the map's data
+    "truce.web.routes_ingest",  # issue 4: document uploads
+    "truce.web.routes_agreement",  # issue 6: rules, violations, patrols
+    "truce.web.routes_assess",  # issue 5: merge, split, grading
+    "truce.web.routes_exports",  # issue 9: reports and exports
+)
+STATIC = Path(__file__).with_name("static")
+DEFAULT_BODY_LIMIT = 1 << 20
+BODY_LIMITS = {"/api/v1/ledger/entries": 8 << 20, "/api/v1/ingest": 32 << 20}
+
+_INDEX = """<!doctype html><meta charset="utf-8"><title>truce</title>
+<h1>truce</h1><p>The center's API is running. The OpenAPI document: <a href="/docs">/docs</a>
+(<a href="/openapi.json">openapi.json</a>); the log:
+<a href="/ledger/checkpoint">checkpoint</a>.</p>
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    node: Node | None = None,
+    signin: SigninPolicy | None = None,
+) -> FastAPI:
+    """Build the application for one data directory (opened now, closed at shutdown)."""
+    settings = settings or Settings.from_env()
+    node = node or Node.open(settings)
+    sequencer = Sequencer(node)
+    accounts = Accounts(node.store.engine, policy=signin)
+    svc = Services(settings=settings, node=node, sequencer=sequencer, accounts=accounts)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        sequencer.close()
+        node.close()
+
+    app = FastAPI(
+        title="truce",
+        summary="The shared, verifiable record of a joint ceasefire coordination center.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.services = svc
+    install_error_handlers(app)
+    for name in ROUTERS:
+        if importlib.util.find_spec(name) is not None:
+            app.include_router(importlib.import_module(name).router)
+    app.add_middleware(BodyLimit, default=DEFAULT_BODY_LIMIT, limits=BODY_LIMITS)
+    if (STATIC / "index.html").exists():
+        app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
+    else:
+
+        @app.get("/", include_in_schema=False)
+        def index() -> HTMLResponse:
+            return HTMLResponse(_INDEX)
+
+    return app

@@ -1,0 +1,124 @@
+"""What the incident page shows: its reports, responses, violations, grade, and ledger proofs.
+
+Library code (no web framework). The page compares the reports field by field itself, in the
+browser, from the full report bodies sent here; the proof bundle carries everything the browser
+needs to check, without trusting this server, that an entry is in the log: the entry's bytes, an
+RFC 9162 inclusion proof for the size of the latest signed checkpoint (C2SP tlog-checkpoint),
+that checkpoint, the log's verifier key and the author's public key.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from truce.agreement import tables as agreement_tables
+from truce.errors import NotFoundError
+from truce.ledger.note import Checkpoint, Note
+from truce.node import Node
+from truce.store import release, schema
+
+__all__ = ["incident_page", "proof_bundle"]
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def incident_page(node: Node, incident_id: str) -> dict[str, Any]:
+    """The incident, its reports (full bodies), responses, violations and release state."""
+    inc, rep, res = schema.incidents, schema.reports, schema.responses
+    with node.store.engine.connect() as conn:
+        row = conn.execute(select(inc).where(inc.c.id == incident_id)).mappings().first()
+        if row is None:
+            raise NotFoundError(
+                f"no incident {incident_id!r}", hint="Incident ids look like I-12; see the map."
+            )
+        incident = dict(row)
+        # JSON columns that truce.assess adds to the incidents table.
+        for key in ("reasons", "attribution", "casualties", "state"):
+            if isinstance(incident.get(key), str):
+                with contextlib.suppress(ValueError):
+                    incident[key] = json.loads(incident[key])
+        reports = []
+        query = select(rep).where(rep.c.incident_id == incident_id).order_by(rep.c.entry_index)
+        for r in conn.execute(query).mappings():
+            reports.append(
+                {
+                    "id": r["id"],
+                    "entry_index": r["entry_index"],
+                    "author": r["author"],
+                    "filed_at": r["filed_at"],
+                    "report": json.loads(r["body"]),
+                }
+            )
+        query = select(res).where(res.c.incident_id == incident_id).order_by(res.c.entry_index)
+        responses = [dict(r) for r in conn.execute(query).mappings()]
+        v = agreement_tables.violations
+        query = select(v).where(v.c.incident_id == incident_id).order_by(v.c.clause_id)
+        violations = []
+        for r in conn.execute(query).mappings():
+            item = dict(r)
+            item["reports"] = json.loads(item["reports"])
+            violations.append(item)
+        pub = (
+            conn.execute(
+                select(release.publications).where(
+                    release.publications.c.incident_id == incident_id
+                )
+            )
+            .mappings()
+            .first()
+        )
+        signoffs = [
+            dict(s)
+            for s in conn.execute(
+                select(release.signoffs).where(release.signoffs.c.incident_id == incident_id)
+            ).mappings()
+        ]
+        parties = {
+            p["id"]: {"name": p["name"], "kind": p["kind"]}
+            for p in conn.execute(select(schema.parties)).mappings()
+        }
+    return {
+        "incident": incident,
+        "reports": reports,
+        "responses": responses,
+        "violations": violations,
+        "publication": dict(pub) if pub else None,
+        "signoffs": signoffs,
+        "parties": parties,
+    }
+
+
+def proof_bundle(node: Node, index: int) -> dict[str, Any]:
+    """Entry ``index`` with its inclusion proof against the latest signed checkpoint."""
+    note_text = node.ledger.checkpoint()
+    checkpoint = Checkpoint.parse(Note.parse(note_text).text)
+    size = checkpoint.size
+    if not 0 <= index < size:
+        raise NotFoundError(
+            f"entry {index} is not covered by the latest checkpoint (size {size})",
+            hint="Entries count from 0; a new entry is covered once its checkpoint is signed.",
+        )
+    leaf = node.ledger.leaf(index)
+    entry = node.ledger.entry(index)
+    author_key = node.ledger.key(entry.author)
+    if author_key is None:
+        raise NotFoundError(f"entry {index}'s author {entry.author!r} has no registered key")
+    return {
+        "origin": checkpoint.origin,
+        "index": index,
+        "size": size,
+        "leaf": _b64(leaf),
+        "proof": [_b64(h) for h in node.ledger.inclusion_proof(index, size)],
+        "checkpoint": note_text,
+        "log_key": node.ledger.verifier.vkey,
+        "author": entry.author,
+        "author_key": _b64(author_key.raw),
+        "kind": entry.kind,
+    }

@@ -1,0 +1,426 @@
+"""The map's data: basemap and agreement layers as GeoJSON (RFC 7946), incidents as columns.
+
+Library code (no web framework): :mod:`truce.web.routes_map` serves what this builds.
+
+- The basemap is drawn from data shipped in ``truce.geo`` (Natural Earth countries, borders,
+  rivers, lakes and towns; OCHA admin 1 and 2 boundaries; the gazetteer's villages), so the map
+  needs no tile server and no network. Big layers are simplified once and cached per process.
+- Incidents are sent as parallel arrays, not GeoJSON features: 100,000 incidents are ~4 MB of
+  JSON instead of ~25 MB, and the browser builds its features in one pass. Dates are days since
+  1970-01-01; categorical fields are indexes into the ``dict`` lists that come with them;
+  ``parties`` is a bit set of the parties that reported each incident, ``responsible`` the index
+  of the party held responsible (-1: none).
+- Zones, sites, patrol routes and tracks are small and go as GeoJSON, with ``approximate`` kept
+  on every feature so the map can say which geometry was drawn by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from importlib import resources
+from typing import Any
+
+import shapely
+from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import null as sa_null
+
+from truce.agreement import tables as agreement_tables
+from truce.errors import NotFoundError, ValidationError
+from truce.model.vocab import EVENT_FAMILIES, EventType, OccurrenceGrade, sub_event_types
+from truce.store import release, schema
+from truce.store.spatial import published_clause
+
+__all__ = [
+    "BASEMAP_LAYERS",
+    "VILLAGES",
+    "Bbox",
+    "basemap_layer",
+    "dump_json",
+    "incident_columns",
+    "parse_bbox",
+    "parse_day",
+    "patrols_geojson",
+    "sites_geojson",
+    "vocabulary",
+    "zones_geojson",
+]
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+#: Basemap layers: name -> (package, file, properties kept, simplification tolerance in degrees).
+BASEMAP_LAYERS: dict[str, tuple[str, str, tuple[str, ...], float]] = {
+    "countries": (
+        "basemap",
+        "ne_50m_admin_0_countries_mideast.geojson",
+        ("NAME", "ADM0_A3"),
+        0.0,
+    ),
+    "borders": ("basemap", "ne_50m_admin_0_boundary_lines_land_mideast.geojson", (), 0.0),
+    "rivers": ("basemap", "ne_10m_rivers_syria_region.geojson", ("name",), 0.0),
+    "lakes": ("basemap", "ne_10m_lakes_syria_region.geojson", ("name",), 0.0),
+    "towns": (
+        "basemap",
+        "ne_10m_populated_places_syria_region.geojson",
+        ("NAME", "SCALERANK", "POP_MAX", "FEATURECLA"),
+        0.0,
+    ),
+    "admin1": ("admin", "syr_adm1_ocha_20201217.geojson", ("ADM1_EN", "ADM1_PCODE"), 0.002),
+    "admin2": (
+        "admin",
+        "syr_adm2_ocha_20201217.geojson",
+        ("ADM2_EN", "ADM2_PCODE", "ADM1_EN"),
+        0.002,
+    ),
+}
+#: Villages from the gazetteer, shown from zoom 10 (name, population, kind).
+VILLAGES = "villages"
+
+
+@dataclass(frozen=True)
+class Bbox:
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+def parse_bbox(text: str | None) -> Bbox | None:
+    """``west,south,east,north`` in degrees (GeoJSON order), or None."""
+    if not text:
+        return None
+    parts = text.split(",")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 4:
+        raise ValidationError(
+            f"bbox {text!r} must be four numbers: west,south,east,north", field="bbox"
+        )
+    w, s, e, n = values
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90) or w > e:
+        raise ValidationError(
+            f"bbox {text!r}: need -180 <= west <= east <= 180 and -90 <= south <= north <= 90",
+            field="bbox",
+        )
+    return Bbox(w, s, e, n)
+
+
+def parse_day(text: str | None, name: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            f"{name} {text!r} must be a date like 2019-03-12", field=name
+        ) from None
+
+
+def _day(iso: str) -> int:
+    return date.fromisoformat(iso[:10]).toordinal() - _EPOCH
+
+
+# -- the basemap ---------------------------------------------------------------------------------
+def _geo_data(package: str, name: str) -> Any:
+    path = resources.files("truce.geo").joinpath("data", package, name)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def basemap_layer(name: str) -> bytes:
+    """One basemap layer as GeoJSON bytes (built once per process)."""
+    if name == VILLAGES:
+        return _villages()
+    if name not in BASEMAP_LAYERS:
+        known = ", ".join([*BASEMAP_LAYERS, VILLAGES])
+        raise NotFoundError(f"no basemap layer {name!r}; the layers are {known}")
+    package, filename, keep, tolerance = BASEMAP_LAYERS[name]
+    data = _geo_data(package, filename)
+    features = []
+    for feature in data["features"]:
+        geometry = feature.get("geometry")
+        if not geometry:
+            continue
+        if tolerance:
+            shape = shapely.geometry.shape(geometry)
+            shape = shapely.simplify(shape, tolerance, preserve_topology=True)
+            geometry = shapely.geometry.mapping(shapely.set_precision(shape, 1e-5))
+        props = feature.get("properties") or {}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {k.lower(): props.get(k) for k in keep},
+                "geometry": geometry,
+            }
+        )
+    return dump_json({"type": "FeatureCollection", "features": features})
+
+
+def _villages() -> bytes:
+    path = resources.files("truce.geo").joinpath("data", "places.tsv")
+    features = []
+    with path.open(encoding="utf-8") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("# ")), delimiter="\t")
+        for row in rows:
+            if row.get("kind") != "populated place" or not row.get("lat"):
+                continue
+            population = int(row["population"]) if row.get("population") else 0
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"name": row["name"], "pop": population},
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [round(float(row["lon"]), 5), round(float(row["lat"]), 5)],
+                    },
+                }
+            )
+    return dump_json({"type": "FeatureCollection", "features": features})
+
+
+def dump_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON, the form every map route sends."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+# -- vocabulary ----------------------------------------------------------------------------------
+def vocabulary() -> dict[str, Any]:
+    """The codes the map and forms offer, from :mod:`truce.model.vocab` (one source of truth)."""
+    families = sorted(set(EVENT_FAMILIES.values()) | {"other"})
+    return {
+        "event_types": {t.value: list(sub_event_types(t)) for t in EventType},
+        "families": families,
+        "family_of": dict(EVENT_FAMILIES),
+        "grades": [g.value for g in OccurrenceGrade],
+    }
+
+
+# -- incidents -----------------------------------------------------------------------------------
+def _index(values: Iterable[str]) -> tuple[list[str], dict[str, int]]:
+    names = sorted(set(values))
+    return names, {name: i for i, name in enumerate(names)}
+
+
+def _published_clause(now: datetime) -> Any:
+    """The public's view: the server's rule (truce.store.spatial.published_clause)."""
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    pub = release.publications
+    return schema.incidents.c.id.in_(select(pub.c.incident_id).where(published_clause(stamp)))
+
+
+def incident_columns(
+    conn: Connection,
+    *,
+    bbox: Bbox | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    published_only: bool = False,
+    limit: int = 250_000,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Incidents as parallel arrays, newest first, with the parties that reported each.
+
+    ``since``/``until`` keep incidents whose interval overlaps the window; ``bbox`` keeps those
+    whose point is inside it (incidents with no point are kept only when no bbox is given: the
+    list beside the map still shows them). ``published_only`` is the public's view.
+    """
+    inc = schema.incidents
+    where = []
+    if bbox is not None:
+        where += [
+            inc.c.lon >= bbox.west,
+            inc.c.lon <= bbox.east,
+            inc.c.lat >= bbox.south,
+            inc.c.lat <= bbox.north,
+        ]
+    if since is not None:
+        where.append(inc.c.date_end >= since.isoformat())
+    if until is not None:
+        where.append(inc.c.date_start <= until.isoformat())
+    if published_only:
+        where.append(_published_clause(now or datetime.now(UTC)))
+    cols = [
+        inc.c.id,
+        inc.c.lon,
+        inc.c.lat,
+        inc.c.date_start,
+        inc.c.date_end,
+        inc.c.occurrence,
+        inc.c.family,
+        inc.c.sub_event_type,
+        inc.c.report_count,
+        inc.c.place,
+        # The party held responsible, when truce.assess has attributed the incident.
+        inc.c.responsible_party if "responsible_party" in inc.c else sa_null().label("rp"),
+    ]
+    query = select(*cols).where(and_(*where)) if where else select(*cols)
+    ordered = query.order_by(inc.c.date_start.desc(), inc.c.first_index.desc()).limit(limit)
+    rows = conn.execute(ordered).all()
+    total = len(rows)
+    if total == limit:  # only a full page needs counting
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    # One transpose (in C) instead of attribute access per row and column: 100,000 rows are
+    # sent several times faster this way.
+    ids, lon, lat, start, end, grade, family, subtype, reports, place, responsible = (
+        list(col) for col in (zip(*rows, strict=True) if rows else [()] * 11)
+    )
+
+    reporters: dict[str, set[str]] = {}
+    rep = schema.reports
+    by = select(rep.c.incident_id, rep.c.author).where(rep.c.incident_id.is_not(None))
+    if len(rows) < 2000:
+        by = by.where(rep.c.incident_id.in_(ids))
+    for incident_id, author in conn.execute(by.distinct()):
+        reporters.setdefault(incident_id, set()).add(author)
+
+    grades, grade_ix = _index([g.value for g in OccurrenceGrade] + grade)
+    families, family_ix = _index([*EVENT_FAMILIES.values(), "other", *family])
+    subtypes, subtype_ix = _index(subtype)
+    party_ids = [p for (p,) in conn.execute(select(schema.parties.c.id).order_by("entry_index"))]
+    party_bit = {p: 1 << i for i, p in enumerate(party_ids[:52])}  # exact in a JS number
+    party_ix = {p: i for i, p in enumerate(party_ids)}
+    days: dict[str, int] = {}  # few distinct dates: parse each once
+
+    def day(iso: str) -> int:
+        found = days.get(iso)
+        if found is None:
+            found = days[iso] = _day(iso)
+        return found
+
+    return {
+        "count": len(rows),
+        "total": total,
+        "truncated": total > len(rows),
+        "dict": {
+            "grade": grades,
+            "family": families,
+            "sub_event_type": subtypes,
+            "party": party_ids[:52],
+        },
+        "id": ids,
+        "lon": [None if v is None else round(v, 5) for v in lon],
+        "lat": [None if v is None else round(v, 5) for v in lat],
+        "start": [day(v) for v in start],
+        "end": [day(v) for v in end],
+        "grade": [grade_ix[v] for v in grade],
+        "family": [family_ix[v] for v in family],
+        "type": [subtype_ix[v] for v in subtype],
+        "reports": reports,
+        "place": [v or "" for v in place],
+        "parties": [sum(party_bit.get(a, 0) for a in reporters.get(i, ())) for i in ids],
+        "responsible": [party_ix.get(p, -1) if p else -1 for p in responsible],
+    }
+
+
+# -- agreement layers ----------------------------------------------------------------------------
+def _feature(geometry: Any, props: dict[str, Any], fid: str) -> dict[str, Any]:
+    return {"type": "Feature", "id": fid, "properties": props, "geometry": geometry}
+
+
+def _shape_geojson(wkt: str) -> Any:
+    return shapely.geometry.mapping(shapely.set_precision(shapely.from_wkt(wkt), 1e-6))
+
+
+def zones_geojson(conn: Connection) -> dict[str, Any]:
+    z = schema.zones
+    features = []
+    for row in conn.execute(select(z).order_by(z.c.id)).mappings():
+        features.append(
+            _feature(
+                _shape_geojson(row["wkt"]),
+                {
+                    "id": row["id"],
+                    "name": row["name"],
+                    "kind": row["kind"],
+                    "approximate": bool(row["approximate"]),
+                    "valid_from": row["valid_from"],
+                    "valid_to": row["valid_to"],
+                    "source": row["source"],
+                    "version": row["version"],
+                },
+                row["id"],
+            )
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def sites_geojson(conn: Connection) -> dict[str, Any]:
+    s = schema.sites
+    features = []
+    for row in conn.execute(select(s).order_by(s.c.id)).mappings():
+        features.append(
+            _feature(
+                {"type": "Point", "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]},
+                {
+                    "id": row["id"],
+                    "name": row["name"],
+                    "kind": row["kind"],
+                    "approximate": bool(row["approximate"]),
+                    "org": row["org"],
+                    "admin1": row["admin1"],
+                    "author": row["author"],
+                },
+                row["id"],
+            )
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def patrols_geojson(conn: Connection) -> dict[str, Any]:
+    """Planned routes (``layer: route``) and recorded tracks (``layer: track``, one per part)."""
+    p = agreement_tables.patrols
+    t = agreement_tables.patrol_tracks
+    features = []
+    for row in conn.execute(select(p).order_by(p.c.start)).mappings():
+        features.append(
+            _feature(
+                _shape_geojson(row["route_wkt"]),
+                {
+                    "layer": "route",
+                    "patrol": row["id"],
+                    "name": row["name"],
+                    "parties": [
+                        x for x in row["parties"].split(",") if x
+                    ],  # stored comma-separated
+                    "start": row["start"],
+                    "end": row["end"],
+                    "approximate": bool(row["approximate"]),
+                },
+                f"route:{row['id']}",
+            )
+        )
+    for row in conn.execute(select(t).order_by(t.c.entry_index)).mappings():
+        body = json.loads(row["body"])
+        coords = [[float(pt[2]), float(pt[1])] for pt in body.get("points", [])]
+        if len(coords) < 2:
+            continue
+        features.append(
+            _feature(
+                {"type": "LineString", "coordinates": coords},
+                {
+                    "layer": "track",
+                    "patrol": row["patrol_id"],
+                    "party": row["party"],
+                    "start": row["start"],
+                    "part": row["part"],
+                    "parts": row["parts"],
+                },
+                f"track:{row['entry_index']}",
+            )
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def reporters_of(conn: Connection, incident_ids: Sequence[str]) -> dict[str, list[str]]:
+    rep = schema.reports
+    out: dict[str, set[str]] = {}
+    query = select(rep.c.incident_id, rep.c.author).where(rep.c.incident_id.in_(incident_ids))
+    for incident_id, author in conn.execute(query):
+        out.setdefault(incident_id, set()).add(author)
+    return {k: sorted(v) for k, v in out.items()}

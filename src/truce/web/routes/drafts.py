@@ -1,0 +1,98 @@
+"""Drafts: a party's unfinished records, visible to its own officers and monitors and the chair.
+
+Anyone else gets 404 for another party's draft (its existence is not disclosed). ``POST
+/api/v1/drafts/{id}/file`` validates, signs (custodially) and appends it, then deletes the draft.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from truce.access.accounts import Principal
+from truce.access.drafts import Drafts
+from truce.access.policy import check_act, check_member, may_read_drafts
+from truce.errors import NotFoundError
+from truce.model.kinds import parse_body
+from truce.web.deps import Services, current, services
+from truce.web.routes.records import Filed, PartyParam, acting_party, filed
+
+router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])
+
+Who = Annotated[Principal, Depends(current)]
+Svc = Annotated[Services, Depends(services)]
+
+
+class NewDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(pattern=r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$", max_length=64)
+    body: dict[str, Any]
+
+
+class DraftBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    body: dict[str, Any]
+
+
+def _drafts(svc: Services) -> Drafts:
+    return Drafts(svc.node.store.engine)
+
+
+def _visible(svc: Services, who: Principal, draft_id: str) -> dict[str, Any]:
+    draft = _drafts(svc).get(draft_id)
+    if not may_read_drafts(who, draft["party"]):
+        raise NotFoundError(f"no draft {draft_id!r}")
+    return draft
+
+
+@router.get("", summary="Drafts you may see (your party's; the chair sees all)")
+def list_drafts(svc: Svc, who: Who) -> list[dict[str, Any]]:
+    check_member(who)
+    if who.party is None:
+        return []
+    return [d for d in _drafts(svc).list() if may_read_drafts(who, d["party"])]
+
+
+@router.post("", status_code=201, summary="Start a draft for your party")
+def create_draft(body: NewDraft, svc: Svc, who: Who, party: PartyParam = None) -> dict[str, Any]:
+    acting = acting_party(who, party)
+    check_act(who, acting, body.kind)
+    return _drafts(svc).create(acting, body.kind, body.body, who.username)
+
+
+@router.get("/{draft_id}", summary="One draft")
+def get_draft(draft_id: str, svc: Svc, who: Who) -> dict[str, Any]:
+    check_member(who)
+    return _visible(svc, who, draft_id)
+
+
+@router.put("/{draft_id}", summary="Replace a draft's body")
+def update_draft(draft_id: str, body: DraftBody, svc: Svc, who: Who) -> dict[str, Any]:
+    check_member(who)
+    draft = _visible(svc, who, draft_id)
+    check_act(who, draft["party"], draft["kind"])
+    return _drafts(svc).update(draft_id, body.body)
+
+
+@router.delete("/{draft_id}", status_code=204, summary="Discard a draft")
+def delete_draft(draft_id: str, svc: Svc, who: Who) -> Response:
+    check_member(who)
+    draft = _visible(svc, who, draft_id)
+    check_act(who, draft["party"], draft["kind"])
+    _drafts(svc).delete(draft_id)
+    return Response(status_code=204)
+
+
+@router.post("/{draft_id}/file", status_code=201, summary="File the draft (sign and append)")
+async def file_draft(draft_id: str, svc: Svc, who: Who) -> Filed:
+    check_member(who)
+    draft = _visible(svc, who, draft_id)
+    model = parse_body(draft["kind"], draft["body"], f"draft {draft_id}")
+    appended = await svc.append(who, draft["party"], draft["kind"], model)
+    _drafts(svc).delete(draft_id)
+    return filed(appended, f"R-{appended.index}" if draft["kind"] == "report.filed" else None)
+
+
+__all__ = ["PartyParam", "acting_party", "router"]

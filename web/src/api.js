@@ -1,0 +1,77 @@
+// The server's HTTP API as the UI uses it. Every path is named here, once.
+//
+// Errors come back in the server's one JSON shape ({status, code, message, field}); they are
+// raised as ApiError so a form can put the message beside the field it names.
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const message = (body && (body.message || body.detail)) || `HTTP ${status}`;
+    super(typeof message === "string" ? message : JSON.stringify(message));
+    this.status = status;
+    this.code = body && body.code;
+    this.field = body && body.field;
+    this.hint = body && body.hint;
+  }
+}
+
+let csrf = null;
+
+export function setCsrf(token) {
+  csrf = token || null;
+}
+
+async function request(method, path, { json, form, raw, signal } = {}) {
+  const headers = { Accept: "application/json" };
+  let body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    body = form;
+  } else if (raw !== undefined) {
+    headers["Content-Type"] = "application/octet-stream";
+    body = raw;
+  }
+  if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
+  const res = await fetch(path, { method, headers, body, signal, credentials: "same-origin" });
+  const text = await res.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { message: text.slice(0, 200) };
+    }
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export const api = {
+  // Sessions (the server's auth routes).
+  me: () => request("GET", "/api/v1/me"),
+  signIn: (username, password) =>
+    request("POST", "/api/v1/session", { json: { username, password } }),
+  signOut: () => request("DELETE", "/api/v1/session"),
+
+  // The map's own routes (truce.web.routes_map).
+  vocab: () => request("GET", "/api/v1/map/vocab"),
+  layers: () => request("GET", "/api/v1/map/layers"),
+  basemap: (name) => `/api/v1/map/basemap/${name}.geojson`,
+  incidents: (params = {}) => request("GET", `/api/v1/map/incidents?${new URLSearchParams(params)}`),
+  zones: () => request("GET", "/api/v1/map/zones"),
+  sites: () => request("GET", "/api/v1/map/sites"),
+  patrols: () => request("GET", "/api/v1/map/patrols"),
+  incident: (id) => request("GET", `/api/v1/map/incidents/${encodeURIComponent(id)}`),
+  proof: (index) => request("GET", `/api/v1/map/proof/${index}`),
+  parties: () => request("GET", "/api/v1/map/parties"),
+
+  // Writes (the server's routes).
+  report: (id) => request("GET", `/api/v1/reports/${encodeURIComponent(id)}`),
+  fileReport: (report) => request("POST", "/api/v1/reports", { json: report }),
+  respond: (response) => request("POST", "/api/v1/responses", { json: response }),
+  // The document's bytes as the body; name, url, outlet, published as query parameters.
+  ingest: (bytes, params) =>
+    request("POST", `/api/v1/ingest?${new URLSearchParams(params)}`, { raw: bytes }),
+  planPatrol: (plan) => request("POST", "/api/v1/map/patrols", { json: plan }),
+};

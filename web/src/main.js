@@ -1,0 +1,199 @@
+// truce's operating picture: the shell, sign-in and the hash router.
+//
+// Routes: #/map, #/incident/<id>, #/report/new, #/ingest, #/patrol/new, #/signin.
+// The map view is built once and kept (hidden) while other pages show, so coming back is instant
+// and keeps its filters, view and selection.
+
+import "maplibre-gl/dist/maplibre-gl.css";
+import "./app.css";
+import { ApiError, api, setCsrf } from "./api.js";
+import { clear, field, h } from "./dom.js";
+import { ingestForm, patrolForm, reportForm } from "./forms.js";
+import { renderIncident } from "./incident.js";
+import { MapView } from "./mapview.js";
+
+window.__truce = window.__truce || {};
+
+class App {
+  constructor() {
+    this.user = null;
+    this.parties = [];
+    this.vocabData = null;
+    this.header = document.getElementById("header");
+    this.main = document.getElementById("main");
+    this.page = h("div", { class: "page" });
+    this.mapHolder = h("div", { class: "map-holder" });
+    this.main.append(this.mapHolder, this.page);
+    this.mapView = null;
+    window.addEventListener("hashchange", () => this.route());
+  }
+
+  async start() {
+    try {
+      const me = await api.me();
+      this.setUser(me);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) throw err;
+      this.setUser(null);
+    }
+    this.route();
+  }
+
+  setUser(me) {
+    // /me answers {username, role, party, via, csrf_token}; sign-in answers {user, csrf_token}.
+    const user = me && (me.user || me);
+    const anonymous = !user || !user.username || me.via === "anonymous";
+    this.user = anonymous ? null : user;
+    setCsrf(me && me.csrf_token);
+    this.renderHeader();
+  }
+
+  async vocab() {
+    if (!this.vocabData) {
+      const [vocab, parties] = await Promise.all([api.vocab(), api.parties()]);
+      this.vocabData = vocab;
+      this.parties = parties;
+    }
+    return this.vocabData;
+  }
+
+  partyName(id) {
+    const p = this.parties.find((x) => x.id === id);
+    return p ? p.name : id;
+  }
+
+  renderHeader() {
+    // Offer only what the user's role may do (truce.access.policy); the server checks again.
+    const role = this.user && this.user.role;
+    const nav = [
+      ["#/map", "Map", true],
+      ["#/report/new", "File a report", ["officer", "monitor", "chair"].includes(role)],
+      ["#/ingest", "Ingest a page", ["monitor", "chair"].includes(role)],
+      ["#/patrol/new", "Plan a patrol", ["officer", "monitor", "chair"].includes(role)],
+    ].filter(([, , allowed]) => allowed);
+    const current = location.hash.split("?")[0] || "#/map";
+    clear(this.header).append(
+      h("a", { href: "#/map", class: "brand" }, "truce", h("span", {}, " · operating picture")),
+      this.user
+        ? h(
+            "nav",
+            { "aria-label": "Main" },
+            h("ul", {}, nav.map(([href, label]) => h("li", {}, h("a", { href, "aria-current": href === current ? "page" : null }, label)))),
+          )
+        : null,
+      h(
+        "div",
+        { class: "who" },
+        this.user
+          ? [
+              h("span", { id: "who" }, `${this.user.username} · ${this.user.role}${this.user.party ? ` · ${this.user.party}` : ""}`),
+              h("button", { type: "button", class: "link", onclick: () => this.signOut() }, "Sign out"),
+            ]
+          : null,
+      ),
+    );
+  }
+
+  async signOut() {
+    try {
+      await api.signOut();
+    } finally {
+      location.hash = "#/signin";
+      location.reload();
+    }
+  }
+
+  /** After a write: fetch the incidents again; `layers` also reloads zones, sites and patrols. */
+  async mapChanged(layers = false) {
+    if (!this.mapView) return;
+    if (layers) {
+      // Zones, sites or patrols changed: build the map again (freeing the old WebGL context).
+      if (this.mapView.map) this.mapView.map.remove();
+      this.mapView = null;
+      delete document.body.dataset.incidentsRendered;
+      delete window.__truce.map;
+      clear(this.mapHolder);
+      return;
+    }
+    await this.mapView.refresh();
+  }
+
+  async route() {
+    const [path, query] = (location.hash.slice(1) || "/map").split("?");
+    const params = new URLSearchParams(query || "");
+    if (!this.user && path !== "/signin") {
+      location.hash = `#/signin?next=${encodeURIComponent(location.hash || "#/map")}`;
+      return;
+    }
+    this.renderHeader();
+    clear(this.page);
+    const onMap = path === "/map" || path === "";
+    this.mapHolder.hidden = !onMap;
+    this.page.hidden = onMap;
+    document.body.dataset.route = path.split("/")[1] || "map";
+    try {
+      if (path === "/signin") return this.signInPage(params);
+      await this.vocab();
+      if (onMap) {
+        document.title = "Map · truce";
+        if (!this.mapView) this.mapView = new MapView(this);
+        await this.mapView.mount(this.mapHolder, params);
+        return;
+      }
+      const incident = /^\/incident\/(.+)$/.exec(path);
+      if (incident) {
+        document.title = `${decodeURIComponent(incident[1])} · truce`;
+        return await renderIncident(this, this.page, decodeURIComponent(incident[1]));
+      }
+      if (path === "/report/new") return reportForm(this, this.page);
+      if (path === "/ingest") return ingestForm(this, this.page);
+      if (path === "/patrol/new") return patrolForm(this, this.page);
+      this.page.append(h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/map" }, "Back to the map")));
+    } catch (err) {
+      this.page.hidden = false;
+      this.page.append(h("p", { class: "error", role: "alert" }, `Could not load this page: ${err.message}`));
+      if (err instanceof ApiError && err.status === 401) {
+        this.setUser(null);
+        location.hash = "#/signin";
+      }
+    }
+  }
+
+  signInPage(params) {
+    document.title = "Sign in · truce";
+    const username = h("input", { name: "username", id: "username", autocomplete: "username", required: true });
+    const password = h("input", { name: "password", id: "password", type: "password", autocomplete: "current-password", required: true });
+    const out = h("p", { class: "status", role: "status" });
+    const form = h(
+      "form",
+      { class: "form signin", id: "signin-form", "aria-labelledby": "signin-title" },
+      h("h1", { id: "signin-title" }, "Sign in"),
+      h("p", { class: "muted" }, "The joint center's shared record. Use the account your party or the center gave you."),
+      field("User name", username),
+      field("Password", password),
+      h("button", { type: "submit" }, "Sign in"),
+      out,
+    );
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      out.textContent = "Signing in…";
+      try {
+        const me = await api.signIn(username.value.trim(), password.value);
+        this.setUser(me);
+        if (!this.user) this.setUser(await api.me());
+        location.hash = params.get("next") || "#/map";
+      } catch (err) {
+        out.setAttribute("role", "alert");
+        out.className = "status error";
+        out.textContent = err.message;
+        password.select();
+      }
+    });
+    this.page.append(form);
+    username.focus();
+  }
+}
+
+new App().start().catch((err) => {
+  document.getElementById("main").append(h("p", { class: "error", role: "alert" }, `truce could not start: ${err.message}`));
+});
