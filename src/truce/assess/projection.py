@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from truce.assess import tables
 from truce.assess.correlate import IncidentState, choose
@@ -36,6 +36,7 @@ from truce.assess.kinds import IncidentMerge, IncidentSplit
 from truce.assess.summary import Summary, summarize
 from truce.model import Report, Response, ResponseKind
 from truce.store import schema
+from truce.store.projections import PARTIES_CACHE
 from truce.store.projector import Projection, projects
 
 __all__ = ["load_incident", "resolve"]
@@ -65,6 +66,26 @@ _UPDATE = (
 )
 
 
+_INSERT_FULL = insert(schema.incidents)
+_SET_INCIDENT = (
+    update(schema.reports)
+    .where(schema.reports.c.id == bindparam("_rid"))
+    .values(incident_id=bindparam("_iid"))
+)
+_INSERT_LINK = insert(tables.incident_links)
+# Keys an incident already has are skipped by the database: no read before the write.
+_ADD_KEYS = text(
+    "INSERT INTO incident_keys (key, incident_id) VALUES (:key, :incident_id) "
+    "ON CONFLICT DO NOTHING"
+)
+_CANDIDATES = (
+    select(schema.incidents.c.id, schema.incidents.c.first_index, schema.incidents.c.state)
+    .distinct()
+    .join(tables.incident_keys, tables.incident_keys.c.incident_id == schema.incidents.c.id)
+    .where(tables.incident_keys.c.key.in_(bindparam("keys", expanding=True)))
+)
+
+
 def _iso(day: int) -> str:
     return (_EPOCH + timedelta(days=day)).isoformat()
 
@@ -89,31 +110,33 @@ def _states(conn: Connection, ids: Iterable[str]) -> list[IncidentState]:
                 inc.c.id.in_(ids[i : i + _CHUNK])
             )
         )
-        for r in rows:
-            if r.state is None:  # projected before correlation existed: rebuild from its reports
-                out.append(_rebuild_state(conn, r.id))
-            else:
-                out.append(IncidentState.from_json(r.id, r.first_index, json.loads(r.state)))
+        out.extend(_state(conn, r) for r in rows)
     out.sort(key=lambda c: c.first)
     return out
 
 
+def _state(conn: Connection, row: Any) -> IncidentState:
+    if row.state is None:  # projected before correlation existed: rebuild from its reports
+        return _rebuild_state(conn, row.id)
+    return IncidentState.from_json(row.id, row.first_index, json.loads(row.state))
+
+
 def _candidates(conn: Connection, s: Summary) -> list[IncidentState]:
-    k = tables.incident_keys
+    """The incidents registered under any of the report's keys, oldest first (one query)."""
     keys = sorted({key_text(key) for key in report_keys(s)})
-    ids: set[str] = set()
+    found: dict[str, IncidentState] = {}
     for i in range(0, len(keys), _CHUNK):
-        rows = conn.execute(select(k.c.incident_id).where(k.c.key.in_(keys[i : i + _CHUNK])))
-        ids.update(r[0] for r in rows)
-    return _states(conn, ids)
+        for r in conn.execute(_CANDIDATES, {"keys": keys[i : i + _CHUNK]}):
+            if r.id not in found:
+                found[r.id] = _state(conn, r)
+    return sorted(found.values(), key=lambda c: c.first)
 
 
-def _register(conn: Connection, c: IncidentState) -> None:
-    k = tables.incident_keys
-    have = {r[0] for r in conn.execute(select(k.c.key).where(k.c.incident_id == c.id))}
-    new = sorted({key_text(key) for key in incident_keys(c)} - have)
+def _register(conn: Connection, c: IncidentState, known: Iterable[object] = ()) -> None:
+    """Register ``c`` under its keys; ``known`` are keys it is registered under already."""
+    new = sorted({key_text(key) for key in incident_keys(c)} - {key_text(k) for k in known})
     if new:
-        conn.execute(insert(k), [{"key": key, "incident_id": c.id} for key in new])
+        conn.execute(_ADD_KEYS, [{"key": key, "incident_id": c.id} for key in new])
 
 
 def _member_rows(conn: Connection, incident_id: str) -> list[Any]:
@@ -134,11 +157,19 @@ def _rebuild_state(conn: Connection, incident_id: str) -> IncidentState:
 
 
 def _parties(conn: Connection) -> dict[str, PartyInfo]:
+    """The parties, read once per transaction (a party registering clears the cache)."""
+    tx = conn.get_transaction()
+    cached = conn.info.get(PARTIES_CACHE)
+    if cached is not None and tx is not None and cached[0] is tx:
+        return cached[1]  # type: ignore[no-any-return]
     p = schema.parties
-    return {
+    parties = {
         r.id: PartyInfo(r.id, r.name, r.kind)
         for r in conn.execute(select(p.c.id, p.c.name, p.c.kind).order_by(p.c.entry_index))
     }
+    if tx is not None:
+        conn.info[PARTIES_CACHE] = (tx, parties)
+    return parties
 
 
 def load_incident(
@@ -192,6 +223,17 @@ def _most_common(values: Sequence[str | None]) -> str | None:
 def _refresh(conn: Connection, c: IncidentState, index: int) -> None:
     """Rewrite the incident's row from its state, its reports and its responses."""
     members, replies, parties = load_incident(conn, c.id)
+    conn.execute(_UPDATE, {**_values(c, members, replies, parties, index), "_id": c.id})
+
+
+def _values(
+    c: IncidentState,
+    members: Sequence[Member],
+    replies: Sequence[Reply],
+    parties: dict[str, PartyInfo],
+    index: int,
+) -> dict[str, Any]:
+    """The incident row's columns (all but ``id``) from its state, reports and responses."""
     reports = [m.report for m in members]
     subs = [r.sub_event_type for r in reports]
     sub = _most_common(subs) or reports[0].sub_event_type
@@ -233,7 +275,7 @@ def _refresh(conn: Connection, c: IncidentState, index: int) -> None:
         "state": json.dumps(c.to_json()),
         "last_index": index,
     }
-    conn.execute(_UPDATE, {**values, "_id": c.id})
+    return values
 
 
 def _new_row(conn: Connection, c: IncidentState, s: Summary, index: int) -> None:
@@ -267,33 +309,47 @@ def _move_reports(conn: Connection, report_ids: Sequence[str], incident_id: str)
 
 @projects("report.filed")
 def correlate_report(p: Projection) -> None:
-    """Place the report among the incidents (after the core handler wrote its row)."""
+    """Place the report among the incidents (after the core handler wrote its row).
+
+    The common cases cost few statements: a report that starts an incident writes its full row
+    at once (its only member is this report, and nothing responds to an incident before it
+    exists), and one that joins adds only the keys its incident gains.
+    """
     assert isinstance(p.body, Report)
     s = summarize(p.body, p.index)
     decision = choose(s, _candidates(p.conn, s))
     rid = f"R-{p.index}"
     c = decision.incident
+    known: list[object] = []
     if c is None:
         c = IncidentState(f"I-{p.index}", s)
-        _new_row(p.conn, c, s, p.index)
         how, reason = "new", decision.reason
     else:
         reason = decision.reason  # before absorbing: the reasons compare with what it joined
+        known = incident_keys(c)
         c.absorb(s)
         how = "joined"
-    _move_reports(p.conn, [rid], c.id)
+    if how == "new":
+        parties = _parties(p.conn)
+        author = parties.get(p.entry.author)
+        member = Member(rid, p.entry.author, author.kind if author else "", p.body)
+        values = _values(c, [member], [], parties, p.index)
+        p.conn.execute(_INSERT_FULL, {**values, "id": c.id})
+    p.conn.execute(_SET_INCIDENT, {"_rid": rid, "_iid": c.id})
     p.conn.execute(
-        insert(tables.incident_links).values(
-            report_id=rid,
-            incident_id=c.id,
-            entry_index=p.index,
-            how=how,
-            score=round(decision.score, 6) if how == "joined" else None,
-            reason=reason,
-        )
+        _INSERT_LINK,
+        {
+            "report_id": rid,
+            "incident_id": c.id,
+            "entry_index": p.index,
+            "how": how,
+            "score": round(decision.score, 6) if how == "joined" else None,
+            "reason": reason,
+        },
     )
-    _register(p.conn, c)
-    _refresh(p.conn, c, p.index)
+    _register(p.conn, c, known)
+    if how == "joined":
+        _refresh(p.conn, c, p.index)
 
 
 @projects("response.filed")

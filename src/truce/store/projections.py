@@ -11,7 +11,7 @@ from truce.model import Party, Report, Response, Site, Zone
 from truce.store import schema
 from truce.store.projector import Projection, body_json, projects
 
-__all__ = ["incident_id_for", "report_id"]
+__all__ = ["PARTIES_CACHE", "incident_id_for", "report_id"]
 
 
 def report_id(index: int) -> str:
@@ -22,9 +22,18 @@ def incident_id_for(index: int) -> str:
     return f"I-{index}"
 
 
+_INSERT_REPORT = insert(schema.reports)
+_INSERT_RESPONSE = insert(schema.responses)
+
+#: Key under which projections may cache the parties on a connection for one transaction;
+#: registering a party drops it.
+PARTIES_CACHE = "truce.parties"
+
+
 @projects("party.registered")
 def project_party(p: Projection) -> None:
     assert isinstance(p.body, Party)
+    p.conn.info.pop(PARTIES_CACHE, None)
     p.conn.execute(
         insert(schema.parties).values(
             id=p.body.id,
@@ -41,8 +50,9 @@ def project_report(p: Projection) -> None:
     r = p.body
     assert isinstance(r, Report)
     loc = r.location
-    p.conn.execute(
-        insert(schema.reports).values(
+    p.conn.execute(  # a plain insert with parameters: compiled once, not rebuilt per report
+        _INSERT_REPORT,
+        dict(
             id=report_id(p.index),
             entry_index=p.index,
             author=p.entry.author,
@@ -63,7 +73,7 @@ def project_report(p: Projection) -> None:
             title=r.title,
             incident_id=None,
             body=body_json(p.entry),
-        )
+        ),
     )
 
 
@@ -72,7 +82,8 @@ def project_response(p: Projection) -> None:
     r = p.body
     assert isinstance(r, Response)
     p.conn.execute(
-        insert(schema.responses).values(
+        _INSERT_RESPONSE,
+        dict(
             id=f"S-{p.index}",
             entry_index=p.index,
             author=p.entry.author,
@@ -82,7 +93,7 @@ def project_response(p: Projection) -> None:
             value=r.value,
             text=r.text,
             filed_at=p.entry.time,
-        )
+        ),
     )
 
 
