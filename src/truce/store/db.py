@@ -55,7 +55,11 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, future=True)
+        # The server reads from many threads at once (sync routes run in a thread pool): keep
+        # that many connections open rather than opening (and setting up) one per request.
+        on_disk = bool(parsed.database) and parsed.database != ":memory:"
+        pool = {"pool_size": 32, "max_overflow": 32} if on_disk else {}
+        engine = create_engine(parsed, future=True, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql":
