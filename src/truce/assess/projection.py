@@ -37,7 +37,7 @@ from truce.assess.summary import Summary, summarize
 from truce.model import Report, Response, ResponseKind
 from truce.store import schema
 from truce.store.projections import PARTIES_CACHE
-from truce.store.projector import Projection, projects
+from truce.store.projector import Projection, ProjectionConnection, prepares, projects
 
 __all__ = ["load_incident", "resolve"]
 
@@ -84,6 +84,17 @@ _CANDIDATES = (
     .join(tables.incident_keys, tables.incident_keys.c.incident_id == schema.incidents.c.id)
     .where(tables.incident_keys.c.key.in_(bindparam("keys", expanding=True)))
 )
+_KEYED_CANDIDATES = (
+    select(
+        tables.incident_keys.c.key,
+        schema.incidents.c.id,
+        schema.incidents.c.first_index,
+        schema.incidents.c.state,
+    )
+    .join(schema.incidents, tables.incident_keys.c.incident_id == schema.incidents.c.id)
+    .where(tables.incident_keys.c.key.in_(bindparam("keys", expanding=True)))
+)
+_BATCH_INDEX = "truce.assess.index"  # ProjectionConnection.scratch key of the _BatchIndex
 
 
 def _iso(day: int) -> str:
@@ -135,8 +146,72 @@ def _candidates(conn: Connection, s: Summary) -> list[IncidentState]:
 def _register(conn: Connection, c: IncidentState, known: Iterable[object] = ()) -> None:
     """Register ``c`` under its keys; ``known`` are keys it is registered under already."""
     new = sorted({key_text(key) for key in incident_keys(c)} - {key_text(k) for k in known})
-    if new:
-        conn.execute(_ADD_KEYS, [{"key": key, "incident_id": c.id} for key in new])
+    if not new:
+        return
+    rows = [{"key": key, "incident_id": c.id} for key in new]
+    index = _batch_index(conn)
+    if index is None:
+        conn.execute(_ADD_KEYS, rows)
+        return
+    index.add(c, new)
+    for row in rows:
+        conn.defer(tables.incident_keys, _ADD_KEYS, row)
+
+
+class _BatchIndex:
+    """The candidate incidents of a batch's reports, read in one query before the batch.
+
+    It answers :func:`_candidates` without a query per report: it holds every incident
+    registered under any key of any report in the batch when the batch began, and learns the
+    keys and states that the batch's own reports add. A merge or split in the batch changes
+    incidents and keys in ways it does not follow, so those drop it (see :func:`_forget`).
+    """
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, set[str]] = {}
+        self.states: dict[str, IncidentState] = {}
+        self.summaries: dict[int, Summary] = {}
+
+    def add(self, c: IncidentState, keys: Iterable[str]) -> None:
+        self.states[c.id] = c
+        for key in keys:
+            self.by_key.setdefault(key, set()).add(c.id)
+
+    def candidates(self, s: Summary) -> list[IncidentState]:
+        ids: set[str] = set()
+        for key in report_keys(s):
+            ids.update(self.by_key.get(key_text(key), ()))
+        return sorted((self.states[i] for i in ids), key=lambda c: c.first)
+
+
+def _batch_index(conn: Connection) -> _BatchIndex | None:
+    scratch = getattr(conn, "scratch", None)
+    return scratch.get(_BATCH_INDEX) if scratch is not None else None
+
+
+def _forget(conn: Connection) -> None:
+    """After a merge or split: reports read their candidates from the tables again."""
+    scratch = getattr(conn, "scratch", None)
+    if scratch is not None:
+        scratch.pop(_BATCH_INDEX, None)
+
+
+@prepares("report.filed")
+def read_candidates(conn: ProjectionConnection, batch: list[Projection]) -> None:
+    """Read the candidates of every report in the batch at once (see :class:`_BatchIndex`)."""
+    index = _BatchIndex()
+    keys: set[str] = set()
+    for p in batch:
+        assert isinstance(p.body, Report)
+        s = index.summaries[p.index] = summarize(p.body, p.index)
+        keys.update(key_text(key) for key in report_keys(s))
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), _CHUNK):
+        for r in conn.execute(_KEYED_CANDIDATES, {"keys": ordered[i : i + _CHUNK]}):
+            if r.id not in index.states:
+                index.states[r.id] = _state(conn, r)
+            index.by_key.setdefault(r.key, set()).add(r.id)
+    conn.scratch[_BATCH_INDEX] = index
 
 
 def _member_rows(conn: Connection, incident_id: str) -> list[Any]:
@@ -316,8 +391,13 @@ def correlate_report(p: Projection) -> None:
     exists), and one that joins adds only the keys its incident gains.
     """
     assert isinstance(p.body, Report)
-    s = summarize(p.body, p.index)
-    decision = choose(s, _candidates(p.conn, s))
+    index = _batch_index(p.conn)
+    if index is not None:
+        s = index.summaries.get(p.index) or summarize(p.body, p.index)
+        decision = choose(s, index.candidates(s))
+    else:
+        s = summarize(p.body, p.index)
+        decision = choose(s, _candidates(p.conn, s))
     rid = f"R-{p.index}"
     c = decision.incident
     known: list[object] = []
@@ -334,19 +414,21 @@ def correlate_report(p: Projection) -> None:
         author = parties.get(p.entry.author)
         member = Member(rid, p.entry.author, author.kind if author else "", p.body)
         values = _values(c, [member], [], parties, p.index)
-        p.conn.execute(_INSERT_FULL, {**values, "id": c.id})
-    p.conn.execute(_SET_INCIDENT, {"_rid": rid, "_iid": c.id})
-    p.conn.execute(
-        _INSERT_LINK,
-        {
-            "report_id": rid,
-            "incident_id": c.id,
-            "entry_index": p.index,
-            "how": how,
-            "score": round(decision.score, 6) if how == "joined" else None,
-            "reason": reason,
-        },
-    )
+        p.conn.defer(schema.incidents, _INSERT_FULL, {**values, "id": c.id})
+    row = p.conn.pending(schema.reports, rid)
+    if row is not None:
+        row["incident_id"] = c.id  # the report's row is not written yet: write it complete
+    else:
+        p.conn.execute(_SET_INCIDENT, {"_rid": rid, "_iid": c.id})
+    link = {
+        "report_id": rid,
+        "incident_id": c.id,
+        "entry_index": p.index,
+        "how": how,
+        "score": round(decision.score, 6) if how == "joined" else None,
+        "reason": reason,
+    }
+    p.conn.defer(tables.incident_links, _INSERT_LINK, link)
     _register(p.conn, c, known)
     if how == "joined":
         _refresh(p.conn, c, p.index)
@@ -396,6 +478,7 @@ def _record(p: Projection, action: dict, status: str, note: str, result: str | N
 def merge_incidents(p: Projection) -> None:
     m = p.body
     assert isinstance(m, IncidentMerge)
+    _forget(p.conn)
     action = _action(p, "merge", list(m.incidents), [], m.text)
     resolved: list[str] = []
     for given in m.incidents:
@@ -440,6 +523,7 @@ def merge_incidents(p: Projection) -> None:
 def split_incident(p: Projection) -> None:
     sp = p.body
     assert isinstance(sp, IncidentSplit)
+    _forget(p.conn)
     action = _action(p, "split", [sp.incident], list(sp.reports), sp.text)
     source = resolve(p.conn, sp.incident)
     if source is None:

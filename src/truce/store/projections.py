@@ -50,10 +50,12 @@ def project_report(p: Projection) -> None:
     r = p.body
     assert isinstance(r, Report)
     loc = r.location
-    p.conn.execute(  # a plain insert with parameters: compiled once, not rebuilt per report
+    rid = report_id(p.index)
+    p.conn.defer(  # written with the batch's other rows; correlation sets its incident_id
+        schema.reports,
         _INSERT_REPORT,
         dict(
-            id=report_id(p.index),
+            id=rid,
             entry_index=p.index,
             author=p.entry.author,
             filed_at=p.entry.time,
@@ -74,6 +76,7 @@ def project_report(p: Projection) -> None:
             incident_id=None,
             body=body_json(p.entry),
         ),
+        key=rid,
     )
 
 
