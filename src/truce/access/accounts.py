@@ -4,9 +4,9 @@ Operational data in the tables of :mod:`truce.access.schema`, never in the ledge
 
 - API tokens are ``truce_`` + 32 random bytes (URL-safe base64); only their SHA-256 is stored, so
   a copy of the database gives no usable token. A revoked or expired token is refused at once
-  (every request looks its hash up; there is no cache to go stale). On SQLite the lookup is one
-  indexed query on a connection kept for it (tens of microseconds), so the server makes it
-  without leaving its event loop.
+  (every request looks its hash up; there is no cache to go stale). The lookup is one indexed
+  query, run as plain DB-API (microseconds on SQLite, a round trip on PostgreSQL), so the
+  server makes it without leaving its event loop.
 - A session id is 32 random bytes, also stored as SHA-256, with a CSRF token for form posts; it
   ends after two idle hours or twelve hours in all, or when the user signs out.
 - Failed sign-ins are counted per user name and per client address. After
@@ -22,8 +22,6 @@ import hashlib
 import math
 import re
 import secrets
-import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,8 +91,6 @@ class Accounts:
         self.engine = engine
         self.policy = policy or SigninPolicy()
         self.clock = clock
-        self._lookup: sqlite3.Connection | None = None
-        self._lookup_lock = threading.Lock()
         schema.metadata.create_all(engine)  # no-op once the migrations have run
 
     # -- users ---------------------------------------------------------------------------------
@@ -341,16 +337,20 @@ class Accounts:
     @property
     def quick_lookups(self) -> bool:
         """True when :meth:`authenticate_token` is quick enough to call on an event loop."""
-        return self.engine.dialect.name == "sqlite" and self._sqlite_path() is not None
+        return self._direct() is not None
 
-    def _sqlite_path(self) -> str | None:
+    def _direct(self) -> str | None:
+        """``"sqlite"`` or ``"postgresql"`` when the token lookup runs as plain DB-API."""
+        name = self.engine.dialect.name
+        if name == "postgresql":
+            return name
         database = self.engine.url.database
-        return database if database and database != ":memory:" else None
+        return name if name == "sqlite" and database and database != ":memory:" else None
 
     def _token_row(self, token_hash: str) -> dict[str, Any] | None:
         t, u = schema.api_tokens, schema.users
-        path = self._sqlite_path() if self.engine.dialect.name == "sqlite" else None
-        if path is None:
+        direct = self._direct()
+        if direct is None:
             with self.engine.connect() as conn:
                 row = (
                     conn.execute(
@@ -362,24 +362,20 @@ class Accounts:
                     .first()
                 )
             return dict(row) if row is not None else None
-        # SQLite: the same query on a connection of its own, without SQLAlchemy's per-statement
-        # work. WAL mode: it sees every committed revocation, and never waits for the writer.
-        with self._lookup_lock:
-            if self._lookup is None:
-                self._lookup = sqlite3.connect(path, check_same_thread=False)
-                self._lookup.execute("PRAGMA busy_timeout=10000")
-            cursor = self._lookup.execute(_TOKEN_SQL, (token_hash,))
+        # The same query as plain DB-API on a pooled connection, without SQLAlchemy's
+        # per-statement work; committed, so the next lookup sees every revocation since.
+        sql = _TOKEN_SQL if direct == "sqlite" else _TOKEN_SQL.replace("?", "%s")
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(sql, (token_hash,))
             found = cursor.fetchone()
             names = [d[0] for d in cursor.description]
             cursor.close()
-            self._lookup.commit()  # end the read transaction: the next lookup sees new commits
+            raw.commit()
+        finally:
+            raw.close()  # back to the pool
         return dict(zip(names, found, strict=True)) if found is not None else None
-
-    def close(self) -> None:
-        with self._lookup_lock:
-            if self._lookup is not None:
-                self._lookup.close()
-                self._lookup = None
 
 
 _TOKEN_SQL = (
