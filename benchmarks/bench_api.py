@@ -243,13 +243,8 @@ def _p(values: list[float], q: float) -> float:
 
 
 def bench_reports(quick: bool, backend: str = "sqlite") -> list[Result]:
-    tmp = Path(tempfile.mkdtemp(prefix="truce-bench-api-"))
-    home = tmp / "home"
-    try:
-        with _database(backend, home) as url:
-            return [] if url is None else _bench_reports(quick, backend, home, url)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with _fresh(backend) as fresh:
+        return [] if fresh is None else _bench_reports(quick, backend, *fresh)
 
 
 def _bench_reports(quick: bool, backend: str, home: Path, url: str) -> list[Result]:
@@ -391,32 +386,31 @@ def _postgres_database() -> tuple[str, str] | None:
 
 
 @contextmanager
-def _database(backend: str, home: Path) -> Iterator[str | None]:
-    """A fresh database URL for ``backend`` (None: no PostgreSQL server configured)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{home / 'truce.db'}"
-        return
-    pg = _postgres_database()
-    if pg is None:
-        yield None
-        return
-    try:
-        yield pg[1]
-    finally:
-        import psycopg
+def _fresh(backend: str) -> Iterator[tuple[Path, str] | None]:
+    """A data directory and a new, empty database of ``backend``, removed afterwards.
 
-        with psycopg.connect(pg[0], autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{pg[1].rsplit("/", 1)[1]}" WITH (FORCE)')
+    None when ``backend`` is PostgreSQL and no server is configured (TRUCE_TEST_DATABASE_URL).
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=f"truce-bench-api-{backend}-"))
+    home = tmp / "home"
+    pg = None if backend == "sqlite" else _postgres_database()
+    try:
+        if backend == "sqlite":
+            yield home, f"sqlite:///{home / 'truce.db'}"
+        else:
+            yield None if pg is None else (home, pg[1])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if pg is not None:
+            import psycopg
+
+            with psycopg.connect(pg[0], autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg[1].rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def bench_queries(quick: bool, backend: str) -> list[Result]:
-    tmp = Path(tempfile.mkdtemp(prefix="truce-bench-q-"))
-    home = tmp / "home"
-    try:
-        with _database(backend, home) as url:
-            return [] if url is None else _bench_queries(quick, backend, home, url)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with _fresh(backend) as fresh:
+        return [] if fresh is None else _bench_queries(quick, backend, *fresh)
 
 
 def _bench_queries(quick: bool, backend: str, home: Path, url: str) -> list[Result]:
@@ -488,13 +482,8 @@ def _bench_queries(quick: bool, backend: str, home: Path, url: str) -> list[Resu
 
 def bench_writer(quick: bool, backend: str = "sqlite") -> list[Result]:
     """The sequencer alone, in-process: where a signed report's time goes on the one writer."""
-    tmp = Path(tempfile.mkdtemp(prefix="truce-bench-w-"))
-    home = tmp / "home"
-    try:
-        with _database(backend, home) as url:
-            return [] if url is None else _bench_writer(quick, backend, home, url)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with _fresh(backend) as fresh:
+        return [] if fresh is None else _bench_writer(quick, backend, *fresh)
 
 
 def _bench_writer(quick: bool, backend: str, home: Path, url: str) -> list[Result]:
