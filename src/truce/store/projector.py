@@ -72,10 +72,21 @@ class ProjectionConnection:
         if not self._pending:
             return
         pending, self._pending, self._keyed = self._pending, {}, {}
-        order = {t: i for i, t in enumerate(schema.metadata.sorted_tables)}
+        order = _table_order()
         for table in sorted(pending, key=lambda t: order.get(t, len(order))):
             for statement, rows in pending[table].items():
                 self.conn.execute(statement, rows)
+
+
+_ORDER: dict[Table, int] = {}
+
+
+def _table_order() -> dict[Table, int]:
+    """Tables in foreign-key order; sorted again only when a module has added tables."""
+    if len(_ORDER) != len(schema.metadata.tables):
+        _ORDER.clear()
+        _ORDER.update({t: i for i, t in enumerate(schema.metadata.sorted_tables)})
+    return _ORDER
 
 
 @dataclass(frozen=True)
