@@ -5,8 +5,9 @@ Operational data in the tables of :mod:`truce.access.schema`, never in the ledge
 - API tokens are ``truce_`` + 32 random bytes (URL-safe base64); only their SHA-256 is stored, so
   a copy of the database gives no usable token. A revoked or expired token is refused at once
   (every request looks its hash up; there is no cache to go stale). The lookup is one indexed
-  query, run as plain DB-API (microseconds on SQLite, a round trip on PostgreSQL), so the
-  server makes it without leaving its event loop.
+  query, which the server makes without leaving its event loop: plain DB-API on SQLite (a few
+  microseconds), and on PostgreSQL an awaited round trip on an asynchronous connection, so the
+  loop serves other requests meanwhile.
 - A session id is 32 random bytes, also stored as SHA-256, with a CSRF token for form posts; it
   ends after two idle hours or twelve hours in all, or when the user signs out.
 - Failed sign-ins are counted per user name and per client address. After
@@ -18,6 +19,7 @@ Operational data in the tables of :mod:`truce.access.schema`, never in the ledge
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 import re
@@ -80,6 +82,12 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _token_hash(token: str) -> str:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise AuthenticationError("not a truce API token (they start with 'truce_')")
+    return _sha256(token)
+
+
 class Accounts:
     def __init__(
         self,
@@ -91,6 +99,8 @@ class Accounts:
         self.engine = engine
         self.policy = policy or SigninPolicy()
         self.clock = clock
+        postgres = engine.dialect.name == "postgresql"
+        self._async_tokens = _AsyncTokenReader(engine, self._token_row) if postgres else None
         schema.metadata.create_all(engine)  # no-op once the migrations have run
 
     # -- users ---------------------------------------------------------------------------------
@@ -320,10 +330,23 @@ class Accounts:
         return record
 
     def authenticate_token(self, token: str) -> Principal:
-        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-            raise AuthenticationError("not a truce API token (they start with 'truce_')")
+        return self._token_principal(self._token_row(_token_hash(token)))
+
+    async def authenticate_token_async(self, token: str) -> Principal:
+        """:meth:`authenticate_token` for a server's event loop, which it never blocks for long:
+        on SQLite the lookup is a few microseconds of plain DB-API, on PostgreSQL its round
+        trip is awaited on an asynchronous connection while the loop serves other requests."""
+        token_hash = _token_hash(token)
+        if self._async_tokens is not None:
+            row = await self._async_tokens.row(token_hash)
+        elif self._sqlite_file():
+            row = self._token_row(token_hash)
+        else:  # an in-memory database: the plain path, off the loop
+            row = await asyncio.to_thread(self._token_row, token_hash)
+        return self._token_principal(row)
+
+    def _token_principal(self, row: dict[str, Any] | None) -> Principal:
         now = self.clock()
-        row = self._token_row(_sha256(token))
         if row is None:
             raise AuthenticationError("unknown API token")
         if row["revoked_at"] is not None:
@@ -334,23 +357,19 @@ class Accounts:
             raise AuthenticationError("this user is disabled")
         return _principal(row, "token")
 
-    @property
-    def quick_lookups(self) -> bool:
-        """True when :meth:`authenticate_token` is quick enough to call on an event loop."""
-        return self._direct() is not None
+    async def aclose(self) -> None:
+        """Close the asynchronous lookup connection, if one was opened (server shutdown)."""
+        if self._async_tokens is not None:
+            await self._async_tokens.aclose()
 
-    def _direct(self) -> str | None:
-        """``"sqlite"`` or ``"postgresql"`` when the token lookup runs as plain DB-API."""
-        name = self.engine.dialect.name
-        if name == "postgresql":
-            return name
+    def _sqlite_file(self) -> bool:
+        """True on a SQLite file, where the lookup runs as plain DB-API (a few microseconds)."""
         database = self.engine.url.database
-        return name if name == "sqlite" and database and database != ":memory:" else None
+        return self.engine.dialect.name == "sqlite" and bool(database) and database != ":memory:"
 
     def _token_row(self, token_hash: str) -> dict[str, Any] | None:
         t, u = schema.api_tokens, schema.users
-        direct = self._direct()
-        if direct is None:
+        if not self._sqlite_file():
             with self.engine.connect() as conn:
                 row = (
                     conn.execute(
@@ -364,11 +383,10 @@ class Accounts:
             return dict(row) if row is not None else None
         # The same query as plain DB-API on a pooled connection, without SQLAlchemy's
         # per-statement work; committed, so the next lookup sees every revocation since.
-        sql = _TOKEN_SQL if direct == "sqlite" else _TOKEN_SQL.replace("?", "%s")
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()
-            cursor.execute(sql, (token_hash,))
+            cursor.execute(_TOKEN_SQL, (token_hash,))
             found = cursor.fetchone()
             names = [d[0] for d in cursor.description]
             cursor.close()
@@ -384,6 +402,72 @@ _TOKEN_SQL = (
     + ", t.revoked_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
     "WHERE t.token_hash = ?"
 )
+_TOKEN_SQL_PG = _TOKEN_SQL.replace("?", "%s")  # psycopg's placeholders
+
+
+#: How the token-lookup connection shows in ``pg_stat_activity``.
+LOOKUP_APPLICATION_NAME = "truce-token-lookups"
+
+
+class _AsyncTokenReader:
+    """PostgreSQL: the token lookup on one autocommit ``psycopg.AsyncConnection``.
+
+    Opened on first use in the server's event loop and closed by :meth:`Accounts.aclose` at
+    shutdown. Concurrent lookups take turns on it (one round trip each, no pool checkout and no
+    pre-ping). A lost connection is opened again once; a call from another event loop than the
+    connection's (never the server's case) takes the blocking path instead.
+    """
+
+    def __init__(self, engine: Engine, blocking: Callable[[str], dict[str, Any] | None]) -> None:
+        self.blocking = blocking
+        self.conninfo = engine.url.set(drivername="postgresql").render_as_string(
+            hide_password=False
+        )
+        self._conn: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._opening: asyncio.Lock | None = None
+
+    async def row(self, token_hash: str) -> dict[str, Any] | None:
+        import psycopg
+
+        loop = asyncio.get_running_loop()
+        if self._loop is not None and self._loop is not loop:
+            return self.blocking(token_hash)
+        for attempt in (1, 2):
+            conn = await self._connection(loop)
+            try:
+                cursor = await conn.execute(_TOKEN_SQL_PG, (token_hash,))
+                found: dict[str, Any] | None = await cursor.fetchone()
+                return found
+            except psycopg.OperationalError:
+                await self.aclose()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _connection(self, loop: asyncio.AbstractEventLoop) -> Any:
+        if self._conn is not None and not self._conn.closed:
+            return self._conn
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        async with self._opening:
+            if self._conn is None or self._conn.closed:
+                import psycopg
+                from psycopg.rows import dict_row
+
+                self._conn = await psycopg.AsyncConnection.connect(
+                    self.conninfo,
+                    autocommit=True,
+                    row_factory=dict_row,
+                    application_name=LOOKUP_APPLICATION_NAME,
+                )
+                self._loop = loop
+        return self._conn
+
+    async def aclose(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None and not conn.closed:
+            await conn.close()
 
 
 def _role(role: Role | str) -> Role:

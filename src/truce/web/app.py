@@ -75,6 +75,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await accounts.aclose()
         sequencer.close()
         node.close()
 

@@ -63,9 +63,7 @@ async def current(request: Request) -> Principal:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationError("send the API token as 'Authorization: Bearer <token>'")
-        if svc.accounts.quick_lookups:  # one indexed SQLite read: cheaper than a thread hop
-            return svc.accounts.authenticate_token(token.strip())
-        return await run_in_threadpool(svc.accounts.authenticate_token, token.strip())
+        return await svc.accounts.authenticate_token_async(token.strip())
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         return ANONYMOUS

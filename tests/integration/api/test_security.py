@@ -11,11 +11,17 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import Engine, text
 
-from conftest import PASSWORD, Api
+from conftest import PASSWORD, Api, Server, make_node
+from truce.access.accounts import LOOKUP_APPLICATION_NAME
+from truce.config import Settings
 from truce.ledger.entry import Entry
 from truce.model import Report
+from truce.store import make_engine
+from truce.web.app import create_app
 
 
 def sign(
@@ -144,6 +150,65 @@ def test_revoked_and_disabled_tokens_are_refused_at_once(api: Api) -> None:
     assert bogus.get("/api/v1/me").status_code == 401
     api.accounts.set_disabled("tr-officer", True)
     assert api.client("tr-officer").get("/api/v1/me").status_code == 401
+
+
+def _lookup_backends(engine: Engine) -> list[int]:
+    """The server's token-lookup connections to PostgreSQL, by backend process id."""
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND application_name = :name"
+                ),
+                {"name": LOOKUP_APPLICATION_NAME},
+            ).scalars()
+        )
+
+
+def test_token_lookups_outlive_a_lost_database_connection(api: Api) -> None:
+    """PostgreSQL: the server looks tokens up on a connection of its own; when the database
+    drops it (a restart, an administrator), the next request opens another and is served."""
+    if api.node.store.engine.dialect.name != "postgresql":
+        pytest.skip("the lookup connection of its own is PostgreSQL's; SQLite reads the file")
+    ru = api.client("ru-officer")
+    assert ru.get("/api/v1/me").status_code == 200
+    (first,) = _lookup_backends(api.node.store.engine)
+    with api.node.store.engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar()
+    deadline = time.monotonic() + 10
+    while first in _lookup_backends(api.node.store.engine):  # until the backend has gone
+        assert time.monotonic() < deadline, "the terminated backend did not go away"
+        time.sleep(0.05)
+
+    assert ru.get("/api/v1/me").json()["username"] == "ru-officer"
+    (second,) = _lookup_backends(api.node.store.engine)
+    assert second != first
+    made = ru.post("/api/v1/tokens", json={"name": "after"}).json()
+    api.accounts.revoke_token(made["id"])  # outside the server's event loop, as the CLI does
+    script = api.client()
+    script.headers["Authorization"] = f"Bearer {made['token']}"
+    assert script.get("/api/v1/me").status_code == 401
+
+
+def test_the_lookup_connection_closes_with_the_server(tmp_path: Path, database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the lookup connection of its own is PostgreSQL's; SQLite reads the file")
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    node, accounts = make_node(settings)
+    token = accounts.create_token("analyst", "tests")[0]
+    server = Server(create_app(settings, node=node))
+    engine = make_engine(database_url)
+    try:
+        with httpx.Client(base_url=server.base) as client:
+            me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.json()["username"] == "analyst"
+        assert len(_lookup_backends(engine)) == 1
+        server.stop()  # closes the node
+        assert _lookup_backends(engine) == []
+    finally:
+        server.stop()
+        engine.dispose()
 
 
 def test_oversize_bodies_are_refused_before_they_are_read(api: Api, sample_report: dict) -> None:
