@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import click
 
 from truce.cli.app import AppContext, cli, pass_app
@@ -15,6 +17,12 @@ def serve_app(settings: Settings, *, log_level: str = "info") -> None:
     from truce.web.app import create_app
 
     app = create_app(settings)
+    # What the process holds once it is built (modules, schemas, routes: some 140,000 objects)
+    # lives as long as the process. Left in the collector's oldest generation, it was scanned on
+    # every full collection, about once a second under load, and each took 60-80 ms of the
+    # GIL: the server's p99 latency. Frozen, a full collection scans only newer objects (3 ms).
+    gc.collect()
+    gc.freeze()
     if not (settings.extra.get("TRUCE_SECRET_KEY") or settings.extra.get("TRUCE_SECRET_KEY_FILE")):
         click.echo(
             f"note: party keys are sealed with {settings.home / 'secret.key'}; in production "
