@@ -69,6 +69,7 @@ class Node:
     def close(self) -> None:
         self.release_writer()
         self.ledger.close()
+        self.store.close()
         self.store.engine.dispose()
 
     def __enter__(self) -> Node:

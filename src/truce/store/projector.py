@@ -13,16 +13,37 @@ so a handler always reads what earlier ones wrote, and a run of reports costs a 
 instead of several per report (what matters on PostgreSQL). A kind may also have a *preparer*
 (:func:`prepares`) that sees every entry of that kind in the batch before any is applied, to
 read in one query what the handlers would otherwise read one entry at a time.
+
+On PostgreSQL the planner chooses by its statistics, which autovacuum refreshes only about once
+a minute. Tables that grow from empty at hundreds of rows a second (a new center's first burst
+of reports, every :meth:`Store.rebuild`) would meanwhile be planned as the small tables they
+were: the candidate lookups of assessment become scans of the whole table, and a rebuild slows
+down quadratically. So every :data:`STATISTICS_EVERY` applied entries the store looks at
+``pg_stat_user_tables`` and analyzes the tables that have (at least) doubled their changed rows
+since their last ``ANALYZE`` (``SKIP_LOCKED``: never waiting on autovacuum). It does so on a
+thread of its own, so the writer goes on appending meanwhile; :meth:`Store.close` waits for it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Executable, Table, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Executable,
+    Table,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from truce.ledger.entry import Entry
 from truce.ledger.log import Ledger
@@ -108,6 +129,16 @@ Preparer = Callable[[ProjectionConnection, list[Projection]], None]
 _HANDLERS: dict[str, list[Handler]] = {}
 _PREPARERS: dict[str, list[Preparer]] = {}
 _BATCH = 2000
+log = logging.getLogger(__name__)
+#: PostgreSQL: how many applied entries between looks at the tables' statistics (see above).
+STATISTICS_EVERY = 1000
+#: ... and which tables are stale: at least this many rows changed since their last ANALYZE,
+#: and at least as many as were there then (the table doubled, or half of it changed).
+STALE_ROWS = 500
+_STALE_TABLES = text(
+    "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+    "AND n_mod_since_analyze >= :rows AND n_mod_since_analyze >= n_live_tup / 2 ORDER BY relname"
+)
 
 
 def projects(kind: str) -> Callable[[Handler], Handler]:
@@ -139,6 +170,10 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._created = False
+        self._since_statistics = 0  # entries applied since the statistics were last looked at
+        self._statistics: threading.Thread | None = None
+        #: Tables this store has analyzed (PostgreSQL), in order: for tests and operators.
+        self.analyzed: list[str] = []
 
     def create(self) -> None:
         schema.metadata.create_all(self.engine)
@@ -164,12 +199,18 @@ class Store:
         """Apply every entry the tables have not seen yet; returns how many were applied."""
         if not self._created:  # probing every table costs a query each: once per Store
             self.create()
-        applied = self.applied_size()
         total = ledger.size
-        start = applied
-        while start < total:
-            stop = min(start + _BATCH, total)
+        applied: int | None = None
+        while True:
+            # The applied size is read in the batch's own transaction: one connection checkout
+            # and transaction per batch, not another to look first (each is round trips on
+            # PostgreSQL, and the server's writer calls this after every group it appends).
             with self.engine.begin() as raw:
+                start = self.applied_size(raw)
+                applied = start if applied is None else applied
+                if start >= total:
+                    return total - applied
+                stop = min(start + _BATCH, total)
                 conn = ProjectionConnection(raw)
                 batch = [
                     Projection(
@@ -187,8 +228,45 @@ class Store:
                         handler(projection)
                 conn.flush()
                 self._set_applied(raw, stop)
-            start = stop
-        return total - applied
+            self._since_statistics += stop - start
+            if self._since_statistics >= STATISTICS_EVERY:
+                self._refresh_statistics_soon()
+            if stop >= total:
+                return total - applied
+
+    def _refresh_statistics_soon(self) -> None:
+        if self.engine.dialect.name != "postgresql":
+            self._since_statistics = 0
+        elif self._statistics is None or not self._statistics.is_alive():
+            self._since_statistics = 0
+            self._statistics = threading.Thread(
+                target=self._refresh_statistics_logged, name="truce-statistics", daemon=True
+            )
+            self._statistics.start()
+
+    def _refresh_statistics_logged(self) -> None:
+        try:
+            self.refresh_statistics()
+        except Exception as exc:  # the statistics only speed queries up: never fail for them
+            log.warning("could not refresh the PostgreSQL statistics: %s", exc)
+
+    def close(self) -> None:
+        """Wait for a statistics refresh under way (before the engine is disposed)."""
+        if self._statistics is not None:
+            self._statistics.join()
+            self._statistics = None
+
+    def refresh_statistics(self) -> list[str]:
+        """PostgreSQL: ``ANALYZE`` the tables whose statistics are stale; returns their names."""
+        if self.engine.dialect.name != "postgresql":
+            return []
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            stale = list(conn.execute(_STALE_TABLES, {"rows": STALE_ROWS}).scalars())
+            if stale:
+                names = ", ".join(conn.dialect.identifier_preparer.quote(n) for n in stale)
+                conn.execute(text(f"ANALYZE (SKIP_LOCKED) {names}"))
+        self.analyzed += stale
+        return stale
 
     def rebuild(self, ledger: Ledger) -> int:
         self.drop()
