@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import random
@@ -206,17 +207,31 @@ async def _open_loop(
             kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
         latencies.append(time.perf_counter() - t0)
 
-    start = time.perf_counter()
-    tasks = []
-    for i, req in enumerate(requests):
-        delay = start + i / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(*req)))
-    await asyncio.gather(*tasks)
-    took = time.perf_counter() - start
+    with _no_gc_pauses():
+        start = time.perf_counter()
+        tasks = []
+        for i, req in enumerate(requests):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(*req)))
+        await asyncio.gather(*tasks)
+        took = time.perf_counter() - start
     pool.close()
     return latencies, errors, took
+
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """No garbage collection in the load generator while it measures (as ``timeit`` does): a
+    full collection stalls its event loop for tens of milliseconds, and every request in
+    flight would have that counted as server latency."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 async def _closed_loop(base: str, path: str, token: str, count: int, conc: int) -> float:
@@ -408,6 +423,20 @@ def _fresh(backend: str) -> Iterator[tuple[Path, str] | None]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{pg[1].rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
+def _spatial_index(url: str) -> str:
+    """What answers the box queries: SQLite's R*Tree, PostGIS, or (neither) plain indexes."""
+    from truce.store.spatial import has_postgis
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                return "+rtree"
+            return "+postgis" if has_postgis(conn, fresh=True) else " (no PostGIS)"
+    finally:
+        engine.dispose()
+
+
 def bench_queries(quick: bool, backend: str) -> list[Result]:
     with _fresh(backend) as fresh:
         return [] if fresh is None else _bench_queries(quick, backend, *fresh)
@@ -461,7 +490,7 @@ def _bench_queries(quick: bool, backend: str, home: Path, url: str) -> list[Resu
             value=round(p99, 2),
             unit="ms p99",
             params={
-                "backend": backend + ("+postgis" if backend == "postgresql" else "+rtree"),
+                "backend": backend + _spatial_index(url),
                 "incidents": count,
                 "queries": len(queries),
                 "p50_ms": round(_p(latencies, 0.5) * 1000, 2),
