@@ -6,7 +6,8 @@ schema is created and upgraded by the Alembic migrations in ``truce/store/migrat
 (:func:`prepare_database`, run whenever a node opens its database): a new database gets the
 schema by migration, an older one is upgraded in place. On PostgreSQL the migration also enables
 PostGIS when the server has it (``CREATE EXTENSION IF NOT EXISTS postgis``); the spatial index
-on incidents is :mod:`truce.store.spatial`'s (PostGIS GiST, or SQLite's R*Tree).
+on incidents is :mod:`truce.store.spatial`'s (a PostGIS GiST index; without PostGIS, a GiST index
+over core types; SQLite's R*Tree).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 #: The newest migration in ``truce/store/migrations/versions`` (a test keeps this current).
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any 64-bit number: serialises concurrent migrations of one PostgreSQL database.
 _MIGRATION_LOCK = 0x7472756365
@@ -102,14 +103,18 @@ def all_metadata() -> list[MetaData]:
     return found
 
 
+#: Made by :mod:`truce.store.spatial` (PostGIS, or core PostgreSQL types without it).
+SPATIAL_INDEXES = ("ix_incidents_geom", "ix_incidents_space_time", "ix_incidents_space_time_core")
+
+
 def include_name(name: str | None, type_: str, _parent: object) -> bool:
     """For autogenerate: leave alone the tables truce does not define (PostGIS's own,
     SQLite's R*Tree and its shadow tables)."""
     if type_ == "table":
         return any(name in m.tables for m in all_metadata())
     if type_ == "index":
-        # PostGIS expression indexes, made by truce.store.spatial, not by the table definitions
-        return name not in ("ix_incidents_geom", "ix_incidents_space_time")
+        # expression indexes, not made by the table definitions
+        return name not in SPATIAL_INDEXES
     return True
 
 

@@ -6,7 +6,10 @@
   floats, rounded outwards).
 - PostgreSQL with PostGIS: an n-dimensional GiST index over each incident as a line from
   (lon, lat, first day) to (lon, lat, last day), queried with ``&&&`` against a 3-D box, so the
-  box and the window are one index scan; without PostGIS, the latitude/longitude B-tree.
+  box and the window are one index scan.
+- PostgreSQL without PostGIS (not installed, or no privilege to create it): a GiST index over
+  two core types, the incident's point as a degenerate ``box`` and its days as an ``int4range``,
+  queried with ``&&`` on both, so the box and the window are still one index scan (no extension).
 
 Both are (re)created when the incidents table is created, by migration or by ``truce rebuild``.
 Time windows overlap-match: an incident dated ``[start, end]`` is in ``[from, to]`` when
@@ -43,6 +46,17 @@ PG_SPACE_TIME = (
 GEO_INDEX_SQL = (
     "CREATE INDEX IF NOT EXISTS ix_incidents_space_time ON incidents "
     f"USING gist ({PG_SPACE_TIME} gist_geometry_ops_nd)"
+)
+_PG_DAYS = (  # least/greatest: a range whose bounds are swapped would refuse the row
+    f"int4range(least({_pg_day('date_start')}, {_pg_day('date_end')}), "
+    f"greatest({_pg_day('date_start')}, {_pg_day('date_end')}), '[]')"
+)
+#: Without PostGIS: the incident as a point (a degenerate box) and a range of days, both with a
+#: GiST operator class of PostgreSQL's own; one multicolumn index answers box and window.
+PG_CORE_BOX = "box(point(lon, lat), point(lon, lat))"
+CORE_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS ix_incidents_space_time_core ON incidents "
+    f"USING gist ({PG_CORE_BOX}, {_PG_DAYS})"
 )
 _DAY = "julianday({}) - 2440587.5"  # days since 1970-01-01
 _RTREE = [
@@ -87,6 +101,8 @@ def install_spatial_index(conn: Connection) -> None:
             conn.execute(text(statement))
     elif has_postgis(conn, fresh=True):
         conn.execute(text(GEO_INDEX_SQL))
+    else:
+        conn.execute(text(CORE_INDEX_SQL))
 
 
 def _after_create(_target: Any, connection: Connection, **_kw: Any) -> None:
@@ -196,6 +212,8 @@ def find_incidents(
                 w=bbox.min_lon, s=bbox.min_lat, e=bbox.max_lon, n=bbox.max_lat, d0=d0, d1=d1
             )
             query = query.where(box)
+        else:
+            query = query.where(_core_box(bbox, start, end))
     if published_at is not None:
         pub = publications
         query = query.where(
@@ -203,3 +221,22 @@ def find_incidents(
         )
     query = query.order_by(inc.c.first_index).limit(limit)
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _core_box(bbox: BBox, start: date | None, end: date | None) -> Any:
+    """The box (and window, if any) as ``&&`` on the core-PostgreSQL GiST index's expressions."""
+    params: dict[str, Any] = {
+        "w": bbox.min_lon,
+        "s": bbox.min_lat,
+        "e": bbox.max_lon,
+        "n": bbox.max_lat,
+    }
+    clause = f"{PG_CORE_BOX} && box(point(:w, :s), point(:e, :n))"
+    if (start is not None or end is not None) and not (start and end and end < start):
+        # Unbounded on a side without a date (NULL bound); '[]' includes both ends, as the
+        # exact predicates on date_start and date_end do. (An end before the start would be
+        # an invalid range: the exact predicates alone then find nothing.)
+        params["d0"] = (start - date(1970, 1, 1)).days if start is not None else None
+        params["d1"] = (end - date(1970, 1, 1)).days if end is not None else None
+        clause += f" AND {_PG_DAYS} && int4range(CAST(:d0 AS int), CAST(:d1 AS int), '[]')"
+    return text(clause).bindparams(**params)
