@@ -355,16 +355,14 @@ def _bulk_load(database_url: str, count: int) -> float:
             )
         else:
             cur.execute("DROP INDEX IF EXISTS ix_incidents_space_time")
+            cur.execute("DROP INDEX IF EXISTS ix_incidents_space_time_core")
             with cur.copy(f"COPY incidents ({COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
                 for row in _incident_rows(count):
                     copy.write_row(row)
-            with engine.connect() as conn:
-                pass
-            from truce.store.spatial import GEO_INDEX_SQL
+            from truce.store.spatial import CORE_INDEX_SQL, GEO_INDEX_SQL
 
             cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")
-            if cur.fetchone():
-                cur.execute(GEO_INDEX_SQL)
+            cur.execute(GEO_INDEX_SQL if cur.fetchone() else CORE_INDEX_SQL)
             cur.execute("ANALYZE incidents")
         raw.commit()
     finally:
@@ -387,7 +385,13 @@ def _queries(count: int, seed: int = 11) -> list[tuple[BBox, date, date]]:
     return out
 
 
-def _postgres_database() -> tuple[str, str] | None:
+#: PostgreSQL as a user who may not create extensions: no PostGIS, core GiST instead.
+PLAIN = "postgresql-plain"
+
+
+def _postgres_database(plain: bool) -> tuple[str, str] | None:
+    """(admin URL, URL of a new database); ``plain``: owned by, and used as, a new role that may
+    not create extensions."""
     base = os.environ.get("TRUCE_TEST_DATABASE_URL")
     if not base:
         return None
@@ -395,9 +399,16 @@ def _postgres_database() -> tuple[str, str] | None:
 
     name = f"truce_bench_{uuid.uuid4().hex[:8]}"
     admin = base.replace("postgresql+psycopg://", "postgresql://")
+    url = admin.rsplit("/", 1)[0] + f"/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin, admin.rsplit("/", 1)[0] + f"/{name}"
+        if plain:
+            conn.execute(f'CREATE ROLE "{name}" LOGIN NOSUPERUSER')
+            conn.execute(f'CREATE DATABASE "{name}" OWNER "{name}"')
+            scheme, rest = url.split("://", 1)
+            url = f"{scheme}://{name}@{rest.split('@', 1)[-1]}"
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return admin, url
 
 
 @contextmanager
@@ -408,7 +419,7 @@ def _fresh(backend: str) -> Iterator[tuple[Path, str] | None]:
     """
     tmp = Path(tempfile.mkdtemp(prefix=f"truce-bench-api-{backend}-"))
     home = tmp / "home"
-    pg = None if backend == "sqlite" else _postgres_database()
+    pg = None if backend == "sqlite" else _postgres_database(backend == PLAIN)
     try:
         if backend == "sqlite":
             yield home, f"sqlite:///{home / 'truce.db'}"
@@ -419,12 +430,14 @@ def _fresh(backend: str) -> Iterator[tuple[Path, str] | None]:
         if pg is not None:
             import psycopg
 
+            name = pg[1].rsplit("/", 1)[1]
             with psycopg.connect(pg[0], autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg[1].rsplit("/", 1)[1]}" WITH (FORCE)')
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.execute(f'DROP ROLE IF EXISTS "{name}"')  # the plain variant's
 
 
 def _spatial_index(url: str) -> str:
-    """What answers the box queries: SQLite's R*Tree, PostGIS, or (neither) plain indexes."""
+    """What answers the box queries: SQLite's R*Tree, PostGIS, or core PostgreSQL GiST."""
     from truce.store.spatial import has_postgis
 
     engine = make_engine(url)
@@ -432,7 +445,7 @@ def _spatial_index(url: str) -> str:
         with engine.connect() as conn:
             if conn.dialect.name == "sqlite":
                 return "+rtree"
-            return "+postgis" if has_postgis(conn, fresh=True) else " (no PostGIS)"
+            return "+postgis" if has_postgis(conn, fresh=True) else " (no PostGIS: core GiST)"
     finally:
         engine.dispose()
 
@@ -567,6 +580,7 @@ def run(quick: bool) -> list[Result]:
         results += bench_writer(quick, backend)
         results += bench_reports(quick, backend)
         results += bench_queries(quick, backend)
+    results += bench_queries(quick, PLAIN)  # PostgreSQL without PostGIS
     return results
 
 
