@@ -402,10 +402,10 @@ def _postgres_database(plain: bool) -> tuple[str, str] | None:
     url = admin.rsplit("/", 1)[0] + f"/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
         if plain:
-            conn.execute(f'CREATE ROLE "{name}" LOGIN NOSUPERUSER')
+            conn.execute(f"CREATE ROLE \"{name}\" LOGIN NOSUPERUSER PASSWORD '{name}'")
             conn.execute(f'CREATE DATABASE "{name}" OWNER "{name}"')
             scheme, rest = url.split("://", 1)
-            url = f"{scheme}://{name}@{rest.split('@', 1)[-1]}"
+            url = f"{scheme}://{name}:{name}@{rest.split('@', 1)[-1]}"
         else:
             conn.execute(f'CREATE DATABASE "{name}"')
     return admin, url

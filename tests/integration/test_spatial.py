@@ -41,11 +41,11 @@ def plain_postgres_url() -> Iterator[str]:
     role, name = f"truce_plain_{suffix}", f"truce_t_{suffix}"
     admin = base.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER')
+        conn.execute(f"CREATE ROLE \"{role}\" LOGIN NOSUPERUSER PASSWORD '{suffix}'")
         conn.execute(f'CREATE DATABASE "{name}" OWNER "{role}"')
     server = admin.rsplit("/", 1)[0].split("://", 1)[1].split("@", 1)[-1]
     try:
-        yield f"postgresql://{role}@{server}/{name}"
+        yield f"postgresql://{role}:{suffix}@{server}/{name}"  # trust or password auth
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
