@@ -69,3 +69,33 @@ def test_damage_before_the_tail_is_reported_with_its_index(tmp_path: Path) -> No
         assert info.value.index == 2
         with pytest.raises(StorageError):
             log.read(2)
+
+
+def test_a_follower_sees_what_it_is_told_the_writer_appended_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    with EntryLog(tmp_path) as writer:
+        writer.append(leaves(5))
+        follower = EntryLog.follower(tmp_path)
+        try:
+            assert follower.size == 0 and list(follower.iter()) == []
+            follower.follow(3)
+            assert [leaf for _, leaf in follower.iter()] == leaves(5)[:3]
+            writer.append(leaves(4, 5))
+            follower.follow(9)
+            assert [leaf for _, leaf in follower.iter(2)] == leaves(9)[2:]
+            assert follower.read(8) == leaves(9)[8]
+            follower.follow(4)  # never goes back
+            assert follower.size == 9
+            with pytest.raises(StorageError, match="9 indexed entries, not 10"):
+                follower.follow(10)
+            with pytest.raises(OSError):  # opened read-only
+                follower.append(leaves(1))
+        finally:
+            follower.close()
+        assert writer.append(leaves(1, 9)) == 9  # the writer's log is as it left it
+
+
+def test_a_follower_needs_a_log(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="no entry log to follow"):
+        EntryLog.follower(tmp_path)

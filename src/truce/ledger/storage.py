@@ -7,6 +7,9 @@ repaired from the log on open. A batch is written with one ``write`` and made du
 ``kill -9`` and power loss. On open, a torn tail (a record cut short, or a last record whose
 CRC fails) is truncated to the last complete record and reported in :attr:`EntryLog.repaired`;
 damage before the tail is never truncated silently: :meth:`EntryLog.check` reports its index.
+
+Another process may read the log while its writer appends: :meth:`EntryLog.follower` opens it
+read-only, never repairs it, and sees as many entries as it is told the writer has appended.
 """
 
 from __future__ import annotations
@@ -49,6 +52,31 @@ class EntryLog:
         self._size = 0
         self._end = 0
         self._recover()
+
+    @classmethod
+    def follower(cls, directory: Path) -> EntryLog:
+        """A read-only view of a log another process writes; see :meth:`follow`."""
+        self = cls.__new__(cls)
+        self.directory = directory
+        try:
+            self._log = os.open(directory / "entries.log", os.O_RDONLY)
+            self._idx = os.open(directory / "entries.idx", os.O_RDONLY)
+        except FileNotFoundError as exc:
+            raise StorageError(f"no entry log to follow in {directory}") from exc
+        self.repaired = None
+        self._size = self._end = 0
+        return self
+
+    def follow(self, size: int) -> None:
+        """See the first ``size`` entries: the writer has appended (and indexed) that many."""
+        if size <= self._size:
+            return
+        indexed = os.fstat(self._idx).st_size // _OFF.size
+        if size > indexed:
+            raise StorageError(f"the log has {indexed} indexed entries, not {size}", index=indexed)
+        last = _OFF.unpack(os.pread(self._idx, _OFF.size, (size - 1) * _OFF.size))[0]
+        (length,) = _HEAD.unpack(os.pread(self._log, _HEAD.size, last))
+        self._size, self._end = size, last + _HEAD.size + length + _CRC.size
 
     # -- opening -------------------------------------------------------------------------------
     def _recover(self) -> None:
