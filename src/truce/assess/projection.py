@@ -78,11 +78,16 @@ _ADD_KEYS = text(
     "INSERT INTO incident_keys (key, incident_id) VALUES (:key, :incident_id) "
     "ON CONFLICT DO NOTHING"
 )
+# The keys are rendered into the statement (``literal_execute``): each batch's lookup is planned
+# for its own keys and the tables as they are now. As a bound parameter list, the same number of
+# keys five times over made psycopg prepare the statement on the server, and PostgreSQL's generic
+# plan for it (nested scans) took 10-18 ms where a fresh plan takes about 1 ms.
+_KEYS = bindparam("keys", expanding=True, literal_execute=True)
 _CANDIDATES = (
     select(schema.incidents.c.id, schema.incidents.c.first_index, schema.incidents.c.state)
     .distinct()
     .join(tables.incident_keys, tables.incident_keys.c.incident_id == schema.incidents.c.id)
-    .where(tables.incident_keys.c.key.in_(bindparam("keys", expanding=True)))
+    .where(tables.incident_keys.c.key.in_(_KEYS))
 )
 _KEYED_CANDIDATES = (
     select(
@@ -92,7 +97,7 @@ _KEYED_CANDIDATES = (
         schema.incidents.c.state,
     )
     .join(schema.incidents, tables.incident_keys.c.incident_id == schema.incidents.c.id)
-    .where(tables.incident_keys.c.key.in_(bindparam("keys", expanding=True)))
+    .where(tables.incident_keys.c.key.in_(_KEYS))
 )
 _BATCH_INDEX = "truce.assess.index"  # ProjectionConnection.scratch key of the _BatchIndex
 
