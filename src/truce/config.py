@@ -4,7 +4,9 @@ Every setting comes from a ``TRUCE_`` environment variable (or an explicit argum
 
 - ``TRUCE_HOME``: the data directory (default ``./var``);
 - ``TRUCE_DATABASE_URL``: where projections live (default ``sqlite:///$TRUCE_HOME/truce.db``);
-- ``TRUCE_ORIGIN``: the ledger's origin line (default ``truce.local/ledger``).
+- ``TRUCE_ORIGIN``: the ledger's origin line (default ``truce.local/ledger``);
+- ``TRUCE_PROJECTOR``: where a server brings its SQL tables up to the log: ``process`` (the
+  default, a child process: :mod:`truce.store.remote`) or ``inline`` (the writer thread).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from truce.errors import ConfigError
 __all__ = ["Settings"]
 
 DEFAULT_ORIGIN = "truce.local/ledger"
+PROJECTORS = ("process", "inline")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Settings:
     database_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    projector: str = "process"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -35,6 +39,11 @@ class Settings:
             raise ConfigError(
                 f"ledger origin {self.origin!r} must be non-empty with no spaces or '+'",
                 hint="Set TRUCE_ORIGIN to a name like 'example.org/truce'.",
+            )
+        if self.projector not in PROJECTORS:
+            raise ConfigError(
+                f"projector {self.projector!r} must be one of: {', '.join(PROJECTORS)}",
+                hint="Set TRUCE_PROJECTOR to 'process' (the default) or 'inline'.",
             )
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{self.home / 'truce.db'}")
@@ -55,6 +64,9 @@ class Settings:
             ),
             host=str(overrides.pop("host", None) or env.get("TRUCE_HOST") or "127.0.0.1"),
             port=port,
+            projector=str(
+                overrides.pop("projector", None) or env.get("TRUCE_PROJECTOR") or "process"
+            ),
             extra={k: v for k, v in env.items() if k.startswith("TRUCE_")},
         )
 

@@ -21,7 +21,8 @@ Hierarchy::
     │   ├── ProofError           an inclusion or consistency proof does not verify
     │   ├── CheckpointError      a checkpoint is malformed or its signature fails
     │   └── StorageError         the stored log is damaged (names the index)
-    └── IngestError              a document cannot be ingested (names the file)
+    ├── IngestError              a document cannot be ingested (names the file)
+    └── ProjectionError          the SQL tables could not be brought up to the log
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ __all__ = [
     "LedgerError",
     "NotFoundError",
     "PermissionDenied",
+    "ProjectionError",
     "ProofError",
     "RateLimited",
     "SignatureError",
@@ -167,3 +169,12 @@ class IngestError(TruceError):
     code = "ingest"
     exit_code = 7
     hint = "Check the file; use --on-invalid skip to go on with the rest of the batch."
+
+
+class ProjectionError(TruceError):
+    code = "projection"
+    exit_code = 12
+    hint = (
+        "The log holds every entry; only its SQL tables are behind. See the server's log, "
+        "then run 'truce rebuild' if it goes on."
+    )

@@ -64,3 +64,51 @@ def test_a_clean_group_is_one_append(node: Node, sample_report: dict) -> None:
         assert all(r.entries[0].mode == "custodial" for r in results)
     finally:
         seq.close()
+
+
+def test_a_submission_cancelled_before_the_writer_takes_it_is_not_appended(
+    node: Node, sample_report: dict
+) -> None:
+    seq = Sequencer(node)
+    try:
+        gate = threading.Event()
+        seq.call(lambda n: gate.wait(10))
+        report = Report.model_validate(sample_report)
+        given_up, kept = (seq.submit("ru", "report.filed", report) for _ in range(2))
+        size = node.ledger.size
+        assert given_up.cancel()  # as when a client's request is cancelled while it waits
+        gate.set()
+        assert kept.result(10).index == size
+        assert node.ledger.size == size + 1
+        assert not kept.cancel()  # taken by the writer: no longer cancellable
+    finally:
+        seq.close()
+
+
+def test_entries_in_the_log_stay_accepted_when_the_tables_cannot_follow(
+    node: Node, sample_report: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A projection failure is logged, not the request's: the entries are in the log, so they
+    are neither refused nor appended again; the next append brings the tables up to date."""
+    seq = Sequencer(node)
+    real = node.store.catch_up
+    failures = [RuntimeError("database went away")]
+
+    def flaky(ledger):  # type: ignore[no-untyped-def]
+        if failures:
+            raise failures.pop()
+        return real(ledger)
+
+    monkeypatch.setattr(node.store, "catch_up", flaky)
+    try:
+        report = Report.model_validate(sample_report)
+        size = node.ledger.size
+        first = seq.submit("ru", "report.filed", report).result(10)
+        assert first.index == size and node.ledger.size == size + 1
+        assert node.store.applied_size() == size  # behind, for now
+        seq.submit("tr", "report.filed", report).result(10)
+        assert node.store.applied_size() == node.ledger.size == size + 2
+        assert len(node.reports()) == 2
+        assert seq.stats["projection_errors"] == 1
+    finally:
+        seq.close()

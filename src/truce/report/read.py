@@ -220,7 +220,7 @@ def open_snapshot(node: Node, size: int | None = None) -> Iterator[Snapshot]:
     # An earlier size (or projections behind the log): replay into a private database.
     memory = create_engine("sqlite://", poolclass=StaticPool)
     try:
-        Store(memory).catch_up(_Prefix(node.ledger, state.size))  # type: ignore[arg-type]
+        Store(memory).catch_up(_Prefix(node.ledger, state.size))
         with memory.connect() as conn, conn.begin():
             yield Snapshot(conn, state)
     finally:

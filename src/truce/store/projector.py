@@ -31,7 +31,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import (
     Connection,
@@ -46,12 +46,33 @@ from sqlalchemy import (
 )
 
 from truce.ledger.entry import Entry
-from truce.ledger.log import Ledger
 from truce.model.base import Model
 from truce.model.kinds import parse_body
 from truce.store import schema
 
-__all__ = ["Projection", "ProjectionConnection", "Store", "prepares", "projects"]
+if TYPE_CHECKING:
+    from truce.store.remote import ProjectorProcess
+
+__all__ = [
+    "EntrySource",
+    "Projection",
+    "ProjectionConnection",
+    "Store",
+    "handler_modules",
+    "prepares",
+    "projects",
+]
+
+
+class EntrySource(Protocol):
+    """What :meth:`Store.catch_up` reads: a ``Ledger``, or a view of one."""
+
+    @property
+    def size(self) -> int: ...
+
+    def iter_entries(
+        self, start: int = 0, stop: int | None = None
+    ) -> Iterator[tuple[int, Entry]]: ...
 
 
 class ProjectionConnection:
@@ -128,6 +149,7 @@ Handler = Callable[[Projection], None]
 Preparer = Callable[[ProjectionConnection, list[Projection]], None]
 _HANDLERS: dict[str, list[Handler]] = {}
 _PREPARERS: dict[str, list[Preparer]] = {}
+_REGISTERED = [0]
 _BATCH = 2000
 log = logging.getLogger(__name__)
 #: PostgreSQL: how many applied entries between looks at the tables' statistics (see above).
@@ -149,9 +171,23 @@ def projects(kind: str) -> Callable[[Handler], Handler]:
         # Re-registering a handler by name replaces it (lets a capability supersede a default).
         handlers[:] = [h for h in handlers if h.__qualname__ != handler.__qualname__]
         handlers.append(handler)
+        _REGISTERED[0] += 1
         return handler
 
     return register
+
+
+def handler_modules() -> tuple[int, list[str]]:
+    """How many registrations so far, and the modules that made them (a projector process
+    imports them; the count tells it when a module registered more since it last asked)."""
+    modules = {fn.__module__ for fns in _HANDLERS.values() for fn in fns}
+    modules |= {fn.__module__ for fns in _PREPARERS.values() for fn in fns}
+    return _REGISTERED[0], sorted(modules)
+
+
+def registrations() -> int:
+    """How many handlers and preparers have been registered so far in this process."""
+    return _REGISTERED[0]
 
 
 def prepares(kind: str) -> Callable[[Preparer], Preparer]:
@@ -161,6 +197,7 @@ def prepares(kind: str) -> Callable[[Preparer], Preparer]:
         preparers = _PREPARERS.setdefault(kind, [])
         preparers[:] = [p for p in preparers if p.__qualname__ != preparer.__qualname__]
         preparers.append(preparer)
+        _REGISTERED[0] += 1
         return preparer
 
     return register
@@ -169,6 +206,8 @@ def prepares(kind: str) -> Callable[[Preparer], Preparer]:
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: When set, :meth:`catch_up` runs in this child process (see :mod:`truce.store.remote`).
+        self.projector: ProjectorProcess | None = None
         self._created = False
         self._since_statistics = 0  # entries applied since the statistics were last looked at
         self._statistics: threading.Thread | None = None
@@ -195,8 +234,18 @@ class Store:
         with self.engine.connect() as c:
             return read(c)
 
-    def catch_up(self, ledger: Ledger) -> int:
-        """Apply every entry the tables have not seen yet; returns how many were applied."""
+    def project_in(self, projector: ProjectorProcess | None) -> None:
+        """Catch up in ``projector``'s child process from now on (``None``: in this one)."""
+        self.projector = projector
+
+    def catch_up(self, ledger: EntrySource) -> int:
+        """Apply every entry the tables have not seen yet; returns how many were applied.
+
+        With a projector process attached, the child applies them; this returns when its
+        transactions have committed.
+        """
+        if self.projector is not None:
+            return self.projector.catch_up(ledger.size)
         if not self._created:  # probing every table costs a query each: once per Store
             self.create()
         total = ledger.size
@@ -268,7 +317,7 @@ class Store:
         self.analyzed += stale
         return stale
 
-    def rebuild(self, ledger: Ledger) -> int:
+    def rebuild(self, ledger: EntrySource) -> int:
         self.drop()
         self.create()
         return self.catch_up(ledger)

@@ -3,10 +3,11 @@
 One FastAPI application over one node: the OpenAPI document is at ``/openapi.json`` (browsable
 at ``/docs``); the JSON API under ``/api/v1``; the log as C2SP tlog-tiles under ``/ledger``;
 and the web map (issue 8), when its build is present, from ``truce/web/static`` at ``/``.
-Writes go through the node's one :class:`~truce.web.sequencer.Sequencer`; reads go to the
-projections (SQLite or PostgreSQL) and the log directly. Errors have one JSON shape
-(:mod:`truce.web.errors`); request bodies are limited (1 MiB, 8 MiB for batches of signed
-entries) before they are read.
+Writes go through the node's one :class:`~truce.web.sequencer.Sequencer`, and the projections
+are caught up in a child process (:mod:`truce.store.remote`; ``TRUCE_PROJECTOR=inline`` keeps
+them on the writer thread); reads go to the projections (SQLite or PostgreSQL) and the log.
+Errors have one JSON shape (:mod:`truce.web.errors`); request bodies are limited (1 MiB, 8 MiB
+for batches of signed entries) before they are read.
 
 Other areas add their routers to :data:`ROUTERS` (a module path with a ``router``): they are
 included when the module exists, so the API grows with the library.
@@ -27,6 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from truce.access.accounts import Accounts, SigninPolicy
 from truce.config import Settings
 from truce.node import Node
+from truce.store.remote import ProjectorProcess
 from truce.web.deps import Services
 from truce.web.errors import BodyLimit, install_error_handlers
 from truce.web.sequencer import Sequencer
@@ -74,10 +76,20 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await accounts.aclose()
-        sequencer.close()
-        node.close()
+        projector = None
+        if settings.projector == "process":  # started once every router has registered
+            projector = ProjectorProcess(node.settings.ledger_dir, node.settings.database_url)
+            projector.start()
+            node.store.project_in(projector)
+        try:
+            yield
+        finally:
+            await accounts.aclose()
+            sequencer.close()
+            node.store.project_in(None)
+            if projector is not None:
+                projector.close()
+            node.close()
 
     app = FastAPI(
         title="truce",

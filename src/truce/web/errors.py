@@ -45,6 +45,7 @@ _STATUS: tuple[tuple[type[e.TruceError], int], ...] = (
     (e.RateLimited, 429),
     (e.StorageError, 500),
     (e.ConfigError, 500),
+    (e.ProjectionError, 503),  # the entry is in the log; its tables will catch up
     (e.LedgerError, 400),
 )
 

@@ -8,11 +8,20 @@ commit). If the group is refused, each submission is retried on its own, so one 
 only its own request. Reads of the log take :meth:`Sequencer.reading` (held by the writer only
 while the ledger itself changes, not while projections catch up), so readers never see a
 half-appended tree. The node's writer lock (``ledger/writer.lock``) keeps a second process out.
+
+A group's futures resolve once its entries are in the log *and* in the tables, so a request
+reads back what it wrote. The tables are brought up to date by ``Store.catch_up``, in the
+server's projector process when one is attached (:mod:`truce.store.remote`). Once entries are
+in the log they are accepted, whatever happens next: if the tables cannot be brought up to date
+(the database went away), the error is logged, the requests still succeed, and the next append
+tries again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import logging
 import queue
 import threading
 import time
@@ -62,6 +71,7 @@ class _Call:
 
 _Job = _Custodial | _Signed | _Call
 _STOP = object()
+log = logging.getLogger(__name__)
 
 
 class Sequencer:
@@ -71,10 +81,13 @@ class Sequencer:
         self._queue: queue.Queue[object] = queue.Queue()
         self._ledger_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="truce-sequencer", daemon=True)
+        self._to_project: queue.Queue[object] = queue.Queue()
+        self._projecting: threading.Thread | None = None
+        self._in_flight = threading.Semaphore(1)  # groups handed to the projecting thread
         self.groups = 0  # appended groups, for tests and metrics
         #: Seconds the writer spent appending to the ledger (sign-check, write, fsync, checkpoint)
         #: and bringing the projections up to date, and how many entries: where the time goes.
-        self.stats = {"entries": 0, "ledger_s": 0.0, "project_s": 0.0}
+        self.stats = {"entries": 0, "ledger_s": 0.0, "project_s": 0.0, "projection_errors": 0}
         node.acquire_writer()
         self._thread.start()
 
@@ -110,6 +123,9 @@ class Sequencer:
         if self._thread.is_alive():
             self._queue.put(_STOP)
             self._thread.join(timeout=30)
+        if self._projecting is not None and self._projecting.is_alive():
+            self._to_project.put(_STOP)  # after every group the writer handed over
+            self._projecting.join(timeout=60)
 
     # -- the writer thread ---------------------------------------------------------------------
     def _run(self) -> None:
@@ -135,6 +151,8 @@ class Sequencer:
     def _process(self, jobs: list[_Job]) -> None:
         group: list[_Custodial | _Signed] = []
         for job in jobs:
+            if not job.future.set_running_or_notify_cancel():
+                continue  # its caller gave up before the writer got to it: nothing to do
             if isinstance(job, _Call):
                 self._flush(group)
                 group = []
@@ -145,6 +163,8 @@ class Sequencer:
 
     def _run_call(self, job: _Call) -> None:
         try:
+            # What ``fn`` reads of the tables includes every group appended before it.
+            self.node.store.catch_up(self.node.ledger)
             with self._ledger_lock:
                 result = job.fn(self.node)
         except BaseException as exc:  # the caller gets it; the writer goes on
@@ -163,18 +183,20 @@ class Sequencer:
             entries = [e for _, es in placed for e in es]
             try:
                 first = self._append(entries)
-            except TruceError:
-                pass  # retry one by one below: only the bad submission fails
+            except Exception:  # nothing was appended: retry one by one, only the bad one fails
+                pass
             else:
+                done: list[tuple[Future[Appended], Appended]] = []
                 at = first
                 for job, es in placed:
-                    job.future.set_result(Appended(at, tuple(es)))
+                    done.append((job.future, Appended(at, tuple(es))))
                     at += len(es)
+                self._project(done)
                 return
         for job in group:
             try:
                 (_, es), *_ = self._sign([job])
-                job.future.set_result(Appended(self._append(es), tuple(es)))
+                self._project([(job.future, Appended(self._append(es), tuple(es)))])
             except BaseException as exc:
                 job.future.set_exception(exc)
 
@@ -207,16 +229,73 @@ class Sequencer:
     def _append(self, entries: list[Entry]) -> int:
         if not entries:
             raise ConfigError("nothing to append")  # pragma: no cover - callers never do this
-        node = self.node
         # Bodies were validated when submitted (custodial: the model; client: by the route and
         # submit_signed), so the writer does not parse them again.
         t0 = time.perf_counter()
         with self._ledger_lock:
-            first = node.ledger.append(entries)
-        t1 = time.perf_counter()
+            first = self.node.ledger.append(entries)
         self.groups += 1
-        node.store.catch_up(node.ledger)
         self.stats["entries"] += len(entries)
-        self.stats["ledger_s"] += t1 - t0
-        self.stats["project_s"] += time.perf_counter() - t1
+        self.stats["ledger_s"] += time.perf_counter() - t0
         return first
+
+    # -- bringing the tables up to the log ------------------------------------------------------
+    def _project(self, done: list[tuple[Future[Appended], Appended]]) -> None:
+        """Resolve ``done`` once the tables hold its entries: here and now, or, with a projector
+        process, on the projecting thread while this one appends the next group.
+
+        One group at most is handed over and not yet projected: the writer appends the next
+        group while the child projects this one, then waits. Requests arriving meanwhile make
+        the next group bigger (one ``fdatasync``, one checkpoint, one projection transaction for
+        them all) rather than making more, smaller groups that each cost those again.
+        """
+        projector = self.node.store.projector
+        if projector is None:
+            self._catch_up(functools.partial(self.node.store.catch_up, self.node.ledger))
+            for future, appended in done:
+                future.set_result(appended)
+            return
+        if self._projecting is None:
+            self._projecting = threading.Thread(
+                target=self._run_projecting, name="truce-projecting", daemon=True
+            )
+            self._projecting.start()
+        self._in_flight.acquire()  # released when the group before has been projected
+        self._to_project.put(done)
+
+    def _run_projecting(self) -> None:
+        while True:
+            first = self._to_project.get()
+            if first is _STOP:
+                return
+            batches: list[Any] = [first]
+            stop = False
+            while True:  # every group appended meanwhile: one catch-up for them all
+                try:
+                    more = self._to_project.get_nowait()
+                except queue.Empty:
+                    break
+                if more is _STOP:
+                    stop = True
+                    break
+                batches.append(more)
+            done: list[tuple[Future[Appended], Appended]] = [d for b in batches for d in b]
+            size = max(a.index + len(a.entries) for _, a in done)
+            projector = self.node.store.projector
+            if projector is not None:
+                self._catch_up(functools.partial(projector.catch_up, size))
+            for future, appended in done:
+                future.set_result(appended)
+            for _ in batches:
+                self._in_flight.release()
+            if stop:
+                return
+
+    def _catch_up(self, catch_up: Callable[[], object]) -> None:
+        t0 = time.perf_counter()
+        try:
+            catch_up()
+        except Exception:  # the entries are in the log: they stay accepted (see the module)
+            self.stats["projection_errors"] += 1
+            log.exception("the tables are behind the log's %d entries", self.node.ledger.size)
+        self.stats["project_s"] += time.perf_counter() - t0
