@@ -105,14 +105,24 @@ class _Served:
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) the server process has used so far (Linux /proc)."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return _cpu_seconds(self.pid)
+
+    def projector_cpu_seconds(self) -> float:
+        """... and its projector process (a child of the server), if it has one."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return sum(_cpu_seconds(int(pid)) for pid in children)
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def _server(home: Path, database_url: str) -> Iterator[_Served]:
+def _server(home: Path, database_url: str, projector: str = "process") -> Iterator[_Served]:
     port = _free_port()
     env = {**os.environ, "TRUCE_HOME": str(home), "TRUCE_DATABASE_URL": database_url}
+    env["TRUCE_PROJECTOR"] = projector
     proc = subprocess.Popen(
         [sys.executable, "-m", "truce.cli", "serve", "--port", str(port), "--log-level", "error"],
         env=env,
@@ -257,16 +267,16 @@ def _p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def bench_reports(quick: bool, backend: str = "sqlite") -> list[Result]:
+def bench_reports(quick: bool, backend: str = "sqlite", projector: str = "process") -> list[Result]:
     with _fresh(backend) as fresh:
-        return [] if fresh is None else _bench_reports(quick, backend, *fresh)
+        return [] if fresh is None else _bench_reports(quick, backend, projector, *fresh)
 
 
-def _bench_reports(quick: bool, backend: str, home: Path, url: str) -> list[Result]:
+def _bench_reports(quick: bool, backend: str, projector: str, home: Path, url: str) -> list[Result]:
     tokens = _prepare(home, url)
     rate = 500.0
     seconds = 4 if quick else 12
-    with _server(home, url) as served:
+    with _server(home, url, projector) as served:
         base = served.base
         trivial = asyncio.run(
             _closed_loop(base, "/api/v1/ledger/vkey", tokens["analyst"], 1500, 32)
@@ -283,15 +293,16 @@ def _bench_reports(quick: bool, backend: str, home: Path, url: str) -> list[Resu
             for i in range(int(rate * seconds))
         ]
         ERRORS.clear()
-        cpu0 = served.cpu_seconds()
+        cpu0, child0 = served.cpu_seconds(), served.projector_cpu_seconds()
         latencies, errors, took = asyncio.run(_open_loop(base, requests, rate))
         cpu_ms = (served.cpu_seconds() - cpu0) / len(requests) * 1000
+        child_ms = (served.projector_cpu_seconds() - child0) / len(requests) * 1000
         size = httpx.get(f"{base}/ledger/checkpoint").text.splitlines()[1]
     achieved = len(requests) / took
     p99 = _p(latencies, 0.99) * 1000
     return [
         Result(
-            name="api.reports_rate",
+            name="api.reports_rate" + ("" if projector == "process" else f"_{projector}"),
             value=round(achieved, 1),
             unit="reports/s",
             params={
@@ -302,6 +313,8 @@ def _bench_reports(quick: bool, backend: str, home: Path, url: str) -> list[Resu
                 "p50_ms": round(_p(latencies, 0.5) * 1000, 1),
                 "p99_ms": round(p99, 1),
                 "server_cpu_ms_per_report": round(cpu_ms, 3),
+                "projector_cpu_ms_per_report": round(child_ms, 3),
+                "projector": projector,
                 "ledger_size": int(size),
                 "mode": "custodial",
                 "backend": backend,
@@ -579,6 +592,7 @@ def run(quick: bool) -> list[Result]:
     for backend in ("sqlite", "postgresql"):  # PostgreSQL when TRUCE_TEST_DATABASE_URL is set
         results += bench_writer(quick, backend)
         results += bench_reports(quick, backend)
+        results += bench_reports(quick, backend, "inline")  # the projections on the writer
         results += bench_queries(quick, backend)
     results += bench_queries(quick, PLAIN)  # PostgreSQL without PostGIS
     return results
