@@ -23,6 +23,7 @@ import contextlib
 import functools
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -130,21 +131,9 @@ class Sequencer:
     # -- the writer thread ---------------------------------------------------------------------
     def _run(self) -> None:
         while True:
-            first = self._queue.get()
-            if first is _STOP:
-                return
-            jobs: list[_Job] = [first]  # type: ignore[list-item]
-            stop = False
-            while len(jobs) < self.max_group:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is _STOP:
-                    stop = True
-                    break
-                jobs.append(more)  # type: ignore[arg-type]
-            self._process(jobs)
+            jobs, stop = _drain(self._queue, self.max_group)
+            if jobs:
+                self._process(jobs)
             if stop:
                 return
 
@@ -265,24 +254,12 @@ class Sequencer:
 
     def _run_projecting(self) -> None:
         while True:
-            first = self._to_project.get()
-            if first is _STOP:
-                return
-            batches: list[Any] = [first]
-            stop = False
-            while True:  # every group appended meanwhile: one catch-up for them all
-                try:
-                    more = self._to_project.get_nowait()
-                except queue.Empty:
-                    break
-                if more is _STOP:
-                    stop = True
-                    break
-                batches.append(more)
+            # Every group appended meanwhile (one at most, see _project): one catch-up for all.
+            batches, stop = _drain(self._to_project, sys.maxsize)
             done: list[tuple[Future[Appended], Appended]] = [d for b in batches for d in b]
-            size = max(a.index + len(a.entries) for _, a in done)
+            size = max((a.index + len(a.entries) for _, a in done), default=0)
             projector = self.node.store.projector
-            if projector is not None:
+            if projector is not None and done:
                 self._catch_up(functools.partial(projector.catch_up, size))
             for future, appended in done:
                 future.set_result(appended)
@@ -299,3 +276,18 @@ class Sequencer:
             self.stats["projection_errors"] += 1
             log.exception("the tables are behind the log's %d entries", self.node.ledger.size)
         self.stats["project_s"] += time.perf_counter() - t0
+
+
+def _drain(jobs: queue.Queue[object], limit: int) -> tuple[list[Any], bool]:
+    """Wait for one item, then take whatever else is queued (up to ``limit`` in all); and
+    whether :data:`_STOP` came (the items before it are still to be done)."""
+    items: list[Any] = []
+    while len(items) < limit:
+        try:
+            item = jobs.get_nowait() if items else jobs.get()
+        except queue.Empty:
+            break
+        if item is _STOP:
+            return items, True
+        items.append(item)
+    return items, False
