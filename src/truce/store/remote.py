@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import io
 import json
 import logging
 import os
@@ -35,13 +36,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import event
 
 from truce.errors import ProjectionError
 from truce.ledger.entry import Entry
 from truce.ledger.storage import EntryLog
+from truce.store.projector import handler_modules, registrations
 
 __all__ = ["ProjectorProcess"]
 
@@ -60,7 +62,7 @@ class ProjectorProcess:
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
-        self._io: IO[bytes] | None = None
+        self._io: io.BufferedIOBase | None = None
         self._registered = 0  # handler registrations the child has imported
 
     @property
@@ -79,8 +81,6 @@ class ProjectorProcess:
                 self._start()
 
     def _start(self) -> None:
-        from truce.store.projector import handler_modules
-
         self._registered, modules = handler_modules()
         ours, theirs = socket.socketpair()
         # The child imports this very truce, wherever it was imported from.
@@ -126,8 +126,6 @@ class ProjectorProcess:
 
     def catch_up(self, size: int) -> int:
         """Have the child apply the log's first ``size`` entries; returns how many it applied."""
-        from truce.store.projector import handler_modules, registrations
-
         with self._lock:
             for _ in range(2):
                 if self._proc is None:
