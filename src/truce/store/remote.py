@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import io
 import json
@@ -204,6 +205,18 @@ def _asynchronous_commit(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.commit()
 
 
+def _freeze() -> None:
+    """Keep what the child holds for good out of the collector's full collections.
+
+    The modules, tables and compiled statements (some 130,000 objects) live as long as the
+    child. Left in the oldest generation, they were scanned by every full collection, which
+    took 35-40 ms under load: the projection of the group waiting then, and the p99 latency
+    of the server's writes. The server does the same (``truce serve``).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> int:
     """The child (see the module): serve catch-ups until told to stop or the parent goes."""
     parser = argparse.ArgumentParser(prog="python -m truce.store.remote")
@@ -233,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         answer({"error": f"{type(exc).__name__}: {exc}"})
         return 1
+    _freeze()
     answer({"ready": True})
     source = _Followed(entries)
+    frozen_after_first = False
     try:
         for line in stream:  # ends when the parent's end closes
             message = json.loads(line)
@@ -245,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
                     importlib.import_module(name)
                 entries.follow(message["size"])
                 applied = store.catch_up(source)
+                if message["import"] or not frozen_after_first:
+                    _freeze()  # new modules, or what the first catch-up compiled and cached
+                    frozen_after_first = True
             except Exception as exc:  # the parent reports it; the next size tries again
                 log.exception("could not project the log's first %s entries", message["size"])
                 answer({"error": f"{type(exc).__name__}: {exc}"})
