@@ -70,6 +70,17 @@ def test_appends_are_projected_by_the_child_and_read_back_at_once(
     _same_as_a_rebuild(node)
 
 
+def test_the_child_freezes_what_it_holds_for_good(
+    remote_node: tuple[Node, ProjectorProcess], sample_report: dict[str, Any]
+) -> None:
+    """Its modules and compiled statements are out of the full collections (as the server's)."""
+    node, projector = remote_node
+    at_start = projector.frozen
+    assert at_start > 50_000  # the modules, the tables, SQLAlchemy: some 130,000 objects
+    node.file_report("ru", _report(sample_report, 0))  # the first catch-up compiles statements
+    assert projector.frozen > at_start
+
+
 def test_a_killed_child_is_replaced_and_goes_on_from_the_tables(
     remote_node: tuple[Node, ProjectorProcess], sample_report: dict[str, Any]
 ) -> None:

@@ -65,6 +65,8 @@ class ProjectorProcess:
         self._sock: socket.socket | None = None
         self._io: io.BufferedIOBase | None = None
         self._registered = 0  # handler registrations the child has imported
+        #: Objects the child has frozen out of its full collections, as it last said.
+        self.frozen = 0
 
     @property
     def restarts(self) -> int:
@@ -111,6 +113,7 @@ class ProjectorProcess:
         if "error" in ready:
             self._stop()
             raise ProjectionError(f"the projector process could not start: {ready['error']}")
+        self.frozen = int(ready.get("frozen", 0))
 
     def _send(self, message: dict[str, Any] | None) -> None:
         assert self._io is not None
@@ -144,6 +147,7 @@ class ProjectorProcess:
                     )
                     continue
                 if "applied" in answer:
+                    self.frozen = int(answer.get("frozen", self.frozen))
                     return int(answer["applied"])
                 raise ProjectionError(
                     f"could not project the log's first {size} entries: {answer['error']}"
@@ -247,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         answer({"error": f"{type(exc).__name__}: {exc}"})
         return 1
     _freeze()
-    answer({"ready": True})
+    answer({"ready": True, "frozen": gc.get_freeze_count()})
     source = _Followed(entries)
     frozen_after_first = False
     try:
@@ -267,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
                 log.exception("could not project the log's first %s entries", message["size"])
                 answer({"error": f"{type(exc).__name__}: {exc}"})
             else:
-                answer({"applied": applied})
+                answer({"applied": applied, "frozen": gc.get_freeze_count()})
     except (BrokenPipeError, ConnectionResetError):  # the parent is gone
         pass
     finally:
