@@ -203,7 +203,13 @@ def _forget(conn: Connection) -> None:
 
 @prepares("report.filed")
 def read_candidates(conn: ProjectionConnection, batch: list[Projection]) -> None:
-    """Read the candidates of every report in the batch at once (see :class:`_BatchIndex`)."""
+    """Read the candidates of every report in the batch at once (see :class:`_BatchIndex`).
+
+    The parties too, which placing a report needs: read now, before any handler has deferred a
+    row, the query writes nothing early (the first report's row would be inserted, then updated
+    with its incident, and the incidents written in two statements).
+    """
+    _parties(conn)
     index = _BatchIndex()
     keys: set[str] = set()
     for p in batch:
