@@ -203,12 +203,18 @@ def prepares(kind: str) -> Callable[[Preparer], Preparer]:
     return register
 
 
+class _Moved(Exception):
+    """``applied_size`` is not what this store committed last: something else projected."""
+
+
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         #: When set, :meth:`catch_up` runs in this child process (see :mod:`truce.store.remote`).
         self.projector: ProjectorProcess | None = None
         self._created = False
+        #: The ``applied_size`` this store last committed (None: not known, read it first).
+        self._committed: int | None = None
         self._since_statistics = 0  # entries applied since the statistics were last looked at
         self._statistics: threading.Thread | None = None
         #: Tables this store has analyzed (PostgreSQL), in order: for tests and operators.
@@ -217,10 +223,12 @@ class Store:
     def create(self) -> None:
         schema.metadata.create_all(self.engine)
         self._created = True
+        self._committed = None
 
     def drop(self) -> None:
         schema.metadata.drop_all(self.engine)
         self._created = False
+        self._committed = None
 
     def applied_size(self, conn: Connection | None = None) -> int:
         def read(c: Connection) -> int:
@@ -251,37 +259,59 @@ class Store:
         total = ledger.size
         applied: int | None = None
         while True:
-            # The applied size is read in the batch's own transaction: one connection checkout
-            # and transaction per batch, not another to look first (each is round trips on
-            # PostgreSQL, and the server's writer calls this after every group it appends).
-            with self.engine.begin() as raw:
-                start = self.applied_size(raw)
-                applied = start if applied is None else applied
-                if start >= total:
-                    return total - applied
-                stop = min(start + _BATCH, total)
-                conn = ProjectionConnection(raw)
-                batch = [
-                    Projection(
-                        conn, index, entry, parse_body(entry.kind, entry.body, f"entry {index}")
-                    )
-                    for index, entry in ledger.iter_entries(start, stop)
-                    if entry.kind in _HANDLERS
-                ]  # kinds with no projection (yet) stay in the log only
-                for kind, preparers in _PREPARERS.items():
-                    of_kind = [p for p in batch if p.entry.kind == kind]
-                    for prepare in preparers if of_kind else ():
-                        prepare(conn, of_kind)
-                for projection in batch:
-                    for handler in _HANDLERS[projection.entry.kind]:
-                        handler(projection)
-                conn.flush()
-                self._set_applied(raw, stop)
+            # One connection checkout and transaction per batch (each is round trips on
+            # PostgreSQL, and the server's writer calls this after every group it appends). Where
+            # this store committed the last batch itself, it starts from there without reading
+            # ``applied_size`` first: the batch's last statement advances it only from that
+            # value. If something else projected meanwhile (a CLI command opening the node
+            # catches up too), that statement finds another value, or an insert finds the row
+            # there already: the batch rolls back and is done again from what the table says.
+            known = self._committed
+            if known is not None and known >= total:
+                known = None  # nothing new since: read it, and look
+            try:
+                start, stop = self._apply_batch(ledger, total, known)
+            except Exception:
+                if known is None:
+                    raise
+                self._committed = None
+                continue
+            applied = start if applied is None else applied
+            if stop is None:
+                return total - applied
+            self._committed = stop
             self._since_statistics += stop - start
             if self._since_statistics >= STATISTICS_EVERY:
                 self._refresh_statistics_soon()
             if stop >= total:
                 return total - applied
+
+    def _apply_batch(
+        self, ledger: EntrySource, total: int, known: int | None
+    ) -> tuple[int, int | None]:
+        """Apply the next batch, from ``known`` or else the stored ``applied_size``, in one
+        transaction: its start and stop (no stop: the tables hold the whole log already)."""
+        with self.engine.begin() as raw:
+            start = known if known is not None else self.applied_size(raw)
+            if start >= total:
+                return start, None
+            stop = min(start + _BATCH, total)
+            conn = ProjectionConnection(raw)
+            batch = [
+                Projection(conn, index, entry, parse_body(entry.kind, entry.body, f"entry {index}"))
+                for index, entry in ledger.iter_entries(start, stop)
+                if entry.kind in _HANDLERS
+            ]  # kinds with no projection (yet) stay in the log only
+            for kind, preparers in _PREPARERS.items():
+                of_kind = [p for p in batch if p.entry.kind == kind]
+                for prepare in preparers if of_kind else ():
+                    prepare(conn, of_kind)
+            for projection in batch:
+                for handler in _HANDLERS[projection.entry.kind]:
+                    handler(projection)
+            conn.flush()
+            self._set_applied(raw, stop, known)
+        return start, stop
 
     def _refresh_statistics_soon(self) -> None:
         if self.engine.dialect.name != "postgresql":
@@ -322,13 +352,19 @@ class Store:
         self.create()
         return self.catch_up(ledger)
 
-    def _set_applied(self, conn: Connection, size: int) -> None:
+    def _set_applied(self, conn: Connection, size: int, was: int | None = None) -> None:
+        """Store ``applied_size``; with ``was``, only if that is what it still is (or raise
+        :class:`_Moved`, and the transaction rolls back)."""
         table = schema.meta
-        done = conn.execute(
-            update(table).where(table.c.key == "applied_size").values(value=str(size))
-        )
-        if done.rowcount == 0:
-            conn.execute(insert(table).values(key="applied_size", value=str(size)))
+        where = table.c.key == "applied_size"
+        if was is not None:
+            where &= table.c.value == str(was)
+        done = conn.execute(update(table).where(where).values(value=str(size)))
+        if done.rowcount == 1:
+            return
+        if was is not None:
+            raise _Moved
+        conn.execute(insert(table).values(key="applied_size", value=str(size)))
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every projected row of every table, in primary-key order (for rebuild comparisons)."""
