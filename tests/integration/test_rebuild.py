@@ -131,16 +131,16 @@ def _append_unprojected(node: Node, sample_report: dict, day: int, year: int = 2
     date = {"start": (date_type(year, 1, 1) + timedelta(days=day)).isoformat()}
     report = Report.model_validate({**sample_report, "date": date})
     seq, prev = node.ledger.next_position("tr")
-    key = node.signing_key("tr")
-    body = report.to_body()
-    origin = node.ledger.origin
-    node.ledger.append(
-        [
-            Entry.sign(
-                key, origin=origin, kind="report.filed", author="tr", seq=seq, prev=prev, body=body
-            )
-        ]
+    entry = Entry.sign(
+        node.signing_key("tr"),
+        origin=node.ledger.origin,
+        kind="report.filed",
+        author="tr",
+        seq=seq,
+        prev=prev,
+        body=report.to_body(),
     )
+    node.ledger.append([entry])
 
 
 @pytest.mark.parametrize("other", ["ahead", "behind"])

@@ -205,9 +205,9 @@ def _forget(conn: Connection) -> None:
 def read_candidates(conn: ProjectionConnection, batch: list[Projection]) -> None:
     """Read the candidates of every report in the batch at once (see :class:`_BatchIndex`).
 
-    The parties too, which placing a report needs: read now, before any handler has deferred a
-    row, the query writes nothing early (the first report's row would be inserted, then updated
-    with its incident, and the incidents written in two statements).
+    It reads the parties too (placing a report needs them), now, before any handler has deferred
+    a row. Read later, the query would first write what was deferred: the first report's row
+    would be inserted, then updated with its incident, and the incidents written in two goes.
     """
     _parties(conn)
     index = _BatchIndex()
