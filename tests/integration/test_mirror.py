@@ -307,7 +307,12 @@ def test_a_rewritten_old_entry_is_detected_and_proven(
     m.sync(now=T0)
     # The operator rewrites entry 150 onward (same keys, different content) and publishes that.
     fork.ledger.entries.truncate(150)
+    fork_dir = fork.ledger.directory
     fork.close()
+    # The log itself refuses to reopen shorter than it signed: the operator has to destroy
+    # what it signed first. Only the mirrors can catch it then.
+    for name in ("checkpoint", "state.json"):
+        (fork_dir / name).unlink()
     fork = Log(tmp_path / "fork", log.keys)
     fork.add(160, tag="rewritten")
     fork.publish(tmp_path / "fork-tiles")

@@ -93,10 +93,22 @@ def test_deleted_entry_is_reported(filled: Path) -> None:
     assert info.value.index is not None and info.value.index <= 4
 
 
+def test_truncated_log_is_refused_by_its_own_signed_state(filled: Path) -> None:
+    rewrite(filled, records(filled)[:-2])
+    (filled / "checkpoint").unlink()  # the signed state.json still says how far it verified
+    before = (filled / "entries.log").read_bytes()
+    with pytest.raises(LedgerError, match="missing or damaged") as info:
+        Ledger.open(filled)
+    assert info.value.index == 6
+    assert (filled / "entries.log").read_bytes() == before
+    assert not (filled / "checkpoint").exists()  # nothing re-signed
+
+
 def test_truncated_log_against_its_checkpoint(filled: Path) -> None:
     checkpoint = (filled / "checkpoint").read_text()
     rewrite(filled, records(filled)[:-2])
     (filled / "checkpoint").unlink()  # the operator re-signs a shorter history...
+    (filled / "state.json").unlink()  # ...and removes every trace of the longer one
     with Ledger.open(filled) as log:
         with pytest.raises(LedgerError, match="missing") as info:
             verify_ledger(log, checkpoint_note=checkpoint)  # ...but a party kept the old one

@@ -23,6 +23,7 @@ from truce.ledger.cosign import (
     known_witnesses,
 )
 from truce.ledger.gossip import SPLIT_VIEW_FORMAT, verify_split_view
+from truce.ledger.log import Ledger
 from truce.ledger.mirror import is_mirror
 from truce.ledger.policy import Policy
 from truce.ledger.tiles import publish
@@ -185,18 +186,26 @@ def verify(app: AppContext, checkpoint_file: Path | None, policy_file: Path | No
         size, authors, cp = mirrored.size, mirrored.authors, mirrored.checkpoint
         held = mirrored.policy
     else:
-        node = app.node()
-        note = checkpoint_file.read_text(encoding="utf-8") if checkpoint_file else None
-        result = verify_ledger(node.ledger, checkpoint_note=note)
-        size, authors, cp = result.size, result.authors, result.checkpoint
-        held = None
-        if policy is not None:
-            held = policy.best(LedgerSource(node.ledger).checkpoint_notes(), origin=cp.origin)
-            if node.ledger.root(held.checkpoint.size) != held.checkpoint.root:
-                raise CheckpointError(
-                    f"the cosigned checkpoint of size {held.checkpoint.size} does not match the "
-                    "stored tree"
-                )
+        # The log alone, never the projections: nothing is projected from a log under check.
+        if not (app.settings.ledger_dir / "log.key").exists():
+            raise ConfigError(
+                f"no truce data directory at {app.settings.home}",
+                hint="Run 'truce init' (or 'truce demo'), or set TRUCE_HOME.",
+            )
+        with Ledger.open(app.settings.ledger_dir) as log:
+            for repair in log.repairs:
+                click.echo(f"note: {repair}", err=True)
+            note = checkpoint_file.read_text(encoding="utf-8") if checkpoint_file else None
+            result = verify_ledger(log, checkpoint_note=note)
+            size, authors, cp = result.size, result.authors, result.checkpoint
+            held = None
+            if policy is not None:
+                held = policy.best(LedgerSource(log).checkpoint_notes(), origin=cp.origin)
+                if log.root(held.checkpoint.size) != held.checkpoint.root:
+                    raise CheckpointError(
+                        f"the cosigned checkpoint of size {held.checkpoint.size} does not match "
+                        "the stored tree"
+                    )
     click.echo(
         f"ok: {size} entries from {authors} authors verified; "
         f"checkpoint size {cp.size}, root {b64(cp.root)}"

@@ -8,7 +8,8 @@ One directory holds it all::
     checkpoint                 the latest checkpoint, a C2SP signed note
     log.key                    the log operator's note-signing key (0600)
 
-Everything but ``entries.log`` and ``log.key`` is derived and repaired on open. An entry is
+Everything but ``entries.log`` and ``log.key`` is derived and repaired on open — never by
+shrinking the log or signing over what was not verified (see :class:`Ledger`). An entry is
 accepted only if its origin is this log's, its author is known (or it is the author's own
 self-signed ``party.registered`` entry), its Ed25519 signature verifies with the pinned
 implementation, and it continues its author's chain (seq + 1, prev = hash of the last one).
@@ -20,36 +21,72 @@ import base64
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from truce.errors import CheckpointError, ConfigError, ConflictError, LedgerError
-from truce.ledger.batch import REGISTRATION_KIND, PendingCheck, registrations_in, start_check
+from truce.errors import CheckpointError, ConfigError, ConflictError, LedgerError, StorageError
+from truce.ledger.batch import PendingCheck, registrations_in, start_check
 from truce.ledger.chain import AuthorHead, Chains
 from truce.ledger.entry import Entry
 from truce.ledger.files import atomic_write
 from truce.ledger.keys import SigningKey, VerifyKey
 from truce.ledger.merkle import Hash, TreeStore, leaf_hash
 from truce.ledger.note import Checkpoint, NoteSigner, NoteVerifier, open_checkpoint, sign_checkpoint
-from truce.ledger.storage import EntryLog
+from truce.ledger.replay import replay
+from truce.ledger.storage import EntryLog, ShortLogError
 
 __all__ = ["AuthorHead", "Ledger"]
 
+#: What the log's key signs in ``state.json`` (never a note or an entry: another context).
+_STATE_CONTEXT = b"truce/ledger-state/v1\n"
+
+
+@dataclass(frozen=True)
+class _State:
+    size: int
+    root: bytes
+    heads: dict[str, AuthorHead]
+    keys: dict[str, bytes]
+
 
 class Ledger:
-    """An open log. Not thread-safe: one sequencer appends; use one Ledger per process."""
+    """An open log. Not thread-safe: one sequencer appends; use one Ledger per process.
+
+    Opening never shrinks the log and never signs what it has not verified:
+
+    * the *floor* is the largest tree size the log has signed (its checkpoint, the cosigned
+      checkpoints it holds under ``checkpoints/``, and its signed ``state.json``); a store that
+      no longer holds that many intact entries is refused, naming the first missing index, and
+      nothing is written;
+    * the stored tree must give each of those checkpoints' roots at its size;
+    * every entry past the verified prefix recorded in ``state.json`` (signed with the log's key
+      and bound to the tree's root at its size) has its signature, author key and chain checked
+      before the log serves, projects or covers it with a new checkpoint;
+    * a new checkpoint is signed only for a larger tree than any signed before.
+    """
 
     def __init__(self, directory: Path, origin: str, signer: NoteSigner) -> None:
         self.directory = directory
         self.origin = origin
         self.signer = signer
-        self.entries = EntryLog(directory)
-        self.tree = TreeStore.open(directory / "tree")
         self.heads: dict[str, AuthorHead] = {}
         self.keys: dict[str, bytes] = {}
         self._state_size = 0
         self._saved_at = 0.0
+        self._verified = False  # heads and keys cover every stored entry, all checked
+        #: What opening had to repair (derived files rebuilt, a torn unacknowledged tail cut).
+        self.repairs: list[str] = []
+        signed = self._signed_checkpoints()
+        state = self._read_state()
+        floor = max([cp.size for _, cp in signed] + [state.size if state else 0], default=0)
+        self.tree = TreeStore.open(directory / "tree")
         try:
-            self._repair()
+            try:
+                self.entries = EntryLog(directory, floor=floor)
+            except ShortLogError as exc:
+                raise self._short_log(exc, signed, state) from None
+            self._open(signed, state)
         except BaseException:
             self.close()
             raise
@@ -80,9 +117,11 @@ class Ledger:
         return cls(directory, origin, NoteSigner(origin, SigningKey.load(key_path)))
 
     def close(self) -> None:
-        if self.entries.size != self._state_size and self.entries.size > 0:
-            self._save_state()
-        self.entries.close()
+        entries = getattr(self, "entries", None)
+        if entries is not None:
+            if self._verified and entries.size != self._state_size and entries.size > 0:
+                self._save_state()
+            entries.close()
         self.tree.close()
 
     def __enter__(self) -> Ledger:
@@ -91,54 +130,143 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _repair(self) -> None:
+    # -- opening -------------------------------------------------------------------------------
+    def _signed_checkpoints(self) -> list[tuple[str, Checkpoint]]:
+        """Every checkpoint of this log kept here that carries the log's valid signature."""
+        found: list[tuple[str, Checkpoint]] = []
+        paths = [self.directory / "checkpoint"]
+        archive = self.directory / "checkpoints"
+        if archive.is_dir():
+            paths += sorted(p for p in archive.iterdir() if p.name.isdigit())
+        for path in paths:
+            if not path.is_file():
+                continue
+            try:
+                cp = open_checkpoint(path.read_text(encoding="utf-8"), self.verifier, self.origin)
+            except (CheckpointError, UnicodeDecodeError, OSError):
+                self.repairs.append(f"ignored {path.name}: not a checkpoint signed by this log")
+                continue
+            found.append((str(path.relative_to(self.directory)), cp))
+        return found
+
+    def _short_log(
+        self, exc: ShortLogError, signed: list[tuple[str, Checkpoint]], state: _State | None
+    ) -> StorageError:
+        """The refusal of a log shorter than its floor, naming the first entry that differs."""
+        first = exc.intact
+        stored = self.tree.size
+        for index, leaf in enumerate(EntryLog.scan(self.directory)):
+            if index >= min(stored, exc.intact):
+                break
+            if self.tree.read_hashes(0, index, 1)[0] != leaf_hash(leaf):
+                first = index
+                break
+        by = [name for name, cp in signed if cp.size > exc.intact]
+        if state is not None and state.size > exc.intact:
+            by.append("state.json")
+        return StorageError(
+            f"{self.directory}: entries from index {first} on are missing or damaged: the log "
+            f"holds {exc.intact} intact entries, but it signed a tree of {exc.floor} "
+            f"({', '.join(by)}). Nothing was changed.",
+            index=first,
+            hint="Restore ledger/entries.log from a party's mirror (its ledger/entries.log) and "
+            "run 'truce ledger verify'; never re-sign a shorter log.",
+        )
+
+    def _open(self, signed: list[tuple[str, Checkpoint]], state: _State | None) -> None:
         size = self.entries.size
+        if self.entries.repaired:
+            self.repairs.append(self.entries.repaired)
+        # The tree is derived: cut what no entry backs; hash what a signed checkpoint covers
+        # (its root then checks those entries), the rest only once replay has checked them.
         if self.tree.size > size:
             self.tree.truncate(size)
             self.tree.flush()
-        if self.tree.size < size:
-            missing = [leaf_hash(leaf) for _, leaf in self.entries.iter(self.tree.size, size)]
+        had = self.tree.size
+        largest = max((cp.size for _, cp in signed), default=0)
+        if had < largest:
+            missing = [leaf_hash(leaf) for _, leaf in self.entries.iter(had, largest)]
             self.tree.append_leaf_hashes(missing)
-            self.tree.flush()
-        self._load_state()
-        if self._state_size < size:
-            for _, leaf in self.entries.iter(self._state_size, size):
-                self._advance(Entry.from_leaf(leaf))
+            self.repairs.append(f"hashed {len(missing)} signed entries into the tree")
+        for name, cp in signed:
+            if self.tree.root(cp.size) != cp.root:
+                self.tree.truncate(had)
+                self.tree.flush()
+                raise CheckpointError(
+                    f"{self.directory}: the stored log's root at size {cp.size} is not the root "
+                    f"of the checkpoint it signed for that size ({name}): the log was rewritten "
+                    "or damaged. Nothing was changed.",
+                    hint="Restore ledger/ from a party's mirror and run 'truce ledger verify'.",
+                )
+        start = 0
+        chains = Chains(self.origin)
+        if state is not None and state.size <= size:  # (larger is refused as below the floor)
+            if self.tree.size < state.size:  # entries the log verified when it saved the state
+                gap = [leaf_hash(leaf) for _, leaf in self.entries.iter(self.tree.size, state.size)]
+                self.tree.append_leaf_hashes(gap)
+            if self.tree.root(state.size) != state.root:
+                self.tree.truncate(had)
+                self.tree.flush()
+                raise CheckpointError(
+                    f"{self.directory}: the log's root at size {state.size} is not the one its "
+                    "signed state.json records: the log was rewritten or damaged. Nothing was "
+                    "changed.",
+                    hint="Restore ledger/ from a party's mirror and run 'truce ledger verify'.",
+                )
+            start = state.size
+            chains = Chains(self.origin, dict(state.heads), dict(state.keys))
+        elif self.entries.size:
+            self.repairs.append("state.json missing or stale: verified every entry")
+        checked = replay(self.entries, self.tree, chains, start, size)
+        if checked:
+            self.tree.append_leaf_hashes(checked)
+        self.tree.flush()
+        self.heads, self.keys = chains.heads, chains.keys
+        self._state_size = start
+        if size != start:
             self._save_state()
-        cp = self._read_checkpoint()
-        if cp is None or cp.size != size:
+        self._verified = True
+        # size >= every signed size (the floor): a new checkpoint only ever extends them.
+        own = self._read_checkpoint()
+        if own is None or own.size != size:
             self._write_checkpoint()
 
     # -- state ---------------------------------------------------------------------------------
-    def _load_state(self) -> None:
+    def _state_message(self, fields: dict[str, Any]) -> bytes:
+        return _STATE_CONTEXT + json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+    def _read_state(self) -> _State | None:
+        """The verified prefix recorded in ``state.json``, if its log signature verifies."""
         path = self.directory / "state.json"
-        self.heads, self.keys, self._state_size = {}, {}, 0
         if not path.exists():
-            return
+            return None
         try:
             state = json.loads(path.read_text(encoding="utf-8"))
-            if state["size"] > self.entries.size:
-                return  # ahead of the log (cannot happen after an fsync'd append): rebuild
-            self.heads = {a: AuthorHead(h[0], h[1]) for a, h in state["heads"].items()}
-            self.keys = {a: base64.b64decode(k) for a, k in state["keys"].items()}
-            self._state_size = int(state["size"])
-        except (ValueError, KeyError, TypeError):
-            self.heads, self.keys, self._state_size = {}, {}, 0
+            sig = base64.b64decode(state.pop("sig"), validate=True)
+            self.signer.verifier.key.verify(self._state_message(state), sig)
+            return _State(
+                size=int(state["size"]),
+                root=base64.b64decode(state["root"], validate=True),
+                heads={a: AuthorHead(int(h[0]), str(h[1])) for a, h in state["heads"].items()},
+                keys={a: base64.b64decode(k, validate=True) for a, k in state["keys"].items()},
+            )
+        except (ValueError, KeyError, TypeError, AttributeError, LedgerError):
+            self.repairs.append("ignored state.json: not signed by this log")
+            return None
 
     def _save_state(self) -> None:
-        state = {
-            "size": self.entries.size,
+        size = self.entries.size
+        fields = {
+            "size": size,
+            "root": base64.b64encode(self.tree.root(size)).decode(),
             "heads": {a: [h.seq, h.hash] for a, h in sorted(self.heads.items())},
             "keys": {a: base64.b64encode(k).decode() for a, k in sorted(self.keys.items())},
         }
-        atomic_write(self.directory / "state.json", json.dumps(state).encode(), durable=False)
-        self._state_size = self.entries.size
+        sig = self.signer.signing_key.sign(self._state_message(fields))
+        fields["sig"] = base64.b64encode(sig).decode()
+        atomic_write(self.directory / "state.json", json.dumps(fields).encode(), durable=False)
+        self._state_size = size
         self._saved_at = time.monotonic()
-
-    def _advance(self, entry: Entry) -> None:
-        self.heads[entry.author] = AuthorHead(entry.seq, entry.hash.hex())
-        if entry.kind == REGISTRATION_KIND and entry.seq == 1:
-            self.keys[entry.author] = base64.b64decode(str(entry.body["public_key"]))
 
     # -- reading -------------------------------------------------------------------------------
     @property

@@ -64,7 +64,7 @@ from truce.ledger.keys import SigningKey
 from truce.ledger.merkle import Hash, TreeStore, leaf_hash, verify_consistency
 from truce.ledger.note import Checkpoint, Note, NoteVerifier, open_checkpoint
 from truce.ledger.policy import Policy, PolicyResult
-from truce.ledger.storage import EntryLog
+from truce.ledger.storage import EntryLog, ShortLogError
 from truce.ledger.sync import fetch_entries, first_difference
 from truce.ledger.tiles import TileReader, TileSource, TilesWritten, write_tiles
 from truce.ledger.verify import verify_stored
@@ -189,7 +189,17 @@ class Mirror:
             config.witness_name, SigningKey.load(home / "keys" / "witness.key")
         )
         self.archive = CheckpointArchive(self.directory / "checkpoints")
-        self.entries = EntryLog(self.directory)
+        # Never let opening cut entries this mirror verified and cosigned (its checkpoint).
+        floor = max([self.checkpoint().size, *self.archive.sizes()])
+        try:
+            self.entries = EntryLog(self.directory, floor=floor)
+        except ShortLogError as exc:
+            raise StorageError(
+                f"the mirror's checkpoint covers {floor} entries but only {exc.intact} are "
+                "stored intact. Nothing was changed.",
+                hint="The mirror's disk lost data: make a new mirror with 'truce mirror init'.",
+                index=exc.intact,
+            ) from None
         try:
             self.tree = TreeStore.open(self.directory / "tree")
         except BaseException:

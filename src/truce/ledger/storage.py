@@ -5,8 +5,11 @@
 repaired from the log on open. A batch is written with one ``write`` and made durable with one
 ``fsync`` before :meth:`EntryLog.append` returns (group commit): an acknowledged entry survives
 ``kill -9`` and power loss. On open, a torn tail (a record cut short, or a last record whose
-CRC fails) is truncated to the last complete record and reported in :attr:`EntryLog.repaired`;
-damage before the tail is never truncated silently: :meth:`EntryLog.check` reports its index.
+CRC fails) is truncated to the last complete record and reported in :attr:`EntryLog.repaired`
+— but only beyond ``floor``, the size of the largest checkpoint the log has signed or holds
+cosigned: those entries were acknowledged, so a log that no longer holds them intact is refused
+(:class:`ShortLogError`, naming the first missing index) and nothing is written. Damage inside
+the log is never truncated: reading or verifying reports its index.
 
 Another process may read the log while its writer appends: :meth:`EntryLog.follower` opens it
 read-only, never repairs it, and sees as many entries as it is told the writer has appended.
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from truce.errors import StorageError
 
-__all__ = ["EntryLog"]
+__all__ = ["EntryLog", "ShortLogError"]
 
 _HEAD = struct.Struct(">I")
 _CRC = struct.Struct(">I")
@@ -39,11 +42,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+class ShortLogError(StorageError):
+    """The log holds fewer intact entries than a checkpoint it signed: acknowledged entries are
+    missing or damaged. Raised on open, before anything is written."""
+
+    def __init__(self, message: str, *, intact: int, floor: int) -> None:
+        super().__init__(message, index=intact)
+        self.intact = intact
+        self.floor = floor
+
+
 class EntryLog:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, floor: int = 0) -> None:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         new = not (directory / "entries.log").exists()
+        new_idx = not (directory / "entries.idx").exists()
         self._log = os.open(directory / "entries.log", os.O_RDWR | os.O_CREAT, 0o644)
         self._idx = os.open(directory / "entries.idx", os.O_RDWR | os.O_CREAT, 0o644)
         if new:
@@ -51,7 +65,14 @@ class EntryLog:
         self.repaired: str | None = None
         self._size = 0
         self._end = 0
-        self._recover()
+        try:
+            self._recover(floor)
+        except BaseException:
+            self.close()
+            if new_idx:  # leave a refused directory exactly as it was found
+                with contextlib.suppress(OSError):
+                    (directory / "entries.idx").unlink()
+            raise
 
     @classmethod
     def follower(cls, directory: Path) -> EntryLog:
@@ -79,7 +100,7 @@ class EntryLog:
         self._size, self._end = size, last + _HEAD.size + length + _CRC.size
 
     # -- opening -------------------------------------------------------------------------------
-    def _recover(self) -> None:
+    def _recover(self, floor: int) -> None:
         log_len = os.fstat(self._log).st_size
         idx_len = os.fstat(self._idx).st_size
         count = idx_len // _OFF.size
@@ -105,6 +126,15 @@ class EntryLog:
                 break
             offsets.append(end)
             end += _HEAD.size + len(record) + _CRC.size
+        intact = count + len(offsets)
+        if intact < floor:
+            # Nothing is written: the caller names the first bad index and points at a mirror.
+            raise ShortLogError(
+                f"entries.log holds {intact} intact entries, but the log signed a checkpoint "
+                f"of {floor}: entries from index {intact} on are missing or damaged",
+                intact=intact,
+                floor=floor,
+            )
         if end < log_len:
             self.repaired = (
                 f"truncated a torn tail of {log_len - end} bytes after entry {count + len(offsets)}"
@@ -135,6 +165,43 @@ class EntryLog:
     @property
     def size(self) -> int:
         return self._size
+
+    @staticmethod
+    def record_size(leaf: bytes) -> int:
+        """Bytes the record of ``leaf`` takes in ``entries.log``."""
+        return _HEAD.size + len(leaf) + _CRC.size
+
+    @staticmethod
+    def scan(directory: Path) -> Iterator[bytes]:
+        """Every intact record from the start of ``entries.log``, ignoring the index, up to the
+        first damaged one. Read-only: for finding where a damaged log diverges."""
+        try:
+            fd = os.open(directory / "entries.log", os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            limit = os.fstat(fd).st_size
+            pos = 0
+            while pos + _HEAD.size <= limit:
+                head = os.pread(fd, _HEAD.size, pos)
+                (length,) = _HEAD.unpack(head)
+                if pos + _HEAD.size + length + _CRC.size > limit:
+                    return
+                data = os.pread(fd, length + _CRC.size, pos + _HEAD.size)
+                leaf, crc = data[:length], _CRC.unpack(data[length:])[0]
+                if zlib.crc32(leaf, zlib.crc32(head)) != crc:
+                    return
+                yield leaf
+                pos += _HEAD.size + length + _CRC.size
+        finally:
+            os.close(fd)
+
+    def offsets(self, start: int, stop: int) -> list[int]:
+        """The index's offsets of entries ``start``..``stop`` (one read)."""
+        if not 0 <= start <= stop <= self._size:
+            raise IndexError((start, stop))
+        raw = os.pread(self._idx, (stop - start) * _OFF.size, start * _OFF.size)
+        return [o for (o,) in _OFF.iter_unpack(raw)]
 
     def offset(self, index: int) -> int:
         if not 0 <= index < self._size:

@@ -2,28 +2,48 @@
 
 Re-reads every record (CRC), re-parses every entry (canonical JSON), re-verifies every Ed25519
 signature with the pinned implementation and every author chain, checks that each stored leaf
-hash matches its entry and every stored interior hash matches its children, and that the
-checkpoint's root is the tree's root at the checkpoint's size, signed by the log's key. The first
+hash matches its entry, every index offset its record, and every stored interior hash its
+children, and that the checkpoint's root — and that of every cosigned checkpoint held beside the
+log — is the tree's root at the checkpoint's size, signed by the log's key. The first
 problem raises, naming the entry index. Signatures are checked on every core, in chunks, so
 memory stays flat however long the log is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from truce.errors import CheckpointError, StorageError
-from truce.ledger.batch import PendingCheck, registrations_in, start_check
 from truce.ledger.chain import Chains
 from truce.ledger.log import Ledger
 from truce.ledger.merkle import TreeStore
 from truce.ledger.note import Checkpoint, NoteVerifier, open_checkpoint
+from truce.ledger.replay import replay
 from truce.ledger.storage import EntryLog
 
-__all__ = ["VerifyResult", "verify_ledger", "verify_stored"]
+__all__ = ["VerifyResult", "held_checkpoints", "verify_ledger", "verify_stored"]
 
-_CHUNK = 16_384
+
+def held_checkpoints(ledger: Ledger) -> list[Checkpoint]:
+    """The cosigned checkpoints kept beside the log (``checkpoints/<size>``), each of which must
+    carry the log's own valid signature."""
+    archive = ledger.directory / "checkpoints"
+    if not archive.is_dir():
+        return []
+    held = []
+    for path in sorted(archive.iterdir()):
+        if path.name.isdigit():
+            try:
+                held.append(
+                    open_checkpoint(path.read_text("utf-8"), ledger.verifier, ledger.origin)
+                )
+            except CheckpointError as exc:
+                raise CheckpointError(
+                    f"checkpoints/{path.name}: {exc}",
+                    hint="A held checkpoint must be one this log signed; compare with a mirror.",
+                ) from None
+    return held
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,7 @@ def verify_ledger(
         checkpoint,
         progress=progress,
         hint="The log was rewritten after the checkpoint was signed; compare with a mirror.",
+        held=held_checkpoints(ledger),
     )
     return VerifyResult(size=size, authors=authors, checkpoint=checkpoint)
 
@@ -70,44 +91,27 @@ def verify_stored(
     *,
     progress: Callable[[int], None] | None = None,
     hint: str = "",
+    held: Sequence[Checkpoint] = (),
 ) -> int:
-    """Re-check every stored entry, chain and hash, and the tree against ``checkpoint``.
+    """Re-check every stored entry, chain, hash and index offset, and the tree against
+    ``checkpoint`` and every checkpoint in ``held`` (cosigned ones kept beside the log).
 
     Shared by the log (:func:`verify_ledger`) and its mirrors. Returns the number of authors;
     raises naming the first bad index.
     """
-    size = entries.size
     chains = Chains(origin)
-    ahead: dict[str, bytes] = {}  # keys registered in chunks submitted so far
-
-    def submit(start: int) -> tuple[int, list[bytes], PendingCheck]:
-        leaves = [leaf for _, leaf in entries.iter(start, min(start + _CHUNK, size))]
-        pending = start_check(leaves, ahead)
-        for author, key in registrations_in(leaves).items():
-            ahead.setdefault(author, key)
-        return start, leaves, pending
-
-    # Pipelined: the workers check chunk k+1 while this process replays chunk k's chains.
-    pending = submit(0) if size else None
-    while pending is not None:
-        start, leaves, check = pending
-        stop = start + len(leaves)
-        pending = submit(stop) if stop < size else None
-        checked = check.result()
-        stored = tree.read_hashes(0, start, stop - start)
-        for offset, (leaf, c) in enumerate(zip(leaves, checked, strict=True)):
-            index = start + offset
-            chains.accept(leaf, c, f"entry {index}", index)
-            if stored[offset] != c.hash:
-                raise StorageError(
-                    f"entry {index}: stored leaf hash does not match the entry", index=index
-                )
-        if progress is not None:
-            progress(stop)
+    replay(entries, tree, chains, 0, entries.size, check_index=True, progress=progress)
     tree.check()
-    if tree.root(checkpoint.size) != checkpoint.root:
-        raise CheckpointError(
-            f"the checkpoint's root for size {checkpoint.size} does not match the stored tree",
-            hint=hint or None,
-        )
+    for cp in (checkpoint, *held):
+        if cp.size > entries.size:
+            raise StorageError(
+                f"a checkpoint covers {cp.size} entries but only {entries.size} are stored: "
+                f"entries from index {entries.size} on are missing",
+                index=entries.size,
+            )
+        if tree.root(cp.size) != cp.root:
+            raise CheckpointError(
+                f"the checkpoint's root for size {cp.size} does not match the stored tree",
+                hint=hint or None,
+            )
     return len(chains.heads)
