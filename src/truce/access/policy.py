@@ -18,6 +18,7 @@ __all__ = [
     "MEMBER_ROLES",
     "allow_kind",
     "check_act",
+    "check_manage_user",
     "check_member",
     "check_role",
     "kinds_for",
@@ -74,6 +75,32 @@ def check_act(who: Principal, party: str, kind: str) -> None:
             field="author",
             hint="Act only for your own party.",
         )
+
+
+def check_manage_user(who: Principal, party: str | None, *, disabling: bool = False) -> None:
+    """Raise unless ``who`` may create, re-key, reset or mint tokens for a user of ``party``.
+
+    A party's people are the party's own business: its officers manage them, and the center's
+    chair manages the center's (and the public's). No role of the center can make itself a
+    credential of another party — that would let it sign off for that party and release an
+    incident alone. Only locking a user out (``disabling``) is open to the chair for anyone: it
+    stops an account, it never lets anyone act as it.
+    """
+    if who.via == "anonymous":
+        raise AuthenticationError("sign in first")
+    if disabling and who.role == Role.CHAIR:
+        return
+    if party is None:
+        if who.role == Role.CHAIR:
+            return
+        raise PermissionDenied("public users are managed by the chair")
+    if who.party == party and who.role in (Role.CHAIR, Role.OFFICER):
+        return
+    raise PermissionDenied(
+        f"users of {party!r} are managed by {party!r} itself; {who.username} acts for "
+        f"{who.party!r}",
+        hint=f"Ask an officer of {party!r} to do it.",
+    )
 
 
 def may_read_drafts(who: Principal, party: str) -> bool:

@@ -3,18 +3,36 @@
 ``incident.signoff`` entries (one party's or the chair's decision, the latest per author wins)
 project into ``signoffs``; ``incident.published`` into ``publications`` (the latest per incident
 wins; a chair override carries its expiry in ``until``, compared with the clock when read, so
-the projection stays a pure function of the log). See :mod:`truce.model.access`.
+the projection stays a pure function of the log). A publication on the basis of sign-offs is
+re-checked here against the sign-offs in the log: without every signatory party's approval it is
+kept with basis ``refused`` and the reason, and is not public. See :mod:`truce.model.access`.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, PrimaryKeyConstraint, String, Table, Text, delete, insert
+from typing import Any
 
-from truce.model.access import Publication, SignOff
+from sqlalchemy import (
+    Column,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+)
+
+from truce.model.access import Publication, PublicationBasis, SignOff
+from truce.store import schema
 from truce.store.projector import Projection, projects
 from truce.store.schema import metadata
 
-__all__ = ["publications", "signoffs"]
+__all__ = ["REFUSED", "publications", "signoffs", "unmet_quorum"]
+
+#: ``publications.basis`` of an ``incident.published`` entry whose quorum the log does not hold.
+REFUSED = "refused"
 
 signoffs = Table(
     "signoffs",
@@ -59,17 +77,49 @@ def project_signoff(p: Projection) -> None:
     )
 
 
+def unmet_quorum(conn: Any, incident: str, author: str) -> str | None:
+    """Why a publication on the basis of sign-offs is not backed by the log, or None.
+
+    Re-checked by the projection itself, never trusted from the request that made it: the
+    author must be the center, and every signatory party (kind ``party``) registered so far
+    must have approved, by an ``incident.signoff`` entry it signed itself.
+    """
+    kinds = dict(conn.execute(select(schema.parties.c.id, schema.parties.c.kind)).all())
+    if kinds.get(author) != "center":
+        return f"{author!r} is not the center: only the chair publishes"
+    approved = {
+        r.party
+        for r in conn.execute(
+            select(signoffs.c.party).where(
+                signoffs.c.incident_id == incident, signoffs.c.decision == "approve"
+            )
+        )
+    }
+    missing = sorted(
+        party for party, kind in kinds.items() if kind == "party" and party not in approved
+    )
+    if missing:
+        return f"lacks the approval of {', '.join(missing)}"
+    return None
+
+
 @projects("incident.published")
 def project_publication(p: Projection) -> None:
     pub = p.body
     assert isinstance(pub, Publication)
     t = publications
+    basis, reason = pub.basis.value, pub.reason
+    if pub.basis == PublicationBasis.SIGNOFFS:
+        unmet = unmet_quorum(p.conn, pub.incident, p.entry.author)
+        if unmet is not None:
+            # On the record, but not public: the log does not back it.
+            basis, reason = REFUSED, unmet
     p.conn.execute(delete(t).where(t.c.incident_id == pub.incident))
     p.conn.execute(
         insert(t).values(
             incident_id=pub.incident,
-            basis=pub.basis.value,
-            reason=pub.reason,
+            basis=basis,
+            reason=reason,
             until=pub.until.isoformat().replace("+00:00", "Z") if pub.until else None,
             author=p.entry.author,
             published_at=p.entry.time,

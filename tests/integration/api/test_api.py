@@ -169,13 +169,14 @@ def test_ledger_proofs_checkpoint_and_tiles_verify(api: Api, sample_report: dict
     assert httpx.get(f"{api.base}/ledger/tile/0/000.p/1").status_code == 401
 
 
-def test_chair_adds_a_user_and_the_grant_is_on_the_record(api: Api) -> None:
+def test_a_party_adds_its_own_user_and_the_grant_is_on_the_record(api: Api) -> None:
     chair, ru = api.client("chair"), api.client("ru-officer")
     new = {"username": "ru-second", "role": "officer", "party": "ru", "password": PASSWORD}
-    assert ru.post("/api/v1/users", json=new).status_code == 403
-    resp = chair.post("/api/v1/users", json=new)
+    assert chair.post("/api/v1/users", json=new).status_code == 403  # not the center's to grant
+    assert api.client("tr-officer").post("/api/v1/users", json=new).status_code == 403
+    resp = ru.post("/api/v1/users", json=new)
     assert resp.status_code == 201, resp.text
-    wrong_kind = {**new, "username": "chair2", "role": "chair", "party": "ru"}
+    wrong_kind = {**new, "username": "officer2", "role": "officer", "party": "center"}
     assert chair.post("/api/v1/users", json=wrong_kind).json()["field"] == "party"
     entries = chair.get("/api/v1/ledger/entries", params={"limit": 1000}).json()
     grants = [e["body"] for e in entries if e["kind"] == "role.granted"]

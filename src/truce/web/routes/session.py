@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from truce.access.accounts import Principal
-from truce.access.policy import check_role
+from truce.access.policy import check_manage_user, check_role
 from truce.access.service import grant_user
 from truce.errors import AuthenticationError, PermissionDenied, ValidationError
 from truce.model.access import Role
@@ -159,7 +159,7 @@ def create_token(body: NewToken, svc: Svc, who: Who) -> dict[str, Any]:
     _signed_in(who)
     username = body.username or who.username
     if username != who.username:
-        check_role(who, Role.CHAIR)
+        check_manage_user(who, svc.accounts.user(username)["party"])
     ttl = body.ttl_days * 86400 if body.ttl_days else None
     token, record = svc.accounts.create_token(username, body.name, ttl)
     return {**record, "token": token}
@@ -180,9 +180,15 @@ def list_users(svc: Svc, who: Who) -> list[dict[str, Any]]:
     return svc.accounts.users()
 
 
-@router.post("/users", status_code=201, summary="Add a user (chair); the grant goes on the record")
+@router.post(
+    "/users",
+    status_code=201,
+    summary="Add a user of your own party (chair: the center's; an officer: their party's)",
+)
 async def add_user(body: NewUser, svc: Svc, who: Who) -> dict[str, Any]:
-    check_role(who, Role.CHAIR)
+    check_manage_user(who, body.party)
+    if who.role == Role.OFFICER and Role(body.role) not in (Role.OFFICER, Role.ANALYST):
+        raise PermissionDenied("an officer adds officers and analysts of their own party")
     return await run_in_threadpool(
         grant_user,
         svc.node,
@@ -195,9 +201,16 @@ async def add_user(body: NewUser, svc: Svc, who: Who) -> dict[str, Any]:
     )
 
 
-@router.patch("/users/{username}", summary="Disable, enable, or set a password (chair)")
+@router.patch(
+    "/users/{username}",
+    summary="Disable a user (chair), or enable one or set a password (your own party's)",
+)
 def change_user(username: str, body: UserChange, svc: Svc, who: Who) -> dict[str, Any]:
-    check_role(who, Role.CHAIR)
+    _signed_in(who)
+    party = svc.accounts.user(username)["party"]
+    only_disabling = body.password is None and body.disabled is True
+    if not (username == who.username and body.disabled is None):  # else: your own password
+        check_manage_user(who, party, disabling=only_disabling)
     if body.password is not None:
         svc.accounts.set_password(username, body.password)
     if body.disabled is not None:
