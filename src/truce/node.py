@@ -20,6 +20,7 @@ from typing import Any
 from truce.access.custody import KeyCustody, load_kek
 from truce.config import Settings
 from truce.errors import ConfigError, ConflictError, NotFoundError, ValidationError
+from truce.ledger.batch import rotation_message
 from truce.ledger.entry import Entry
 from truce.ledger.evidence import EvidenceStore
 from truce.ledger.keys import SigningKey
@@ -27,7 +28,7 @@ from truce.ledger.log import Ledger
 from truce.model import Party, PartyKind, Report
 from truce.model.base import Model
 from truce.model.kinds import parse_body
-from truce.model.party import PARTY_ID_PATTERN
+from truce.model.party import PARTY_ID_PATTERN, KeyRotation
 from truce.store import Store, make_engine
 from truce.store.db import prepare_database
 from truce.store.projections import report_id
@@ -127,8 +128,38 @@ class Node:
                 hint="Sign on the party's own machine and submit the signed entry (client mode).",
             )
         key = self.custody.load(party)
+        if key.public_key != self.ledger.key(party):
+            raise ConfigError(
+                f"party {party!r} has rotated its key: the key this node holds is retired",
+                hint="The party signs on its own machine and submits the signed entry "
+                "(client mode).",
+            )
         self._keys[party] = key
         return key
+
+    def rotate_key(
+        self, party: str, new_key: SigningKey, *, keep: bool = False, reason: str = ""
+    ) -> Entry:
+        """Rotate ``party`` onto ``new_key``, signed with the key this node holds for it.
+
+        With ``keep`` the node keeps the new key in custody; without, it drops its custodial
+        key, so from this entry on only whoever holds ``new_key`` can act as the party.
+        """
+        old = self.signing_key(party)
+        raw = new_key.public_key.raw
+        body = KeyRotation(
+            public_key=base64.b64encode(raw).decode(),
+            proof=base64.b64encode(
+                new_key.sign(rotation_message(self.ledger.origin, party, raw))
+            ).decode(),
+            reason=reason,
+        )
+        entry = self._sign_and_append(party, "party.key_rotated", body, old)
+        self._keys.pop(party, None)
+        self.custody.retire(party)
+        if keep:
+            self.custody.save(party, new_key)
+        return entry
 
     # -- the one writer ------------------------------------------------------------------------
     def acquire_writer(self) -> None:

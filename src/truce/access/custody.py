@@ -109,6 +109,15 @@ class KeyCustody:
         _write_private(path, line.encode("ascii"))
         return path
 
+    def retire(self, party: str) -> None:
+        """Move ``party``'s key out of use (after a rotation the log no longer accepts it)."""
+        path = self.path(party)
+        if path.exists():
+            retired = self.keys_dir / "retired"
+            retired.mkdir(mode=0o700, exist_ok=True)
+            n = sum(1 for p in retired.iterdir() if p.name.startswith(f"{party}."))
+            path.rename(retired / f"{party}.{n + 1}.key")
+
     def load(self, party: str) -> SigningKey:
         path = self.path(party)
         text = _read_private(path).strip()

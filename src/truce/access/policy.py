@@ -119,6 +119,7 @@ allow_kind("incident.published", Role.CHAIR)
 allow_kind("incident.merged", Role.CHAIR)
 allow_kind("incident.split", Role.CHAIR)
 allow_kind("party.registered", Role.CHAIR)
+allow_kind("party.key_rotated", Role.OFFICER, Role.CHAIR)  # each for its own party
 for _kind in ("zone.defined", "site.registered", "agreement.adopted"):
     allow_kind(_kind, Role.OFFICER, Role.CHAIR)
 for _kind in ("patrol.planned", "patrol.tracked"):

@@ -22,15 +22,21 @@ from truce.ledger.merkle import Hash
 
 __all__ = [
     "REGISTRATION_KIND",
+    "ROTATION_KIND",
     "Checked",
     "PendingCheck",
+    "advance_keys",
     "check_leaves",
     "registration_key",
     "registrations_in",
+    "rotation_key",
+    "rotation_message",
     "start_check",
 ]
 
 REGISTRATION_KIND = "party.registered"
+ROTATION_KIND = "party.key_rotated"
+_ROTATION_CONTEXT = b"truce/key-rotation/v1\n"
 _CHUNK = 512
 _KEY_CACHE: dict[bytes, VerifyKey] = {}  # per process: parsing a public key is not free
 
@@ -50,6 +56,7 @@ class Checked(NamedTuple):
     registers: bytes | None  # the public key a party.registered entry brings
     error: str | None
     error_kind: str = ""  # "entry" | "signature" | "unknown-author"
+    rotates: bytes | None = None  # the new public key a party.key_rotated entry brings
 
 
 def registration_key(entry: Entry) -> bytes:
@@ -65,6 +72,29 @@ def registration_key(entry: Entry) -> bytes:
         raw = b""
     if len(raw) != 32:
         raise LedgerError("party.registered body needs a 32-byte base64 public_key")
+    return raw
+
+
+def rotation_message(origin: str, author: str, public_key: bytes) -> bytes:
+    """What the new key signs in a ``party.key_rotated`` entry (its proof of possession)."""
+    return _ROTATION_CONTEXT + f"{origin}\n{author}\n".encode() + public_key
+
+
+def rotation_key(entry: Entry) -> bytes:
+    """The new key of a ``party.key_rotated`` entry, once its proof of possession verifies."""
+    import base64
+
+    try:
+        raw = base64.b64decode(str(entry.body.get("public_key", "")), validate=True)
+        proof = base64.b64decode(str(entry.body.get("proof", "")), validate=True)
+    except ValueError:
+        raw = proof = b""
+    if len(raw) != 32 or len(proof) != 64:
+        raise LedgerError("party.key_rotated body needs a 32-byte public_key and a 64-byte proof")
+    try:
+        VerifyKey.from_bytes(raw).verify(rotation_message(entry.origin, entry.author, raw), proof)
+    except SignatureError:
+        raise LedgerError("party.key_rotated: the new key's proof does not verify") from None
     return raw
 
 
@@ -91,6 +121,7 @@ def _check_one(leaf: bytes, keys: Mapping[str, bytes]) -> Checked:
         if verifier is None:
             verifier = _KEY_CACHE[key] = VerifyKey.from_bytes(key)
         verifier.verify(entry.signed_bytes, entry.signature)
+        rotates = rotation_key(entry) if entry.kind == ROTATION_KIND else None
     except SignatureError as exc:
         return Checked(
             entry.origin, entry.author, entry.seq, entry.prev, entry.kind, entry.hash, registers,
@@ -102,8 +133,9 @@ def _check_one(leaf: bytes, keys: Mapping[str, bytes]) -> Checked:
             str(exc), "entry",
         )  # fmt: skip
     return Checked(
-        entry.origin, entry.author, entry.seq, entry.prev, entry.kind, entry.hash, registers, None
-    )
+        entry.origin, entry.author, entry.seq, entry.prev, entry.kind, entry.hash, registers, None,
+        "", rotates,
+    )  # fmt: skip
 
 
 def _check_chunk(leaves: Sequence[bytes], keys: Mapping[str, bytes]) -> list[Checked]:
@@ -113,6 +145,8 @@ def _check_chunk(leaves: Sequence[bytes], keys: Mapping[str, bytes]) -> list[Che
         checked = _check_one(leaf, known)
         if checked.registers is not None and checked.error is None:
             known.setdefault(checked.author, checked.registers)  # for later leaves of the chunk
+        if checked.rotates is not None and checked.error is None:
+            known[checked.author] = checked.rotates
         results.append(checked)
     return results
 
@@ -138,6 +172,28 @@ def registrations_in(leaves: Sequence[bytes]) -> dict[str, bytes]:
         except LedgerError:
             continue
     return found
+
+
+_ROTATION_MARK = b'"kind":"party.key_rotated"'
+
+
+def advance_keys(ahead: dict[str, bytes], leaves: Sequence[bytes]) -> None:
+    """Update ``ahead`` with the keys ``leaves`` register or rotate to, in order.
+
+    The same cheap pre-scan as :func:`registrations_in`, for the workers of the next chunk; a
+    rotation replaces the key. Nothing is trusted from it: each entry is still checked in order.
+    """
+    for author, key in registrations_in(leaves).items():
+        ahead.setdefault(author, key)
+    for leaf in leaves:
+        if _ROTATION_MARK not in leaf:
+            continue
+        try:
+            entry = Entry.from_leaf(leaf)
+            if entry.kind == ROTATION_KIND:
+                ahead[entry.author] = rotation_key(entry)
+        except LedgerError:
+            continue
 
 
 class PendingCheck:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from truce.errors import CheckpointError, LedgerError, NotFoundError, ProofError
-from truce.ledger.batch import REGISTRATION_KIND, registration_key
+from truce.ledger.batch import REGISTRATION_KIND, ROTATION_KIND, registration_key, rotation_key
 from truce.ledger.cosign import cosigned_checkpoint, cosigned_sizes
 from truce.ledger.entry import Entry
 from truce.ledger.keys import VerifyKey
@@ -48,6 +48,7 @@ __all__ = [
 
 BUNDLE_FORMAT = "truce-proof-bundle/v1"
 _REGISTRATION_MARK = b'"kind":"party.registered"'
+_ROTATION_MARK = b'"kind":"party.key_rotated"'
 
 
 class LeafIter(Protocol):
@@ -101,6 +102,18 @@ def _unb64(text: object, what: str) -> bytes:
         return base64.b64decode(str(text), validate=True)
     except ValueError:
         raise ProofError(f"bundle: {what} is not valid base64") from None
+
+
+def find_rotations(source: ProofSource, author: str, start: int, before: int) -> list[int]:
+    """Indices of ``author``'s ``party.key_rotated`` entries from ``start`` up to ``before``."""
+    prefix = b'{"author":' + json.dumps(author).encode() + b","
+    found = []
+    for index, leaf in source.entries.iter(start, before):
+        if leaf.startswith(prefix) and _ROTATION_MARK in leaf:
+            entry = Entry.from_leaf(leaf)
+            if entry.kind == ROTATION_KIND and entry.author == author:
+                found.append(index)
+    return found
 
 
 def find_registration(source: ProofSource, author: str, before: int) -> int:
@@ -185,7 +198,44 @@ def make_bundle(
             "leaf": _b64(source.leaf(reg)),
             "inclusion_proof": [_b64(h) for h in source.inclusion_proof(reg, checkpoint.size)],
         }
+        rotations = find_rotations(source, entry.author, reg + 1, index)
+        if rotations:  # the author's key history up to the entry, oldest first
+            bundle["rotations"] = [
+                {
+                    "index": r,
+                    "leaf": _b64(source.leaf(r)),
+                    "inclusion_proof": [
+                        _b64(h) for h in source.inclusion_proof(r, checkpoint.size)
+                    ],
+                }
+                for r in rotations
+            ]
     return bundle
+
+
+def _rotated_key(
+    parts: Any, entry: Entry, after: int, before: int, key: bytes, checkpoint: Checkpoint
+) -> bytes:
+    """The author's key at ``before``, following the bundle's key rotations in log order."""
+    if parts is None:
+        return key
+    if not isinstance(parts, list):
+        raise ProofError("bundle: rotations must be a list")
+    for part in parts:
+        r_index, r_leaf, r_proof = _leaf_part(part, "rotation")
+        rot = Entry.from_leaf(r_leaf)
+        if rot.kind != ROTATION_KIND or rot.author != entry.author:
+            raise ProofError(f"bundle: entry {r_index} is not a key rotation of {entry.author!r}")
+        if not after < r_index < before:
+            raise ProofError("bundle: the key rotations are not in order before the entry")
+        try:
+            verify_inclusion(rot.hash, r_index, checkpoint.size, r_proof, checkpoint.root)
+            rot.verify(VerifyKey.from_bytes(key))
+            key = rotation_key(rot)
+        except LedgerError as exc:
+            raise ProofError(f"bundle: key rotation {r_index} does not hold: {exc}") from None
+        after = r_index
+    return key
 
 
 @dataclass(frozen=True)
@@ -257,6 +307,7 @@ def check_bundle(
             reg.verify(VerifyKey.from_bytes(key))
         except LedgerError as exc:
             raise ProofError(f"bundle: the registration's self-signature fails: {exc}") from None
+        key = _rotated_key(data.get("rotations"), entry, reg_index, index, key, checkpoint)
     try:
         entry.verify(VerifyKey.from_bytes(key))
     except LedgerError as exc:

@@ -34,8 +34,9 @@ class Chains:
     def accept(self, leaf: bytes, checked: Checked, where: str, index: int) -> Checked:
         """Check one leaf continues its author's chain and update the heads; raise otherwise."""
         c = checked
-        if c.error_kind == "unknown-author" and c.author in self.keys:
-            # Registered earlier in the same batch, in another worker's chunk: check it here.
+        if c.error_kind in ("unknown-author", "signature") and c.author in self.keys:
+            # Registered (or its key rotated) earlier in the same batch, in another worker's
+            # chunk: check it here with the key as of this point of the log.
             c = check_leaves([leaf], self.keys, parallel=False)[0]
         if c.error is not None:
             error: Callable[..., LedgerError] = (
@@ -60,4 +61,6 @@ class Chains:
         self.heads[c.author] = AuthorHead(c.seq, c.hash.hex())
         if c.registers is not None:
             self.keys[c.author] = c.registers
+        if c.rotates is not None:
+            self.keys[c.author] = c.rotates
         return c

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from truce.errors import CheckpointError, ConfigError, ConflictError, LedgerError, StorageError
-from truce.ledger.batch import PendingCheck, registrations_in, start_check
+from truce.ledger.batch import PendingCheck, advance_keys, start_check
 from truce.ledger.chain import AuthorHead, Chains
 from truce.ledger.entry import Entry
 from truce.ledger.files import atomic_write
@@ -371,8 +371,7 @@ class Ledger:
             if not leaves:
                 continue
             upcoming = (leaves, start_check(leaves, ahead))
-            for author, key in registrations_in(leaves).items():
-                ahead.setdefault(author, key)
+            advance_keys(ahead, leaves)
             if pending is not None:
                 self._commit(*pending)
                 count += len(pending[0])

@@ -55,6 +55,7 @@ from truce.errors import (
 )
 from truce.ledger.batch import (
     REGISTRATION_KIND,
+    ROTATION_KIND,
 )
 from truce.ledger.chain import AuthorHead, Chains
 from truce.ledger.cosign import CheckpointArchive
@@ -345,7 +346,8 @@ class Mirror:
         for _, leaf in self.entries.iter(0, size):
             entry = Entry.from_leaf(leaf)
             self.heads[entry.author] = AuthorHead(entry.seq, entry.hash.hex())
-            if entry.kind == REGISTRATION_KIND and entry.seq == 1:
+            registers = entry.kind == REGISTRATION_KIND and entry.seq == 1
+            if registers or entry.kind == ROTATION_KIND:  # the party's key from here on
                 self.keys[entry.author] = base64.b64decode(str(entry.body["public_key"]))
         self._save_state(size)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from truce.errors import StorageError
-from truce.ledger.batch import PendingCheck, registrations_in, start_check
+from truce.ledger.batch import PendingCheck, advance_keys, start_check
 from truce.ledger.chain import Chains
 from truce.ledger.merkle import Hash, TreeStore
 from truce.ledger.storage import EntryLog
@@ -47,8 +47,7 @@ def replay(
     def submit(at: int) -> tuple[int, list[bytes], PendingCheck]:
         leaves = [leaf for _, leaf in entries.iter(at, min(at + _CHUNK, stop))]
         pending = start_check(leaves, ahead)
-        for author, key in registrations_in(leaves).items():
-            ahead.setdefault(author, key)
+        advance_keys(ahead, leaves)
         return at, leaves, pending
 
     pending = submit(start) if start < stop else None

@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from truce.errors import ProofError
-from truce.ledger.batch import PendingCheck, check_leaves, registrations_in, start_check
+from truce.ledger.batch import PendingCheck, advance_keys, check_leaves, start_check
 from truce.ledger.chain import Chains
 from truce.ledger.keys import worker_pool
 from truce.ledger.merkle import Hash, TreeStore
@@ -112,8 +112,7 @@ def fetch_entries(
     try:
         for task in _tasks(reader, start, stop, fetcher):
             if parallel:
-                for author, key in registrations_in(task.leaves).items():
-                    known.setdefault(author, key)
+                advance_keys(known, task.leaves)
                 task.check = start_check(task.leaves, known, parallel=True)
             pending.append(task)
             while len(pending) > window:

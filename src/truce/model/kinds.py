@@ -16,7 +16,7 @@ from truce.model.access import Publication, RoleGrant, SealedRecord, SignOff
 from truce.model.agreement import Agreement
 from truce.model.base import Model
 from truce.model.incident import Response
-from truce.model.party import Party
+from truce.model.party import KeyRotation, Party
 from truce.model.patrol import PatrolObservation, PatrolPlan, PatrolTrack
 from truce.model.report import Report
 from truce.model.zone import Site, Zone
@@ -59,6 +59,7 @@ def parse_body(kind: str, body: Any, what: str = "") -> Model:
 
 for _kind, _model in (
     ("party.registered", Party),
+    ("party.key_rotated", KeyRotation),
     ("report.filed", Report),
     ("response.filed", Response),
     ("zone.defined", Zone),

@@ -35,3 +35,34 @@ class Party(Model):
         if len(raw) != 32:
             raise ValueError(f"public_key must be 32 bytes, got {len(raw)}")
         return value
+
+
+class KeyRotation(Model):
+    """``party.key_rotated``: the party replaces its signing key, signed with the key it retires.
+
+    ``proof`` is the new key's Ed25519 signature of :func:`truce.ledger.batch.rotation_message`
+    (the log's origin, the party and the new key), so nobody can rotate a party onto a key they
+    do not hold. From the entry on, the party's entries verify with the new key only: a party
+    whose first key was made by the center's node takes its key back by rotating to one made on
+    its own machine.
+    """
+
+    public_key: Annotated[str, Field(description="the new Ed25519 public key, 32 bytes, base64")]
+    proof: Annotated[str, Field(description="the new key's signature, 64 bytes, base64")]
+    reason: Annotated[str, Field(max_length=500)] = ""
+
+    @field_validator("public_key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        return Party._key(value)
+
+    @field_validator("proof")
+    @classmethod
+    def _proof(cls, value: str) -> str:
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except ValueError:
+            raise ValueError("proof must be base64") from None
+        if len(raw) != 64:
+            raise ValueError(f"proof must be a 64-byte Ed25519 signature, got {len(raw)}")
+        return value

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 
 from truce.model import Party, Report, Response, Site, Zone
+from truce.model.party import KeyRotation
 from truce.store import schema
 from truce.store.projector import Projection, body_json, projects
 
@@ -43,6 +44,14 @@ def project_party(p: Projection) -> None:
             entry_index=p.index,
         )
     )
+
+
+@projects("party.key_rotated")
+def project_key_rotation(p: Projection) -> None:
+    assert isinstance(p.body, KeyRotation)
+    p.conn.info.pop(PARTIES_CACHE, None)
+    t = schema.parties
+    p.conn.execute(update(t).where(t.c.id == p.entry.author).values(public_key=p.body.public_key))
 
 
 @projects("report.filed")
