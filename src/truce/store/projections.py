@@ -154,6 +154,3 @@ def project_site(p: Projection) -> None:
         },
     )
 
-
-# Correlation and grading of incidents: after the core handlers, which write the rows they read.
-from truce.assess import projection as _assess  # noqa: E402,F401

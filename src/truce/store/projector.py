@@ -209,6 +209,10 @@ class _Moved(Exception):
 
 class Store:
     def __init__(self, engine: Engine) -> None:
+        from truce.capabilities import load
+
+        load("tables")
+        load("projections")  # every capability's handlers, in the order truce.capabilities says
         self.engine = engine
         #: When set, :meth:`catch_up` runs in this child process (see :mod:`truce.store.remote`).
         self.projector: ProjectorProcess | None = None
