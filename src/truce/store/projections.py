@@ -153,4 +153,3 @@ def project_site(p: Projection) -> None:
             "body": body_json(p.entry),
         },
     )
-
