@@ -170,7 +170,9 @@ class EventFilter:
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.end < self.start:
-            raise ValidationError(f"--to {self.end} is before --from {self.start}")
+            raise ValidationError(
+                f"the end date {self.end} is before the start date {self.start}", field="to"
+            )
 
 
 _CORE_INCIDENT_COLUMNS = frozenset(c.name for c in schema.incidents.columns)
