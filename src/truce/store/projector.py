@@ -59,6 +59,7 @@ __all__ = [
     "ProjectionConnection",
     "Store",
     "handler_modules",
+    "order_handlers",
     "prepares",
     "projects",
 ]
@@ -185,6 +186,14 @@ def handler_modules() -> tuple[int, list[str]]:
     return _REGISTERED[0], sorted(modules)
 
 
+def order_handlers(modules: list[str]) -> None:
+    """Run each kind's handlers (and preparers) in the order of ``modules``, whatever order they
+    were imported in; handlers of modules not listed run after, as registered."""
+    rank = {m: i for i, m in enumerate(modules)}
+    for registered in (*_HANDLERS.values(), *_PREPARERS.values()):
+        registered.sort(key=lambda fn: rank.get(fn.__module__, len(rank)))
+
+
 def registrations() -> int:
     """How many handlers and preparers have been registered so far in this process."""
     return _REGISTERED[0]
@@ -212,7 +221,8 @@ class Store:
         from truce.capabilities import load
 
         load("tables")
-        load("projections")  # every capability's handlers, in the order truce.capabilities says
+        # every capability's handlers, run in the order truce.capabilities lists them
+        order_handlers([m.__name__ for m in load("projections")])
         self.engine = engine
         #: When set, :meth:`catch_up` runs in this child process (see :mod:`truce.store.remote`).
         self.projector: ProjectorProcess | None = None
