@@ -190,8 +190,14 @@ def order_handlers(modules: list[str]) -> None:
     """Run each kind's handlers (and preparers) in the order of ``modules``, whatever order they
     were imported in; handlers of modules not listed run after, as registered."""
     rank = {m: i for i, m in enumerate(modules)}
-    for registered in (*_HANDLERS.values(), *_PREPARERS.values()):
-        registered.sort(key=lambda fn: rank.get(fn.__module__, len(rank)))
+
+    def key(fn: Callable[..., None]) -> int:
+        return rank.get(fn.__module__, len(rank))
+
+    for handlers in _HANDLERS.values():
+        handlers.sort(key=key)
+    for preparers in _PREPARERS.values():
+        preparers.sort(key=key)
 
 
 def registrations() -> int:
