@@ -15,6 +15,7 @@ a ``router``), included in that order; one that does not exist is an error, neve
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,7 +25,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from truce.access.accounts import Accounts, SigninPolicy
-from truce.capabilities import load
+from truce.capabilities import CAPABILITIES
 from truce.config import Settings
 from truce.node import Node
 from truce.store.remote import ProjectorProcess
@@ -83,8 +84,9 @@ def create_app(
     )
     app.state.services = svc
     install_error_handlers(app)
-    for module in load("routers"):
-        app.include_router(module.router)
+    for capability in CAPABILITIES:  # in order; a router that does not exist is an error
+        for name in capability.routers:
+            app.include_router(importlib.import_module(name).router)
     app.add_middleware(BodyLimit, default=DEFAULT_BODY_LIMIT, limits=BODY_LIMITS)
     if (STATIC / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
