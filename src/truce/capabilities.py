@@ -7,8 +7,8 @@ assessment, ingestion, reports and exports, the map). It names its modules by wh
   :data:`truce.store.schema.metadata`); imported before a database is migrated or created
   (:func:`truce.store.db.all_metadata`);
 - ``projections``: modules registering projection handlers with :func:`truce.store.projects`;
-  imported, in this order, before a :class:`truce.store.Store` projects anything (handlers of
-  one entry kind run in the order they were registered, so the record's own come first);
+  imported before a :class:`truce.store.Store` projects anything; the handlers of one entry
+  kind run in this order (the record's own first), whatever order they were imported in;
 - ``routers``: modules with a FastAPI ``router``, included by :func:`truce.web.app.create_app`
   in this order;
 - ``commands``: the top-level ``truce`` commands as ``(name, modules, short help)``: the CLI
