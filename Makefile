@@ -20,7 +20,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/truce/ledger src/truce/model
+	$(BIN)/mypy src/truce/ledger src/truce/model src/truce/geo src/truce/capabilities.py \
+		src/truce/config.py src/truce/custody.py src/truce/errors.py
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q

@@ -34,8 +34,9 @@ def main() -> int:
         for result in module.run(args.quick):
             results.append((area, result))
             print(f"   {result.name} {result.params}: {result.value:,.1f} {result.unit}"
-                  + (f"  ratio {result.ratio:.2f} ({result.goal}: "
-                     f"{'met' if result.met else 'NOT met'})" if result.ratio is not None else ""),
+                  + (f"  ratio {result.ratio:.2f}" if result.ratio is not None else "")
+                  + (f" ({result.goal}: {'met' if result.met else 'NOT met'})"
+                     if result.met is not None else ""),
                   file=sys.stderr, flush=True)  # fmt: skip
         print(f"   ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     previous: dict[str, object] = {}

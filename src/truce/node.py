@@ -3,7 +3,7 @@
 This is the library's front door: the CLI and the web app call it; it never imports either.
 Every change goes the same way: validate the body against its kind's model, sign it with the
 author's key (custodial mode: the key is in ``$TRUCE_HOME/keys``, encrypted at rest, see
-:mod:`truce.access.custody`), or accept it already signed (client mode), append it to the log,
+:mod:`truce.custody`), or accept it already signed (client mode), append it to the log,
 then bring the projections up to date.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from truce.access.custody import KeyCustody, load_kek
 from truce.config import Settings
+from truce.custody import KeyCustody, load_kek
 from truce.errors import ConfigError, ConflictError, NotFoundError, ValidationError
 from truce.ledger.batch import rotation_message
 from truce.ledger.entry import Entry

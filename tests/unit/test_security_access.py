@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from truce.access.accounts import Accounts, Principal, SigninPolicy
-from truce.access.custody import KeyCustody, load_kek
 from truce.access.passwords import hash_password, verify_password
 from truce.access.policy import check_act
+from truce.custody import KeyCustody, load_kek
 from truce.errors import (
     AuthenticationError,
     ConfigError,

@@ -593,9 +593,11 @@ def check_patrols(node: Node, *, distance_m: int = 1000) -> PatrolCheck:
 
 def plan_window(start: str, end: str | None, hours: float | None) -> tuple[datetime, datetime]:
     """Parse a plan's window: an end time, or a duration in hours."""
-    begin = parse_time(start, "--start")
+    begin = parse_time(start, "start")
     if end:
-        return begin, parse_time(end, "--end")
+        return begin, parse_time(end, "end")
     if hours is None:
-        raise ValidationError("give --end or --hours")
+        raise ValidationError(
+            "a patrol's window needs an end time or a length in hours", field="end"
+        )
     return begin, begin + timedelta(hours=hours)

@@ -9,8 +9,8 @@
 - :mod:`truce.assess.queries`: listing and showing incidents;
 - :mod:`truce.assess.scenario`: a generator with ground truth and the pairwise scores.
 
-This package's ``__init__`` imports only the pure modules: the projection is imported by
-``truce.store`` and the actions by their callers (they need a :class:`truce.node.Node`).
+This package's ``__init__`` imports only the pure modules: the projection is loaded by
+``truce.capabilities`` and the actions by their callers (they need a :class:`truce.node.Node`).
 """
 
 from truce.assess.correlate import THRESHOLD, Decision, IncidentState, choose, score

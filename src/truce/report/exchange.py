@@ -82,7 +82,9 @@ def run_import(
     fmt = get_format(format_name, import_=True)
     assert fmt.import_ is not None
     if on_invalid not in ("raise", "skip"):
-        raise ValidationError(f"--on-invalid {on_invalid!r} is not 'raise' or 'skip'")
+        raise ValidationError(
+            f"on_invalid {on_invalid!r} is not 'raise' or 'skip'", field="on_invalid"
+        )
     node.signing_key(author)  # fail before reading a large file if we cannot sign
     with open_snapshot(node) as snap:
         existing = snap.tags_with_prefix("acled:event_id_cnty=")

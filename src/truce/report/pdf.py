@@ -35,7 +35,7 @@ def chromium() -> str:
     raise ConfigError(
         "no Chromium found to print the PDF",
         hint="Install it (Debian: apt-get install chromium), set TRUCE_CHROMIUM, "
-        "or write HTML (--out FILE.html).",
+        "or write the report as HTML.",
     )
 
 
@@ -81,7 +81,7 @@ def html_to_pdf(html: str, out: Path, *, when: str = "", timeout: float = 120.0)
             tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
             raise TruceError(
                 f"Chromium failed to print the PDF (exit {done.returncode}): {' | '.join(tail)}",
-                hint="Run the same command with --out FILE.html to check the page.",
+                hint="Write the same report as HTML to check the page.",
             )
         data = target.read_bytes()
         if when:

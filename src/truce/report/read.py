@@ -25,7 +25,7 @@ from typing import Any
 import pydantic
 import shapely
 from shapely.prepared import prep
-from sqlalchemy import Connection, create_engine, select
+from sqlalchemy import Connection, Table, create_engine, select
 from sqlalchemy.pool import StaticPool
 
 from truce.errors import NotFoundError, ValidationError
@@ -170,7 +170,9 @@ class EventFilter:
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.end < self.start:
-            raise ValidationError(f"--to {self.end} is before --from {self.start}")
+            raise ValidationError(
+                f"the end date {self.end} is before the start date {self.start}", field="to"
+            )
 
 
 _CORE_INCIDENT_COLUMNS = frozenset(c.name for c in schema.incidents.columns)
@@ -413,28 +415,27 @@ class Snapshot:
         views.sort(key=lambda v: v.index)
         return views
 
-    # -- capabilities that may not be in this build -------------------------------------------
-    def patrols(self) -> list[dict[str, Any]] | None:
-        """Planned patrols (latest version), or None when this build does not project them."""
-        return self._optional_rows("patrols")
+    # -- the agreement capability's tables --------------------------------------------------
+    def patrols(self) -> list[dict[str, Any]]:
+        """Planned patrols (latest version)."""
+        from truce.agreement.tables import patrols
 
-    def patrol_observations(self) -> list[dict[str, Any]] | None:
-        return self._optional_rows("patrol_observations")
+        return self._rows(patrols)
 
-    def violations(self) -> list[dict[str, Any]] | None:
+    def patrol_observations(self) -> list[dict[str, Any]]:
+        from truce.agreement.tables import patrol_observations
+
+        return self._rows(patrol_observations)
+
+    def violations(self) -> list[dict[str, Any]]:
         """Violations of the adopted agreements at this ledger state, computed from the
-        snapshot's own tables by the agreement capability (None if this build has none)."""
-        try:
-            from truce.agreement.violations import compute
-        except ImportError:
-            return None
+        snapshot's own tables by the agreement capability."""
+        from truce.agreement.violations import compute
+
         rows, _unplaced, _agreements = compute(self.conn)
         return rows
 
-    def _optional_rows(self, name: str) -> list[dict[str, Any]] | None:
-        table = schema.metadata.tables.get(name)
-        if table is None:
-            return None
+    def _rows(self, table: Table) -> list[dict[str, Any]]:
         order = list(table.primary_key.columns) or list(table.columns)
         return [dict(r) for r in self.conn.execute(select(table).order_by(*order)).mappings()]
 

@@ -12,8 +12,6 @@ over core types; SQLite's R*Tree).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +22,6 @@ from truce.errors import ConfigError
 
 __all__ = [
     "HEAD_REVISION",
-    "TABLE_MODULES",
     "all_metadata",
     "include_name",
     "make_engine",
@@ -78,25 +75,17 @@ def make_engine(url: str) -> Engine:
     )
 
 
-#: Modules that define tables beyond ``truce.store.schema``; imported before migrating so the
-#: migrations and ``create_all`` see every table (a module not written yet is skipped).
-TABLE_MODULES = (
-    "truce.access.schema",
-    "truce.agreement.tables",
-    "truce.ingest.store",
-    "truce.assess.tables",
-)
-
-
 def all_metadata() -> list[MetaData]:
-    """Every table collection truce defines: projections, operational and derived tables."""
+    """Every table collection truce defines: projections, operational and derived tables.
+
+    The modules are the ``tables`` of :data:`truce.capabilities.CAPABILITIES`, imported here so
+    the migrations and ``create_all`` see every table.
+    """
+    from truce.capabilities import load
     from truce.store import schema
 
     found: list[MetaData] = [schema.metadata]
-    for name in TABLE_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
-        module = importlib.import_module(name)
+    for module in load("tables"):
         for value in vars(module).values():
             if isinstance(value, MetaData) and all(value is not m for m in found):
                 found.append(value)

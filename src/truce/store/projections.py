@@ -162,7 +162,3 @@ def project_site(p: Projection) -> None:
             "body": body_json(p.entry),
         },
     )
-
-
-# Correlation and grading of incidents: after the core handlers, which write the rows they read.
-from truce.assess import projection as _assess  # noqa: E402,F401

@@ -59,6 +59,7 @@ __all__ = [
     "ProjectionConnection",
     "Store",
     "handler_modules",
+    "order_handlers",
     "prepares",
     "projects",
 ]
@@ -185,6 +186,20 @@ def handler_modules() -> tuple[int, list[str]]:
     return _REGISTERED[0], sorted(modules)
 
 
+def order_handlers(modules: list[str]) -> None:
+    """Run each kind's handlers (and preparers) in the order of ``modules``, whatever order they
+    were imported in; handlers of modules not listed run after, as registered."""
+    rank = {m: i for i, m in enumerate(modules)}
+
+    def key(fn: Callable[..., None]) -> int:
+        return rank.get(fn.__module__, len(rank))
+
+    for handlers in _HANDLERS.values():
+        handlers.sort(key=key)
+    for preparers in _PREPARERS.values():
+        preparers.sort(key=key)
+
+
 def registrations() -> int:
     """How many handlers and preparers have been registered so far in this process."""
     return _REGISTERED[0]
@@ -209,6 +224,11 @@ class _Moved(Exception):
 
 class Store:
     def __init__(self, engine: Engine) -> None:
+        from truce.capabilities import load
+
+        load("tables")
+        # every capability's handlers, run in the order truce.capabilities lists them
+        order_handlers([m.__name__ for m in load("projections")])
         self.engine = engine
         #: When set, :meth:`catch_up` runs in this child process (see :mod:`truce.store.remote`).
         self.projector: ProjectorProcess | None = None

@@ -240,8 +240,10 @@ def main(argv: list[str] | None = None) -> int:
         stream.flush()
 
     try:
+        from truce.capabilities import load
         from truce.store import Store, make_engine
 
+        load("projections")  # the capabilities' handlers first, in their order; then the rest
         for name in args.modules:
             importlib.import_module(name)
         engine = make_engine(os.environ["TRUCE_DATABASE_URL"])

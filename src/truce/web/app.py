@@ -9,14 +9,13 @@ them on the writer thread); reads go to the projections (SQLite or PostgreSQL) a
 Errors have one JSON shape (:mod:`truce.web.errors`); request bodies are limited (1 MiB, 8 MiB
 for batches of signed entries) before they are read.
 
-Other areas add their routers to :data:`ROUTERS` (a module path with a ``router``): they are
-included when the module exists, so the API grows with the library.
+The routers are the ``routers`` of :data:`truce.capabilities.CAPABILITIES` (each a module with
+a ``router``), included in that order; one that does not exist is an error, never skipped.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,6 +25,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from truce.access.accounts import Accounts, SigninPolicy
+from truce.capabilities import CAPABILITIES
 from truce.config import Settings
 from truce.node import Node
 from truce.store.remote import ProjectorProcess
@@ -33,23 +33,8 @@ from truce.web.deps import Services
 from truce.web.errors import BodyLimit, install_error_handlers
 from truce.web.sequencer import Sequencer
 
-__all__ = ["ROUTERS", "create_app"]
+__all__ = ["create_app"]
 
-#: Routers included in this order; a module that does not exist (yet) is skipped.
-ROUTERS = (
-    "truce.web.routes.session",
-    "truce.web.routes.records",
-    "truce.web.routes.incidents",
-    "truce.web.routes.drafts",
-    "truce.web.routes.restricted",
-    "truce.web.routes.ledger",
-    "truce.web.routes.capabilities",  # violations, patrols, ingestion uploads
-    "truce.web.routes_map",  # issue 8: the map's data
-    "truce.web.routes_ingest",  # issue 4: document uploads
-    "truce.web.routes_agreement",  # issue 6: rules, violations, patrols
-    "truce.web.routes_assess",  # issue 5: merge, split, grading
-    "truce.web.routes_exports",  # issue 9: reports and exports
-)
 STATIC = Path(__file__).with_name("static")
 DEFAULT_BODY_LIMIT = 1 << 20
 BODY_LIMITS = {"/api/v1/ledger/entries": 8 << 20, "/api/v1/ingest": 32 << 20}
@@ -99,8 +84,8 @@ def create_app(
     )
     app.state.services = svc
     install_error_handlers(app)
-    for name in ROUTERS:
-        if importlib.util.find_spec(name) is not None:
+    for capability in CAPABILITIES:  # in order; a router that does not exist is an error
+        for name in capability.routers:
             app.include_router(importlib.import_module(name).router)
     app.add_middleware(BodyLimit, default=DEFAULT_BODY_LIMIT, limits=BODY_LIMITS)
     if (STATIC / "index.html").exists():

@@ -1,8 +1,9 @@
 """The web layer's one error shape, and the request size limit.
 
-Every error the API returns is ``{"status": int, "code": str, "message": str, "field": str|null}``
-(pinned by ``tests/integration/test_api_errors.py``): a :class:`~truce.errors.TruceError` maps
-by class to its HTTP status and keeps its ``code``, ``message`` and ``field``; a request that
+Every error the API returns is ``{"status": int, "code": str, "message": str, "field": str|null,
+"hint": str|null}`` (pinned by ``tests/integration/api/test_api_errors.py``): a
+:class:`~truce.errors.TruceError` maps by class to its HTTP status and keeps its ``code``,
+``message``, ``field`` and ``hint`` (what to do next; the web app shows it); a request that
 fails validation (malformed JSON, unknown field, wrong type) is ``422 invalid`` naming the first
 bad field as a dotted path (``locations.0.point.lat``); an unknown path is ``404 not_found``; a
 body over the limit is ``413 too_large``, refused before it is read past the limit. Routes raise
@@ -68,15 +69,22 @@ def status_for(exc: e.TruceError) -> int:
     return 400
 
 
-def error_body(status: int, code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    return {"status": status, "code": code, "message": message, "field": field}
+def error_body(
+    status: int, code: str, message: str, field: str | None = None, hint: str | None = None
+) -> dict[str, Any]:
+    return {"status": status, "code": code, "message": message, "field": field, "hint": hint}
 
 
 def _json(
-    status: int, code: str, message: str, field: str | None = None, **headers: str
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    hint: str | None = None,
+    **headers: str,
 ) -> JSONResponse:
     return JSONResponse(
-        error_body(status, code, message, field), status_code=status, headers=headers
+        error_body(status, code, message, field, hint), status_code=status, headers=headers
     )
 
 
@@ -122,7 +130,7 @@ def install_error_handlers(app: FastAPI) -> None:
             headers["WWW-Authenticate"] = 'Bearer realm="truce"'
         if status >= 500:
             log.error("server error %s: %s", exc.code, exc.message)
-        return _json(status, exc.code, exc.message, exc.field, **headers)
+        return _json(status, exc.code, exc.message, exc.field, exc.hint or None, **headers)
 
     async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -132,7 +140,7 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         code = _HTTP_CODES.get(exc.status_code, "error")
         message = str(exc.detail) if exc.detail else code.replace("_", " ")
-        return _json(exc.status_code, code, message, None, **(exc.headers or {}))
+        return _json(exc.status_code, code, message, None, None, **(exc.headers or {}))
 
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)

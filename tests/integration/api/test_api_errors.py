@@ -1,4 +1,5 @@
-"""The API's one error shape, pinned: {status, code, message, field}; bad input writes nothing."""
+"""The API's one error shape, pinned: {status, code, message, field, hint}; bad input writes
+nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from conftest import Api
 
-SHAPE = {"status", "code", "message", "field"}
+SHAPE = {"status", "code", "message", "field", "hint"}
 
 
 def check(resp: Any, status: int, code: str, field: str | None) -> dict[str, Any]:
@@ -58,12 +59,13 @@ def test_error_shape_for_every_kind_of_bad_request(api: Api, sample_report: dict
 
     response = {"incident": "I-999", "kind": "deny", "text": "no"}
     check(ru.post("/api/v1/responses", json=response), 404, "not_found", "incident")
-    check(
+    body = check(
         ru.post("/api/v1/reports", params={"party": "tr"}, json=sample_report),
         403,
         "forbidden",
         "author",
     )
+    assert body["hint"] == "Act only for your own party."  # the TruceError's hint, kept
 
     assert api.node.ledger.size == size  # nothing was written by any of them
 

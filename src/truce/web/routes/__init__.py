@@ -1,1 +1,1 @@
-"""The API's routers, one module per resource family (see ``truce.web.app.ROUTERS``)."""
+"""The API's routers, one module per resource family (listed in ``truce.capabilities``)."""
