@@ -47,7 +47,8 @@ class Node:
         self._keys: dict[str, SigningKey] = {}
         self._writer_fd: int | None = None
         self.evidence = EvidenceStore(settings.evidence_dir)
-        self.store.catch_up(ledger)
+        if not ledger.is_follower:  # a follower reads what the writer's projector wrote
+            self.store.catch_up(ledger)
 
     # -- lifecycle -----------------------------------------------------------------------------
     @classmethod
@@ -65,7 +66,26 @@ class Node:
                 f"no truce data directory at {settings.home}",
                 hint="Run 'truce init' (or 'truce demo'), or set TRUCE_HOME.",
             )
-        return cls(settings, Ledger.open(settings.ledger_dir))
+        # While another process (a server) is the writer, opening the log to repair it could
+        # cut that writer's append in flight: this process then only reads, as of the writer's
+        # latest checkpoint, and leaves projecting to the writer.
+        probe = cls._try_lock(settings.ledger_dir)
+        if probe is None:
+            return cls(settings, Ledger.follower(settings.ledger_dir))
+        try:
+            return cls(settings, Ledger.open(settings.ledger_dir))
+        finally:
+            os.close(probe)  # released; taken again (and checked) on the first append
+
+    @staticmethod
+    def _try_lock(ledger_dir: Path) -> int | None:
+        fd = os.open(ledger_dir / "writer.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        return fd
 
     def close(self) -> None:
         self.release_writer()
@@ -171,15 +191,19 @@ class Node:
         """
         if self._writer_fd is not None:
             return
-        fd = os.open(self.settings.ledger_dir / "writer.lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+        fd = None if self.ledger.is_follower else self._try_lock(self.settings.ledger_dir)
+        if fd is None:
             raise ConflictError(
                 f"another process is writing to the ledger in {self.settings.home}",
                 hint="Only one writer at a time: stop it, or send the entry to its server's API.",
-            ) from None
+            )
+        if self.ledger.changed_on_disk():
+            os.close(fd)
+            raise ConflictError(
+                f"another process appended to the ledger in {self.settings.home} since this "
+                "one opened it",
+                hint="Run the command again.",
+            )
         self._writer_fd = fd
 
     def release_writer(self) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -192,7 +194,14 @@ def verify(app: AppContext, checkpoint_file: Path | None, policy_file: Path | No
                 f"no truce data directory at {app.settings.home}",
                 hint="Run 'truce init' (or 'truce demo'), or set TRUCE_HOME.",
             )
-        with Ledger.open(app.settings.ledger_dir) as log:
+        # No writer: hold its lock while the log is opened (and repaired) and checked; a
+        # running server: check its latest checkpoint's view, touching nothing.
+        lock = Node._try_lock(app.settings.ledger_dir)
+        opener = Ledger.open if lock is not None else Ledger.follower
+        with contextlib.ExitStack() as stack:
+            if lock is not None:
+                stack.callback(os.close, lock)
+            log = stack.enter_context(opener(app.settings.ledger_dir))
             for repair in log.repairs:
                 click.echo(f"note: {repair}", err=True)
             note = checkpoint_file.read_text(encoding="utf-8") if checkpoint_file else None

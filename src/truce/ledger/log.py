@@ -18,7 +18,9 @@ implementation, and it continues its author's chain (seq + 1, prev = hash of the
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -75,6 +77,7 @@ class Ledger:
         self._state_size = 0
         self._saved_at = 0.0
         self._verified = False  # heads and keys cover every stored entry, all checked
+        self._follower_note: str | None = None
         #: What opening had to repair (derived files rebuilt, a torn unacknowledged tail cut).
         self.repairs: list[str] = []
         signed = self._signed_checkpoints()
@@ -115,6 +118,48 @@ class Ledger:
             raise ConfigError(f"no ledger in {directory}", hint="Run 'truce init' first.")
         origin = (directory / "origin").read_text(encoding="utf-8").strip()
         return cls(directory, origin, NoteSigner(origin, SigningKey.load(key_path)))
+
+    @classmethod
+    def follower(cls, directory: Path) -> Ledger:
+        """A read-only view of a log another process writes (a server), as of its checkpoint.
+
+        Nothing is repaired, written or signed; the view holds the entries and tree of the
+        latest checkpoint the writer signed, and refuses to append.
+        """
+        key_path = directory / "log.key"
+        if not key_path.exists():
+            raise ConfigError(f"no ledger in {directory}", hint="Run 'truce init' first.")
+        self = cls.__new__(cls)
+        self.directory = directory
+        self.origin = (directory / "origin").read_text(encoding="utf-8").strip()
+        self.signer = NoteSigner(self.origin, SigningKey.load(key_path))
+        self.heads, self.keys = {}, {}
+        self._state_size, self._saved_at, self._verified = 0, 0.0, False
+        self.repairs = []
+        note = (directory / "checkpoint").read_text(encoding="utf-8")
+        cp = open_checkpoint(note, self.verifier, self.origin)
+        self._follower_note = note
+        self.tree = TreeStore.reader(directory / "tree", cp.size)
+        try:
+            self.entries = EntryLog.follower(directory)
+            self.entries.follow(cp.size)
+            if self.tree.root(cp.size) != cp.root:
+                raise CheckpointError(
+                    f"{directory}: the stored tree does not give the checkpoint's root",
+                    hint="Run 'truce ledger verify' once the writer has stopped.",
+                )
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    @property
+    def is_follower(self) -> bool:
+        return getattr(self, "_follower_note", None) is not None
+
+    def changed_on_disk(self) -> bool:
+        """Whether another process appended since this one opened the log (then it must not)."""
+        return os.stat(self.directory / "entries.log").st_size != self.entries.end
 
     def close(self) -> None:
         entries = getattr(self, "entries", None)
@@ -327,6 +372,8 @@ class Ledger:
 
     def checkpoint(self) -> str:
         """The latest signed checkpoint note (with any cosignatures stored beside it)."""
+        if self._follower_note is not None:
+            return self._follower_note
         return (self.directory / "checkpoint").read_text(encoding="utf-8")
 
     def _read_checkpoint(self) -> Checkpoint | None:
@@ -352,6 +399,11 @@ class Ledger:
         On return the batch is durable (one fsync for the whole batch) and a new checkpoint
         covering it is signed.
         """
+        if self.is_follower:
+            raise ConflictError(
+                f"another process is writing to the ledger in {self.directory}",
+                hint="Send the entry to its server's API instead.",
+            )
         leaves = [e.leaf if isinstance(e, Entry) else bytes(e) for e in entries]
         if not leaves:
             return self.size
@@ -387,14 +439,27 @@ class Ledger:
         for i, (leaf, c) in enumerate(zip(leaves, checked, strict=True)):
             checked[i] = chains.accept(leaf, c, f"entry {i} of the batch", i)
         first = self.entries.append(leaves)
-        self.tree.append_leaf_hashes([c.hash for c in checked])
-        self.tree.flush(fsync=False)
+        try:
+            self.tree.append_leaf_hashes([c.hash for c in checked])
+            self.tree.flush(fsync=False)
+            self._write_checkpoint()  # from here on the batch is signed: it stays
+        except OSError as exc:
+            # Nothing of the batch was acknowledged or signed: take it back whole, so that
+            # the log, the tree and the checkpoint agree again.
+            with contextlib.suppress(OSError, LedgerError):
+                self.tree.truncate(first)
+                self.tree.flush(fsync=False)
+                self.entries.truncate(first)
+            raise StorageError(
+                f"the disk refused the append ({exc.strerror or exc}): nothing was appended",
+                hint="Free space on the disk or make it writable, then send the entries again.",
+            ) from None
         self.heads, self.keys = chains.heads, chains.keys
         # state.json is derived (replayed from its recorded size on open): save it now and
-        # then, not on every append.
+        # then, not on every append; a disk that refuses it only costs a longer replay.
         if self.size - self._state_size >= 4096 or time.monotonic() - self._saved_at > 2:
-            self._save_state()
-        self._write_checkpoint()
+            with contextlib.suppress(OSError):
+                self._save_state()
         return first
 
     def next_position(self, author: str) -> tuple[int, str | None]:

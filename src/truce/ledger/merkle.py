@@ -545,6 +545,7 @@ class TreeStore(_TreeBase):
         self._dir_dirty = False
         #: What opening had to repair after a crash (empty if nothing).
         self.repairs: list[str] = []
+        self._reader = False  # a view of a prefix: the writer's files may be longer
         self._finalizer = weakref.finalize(self, _close_all, self._fds)
 
     @classmethod
@@ -557,6 +558,30 @@ class TreeStore(_TreeBase):
         except BaseException:
             store.close()
             raise
+        return store
+
+    @classmethod
+    def reader(cls, path: Path, size: int) -> TreeStore:
+        """A read-only view of the first ``size`` leaves of a store another process writes.
+
+        Never repairs or writes anything: the writer appends the tree before it signs a
+        checkpoint, so every hash a tree of ``size`` needs is already on disk.
+        """
+        store = cls(path)
+        store._reader = True
+        try:
+            count, level = size, 0
+            while True:
+                fd = os.open(store._file(level), os.O_RDONLY) if count else -1
+                if fd >= 0:
+                    store._fds[level] = fd
+                store._counts.append(count)
+                if count <= 1:
+                    break
+                count, level = count >> 1, level + 1
+        except FileNotFoundError as exc:
+            store.close()
+            raise StorageError(f"the tree in {path} lacks {exc.filename}") from None
         return store
 
     def close(self) -> None:
@@ -699,7 +724,9 @@ class TreeStore(_TreeBase):
         """Verify the file lengths, then every stored parent against its children (O(n))."""
         for level, fd in sorted(self._fds.items()):
             nbytes = os.fstat(fd).st_size
-            if nbytes != self._count(level) * HASH_SIZE:
+            if nbytes < self._count(level) * HASH_SIZE or (
+                nbytes != self._count(level) * HASH_SIZE and not self._reader
+            ):
                 raise StorageError(
                     f"level {level} file is {nbytes} bytes, expected "
                     f"{self._count(level) * HASH_SIZE}",

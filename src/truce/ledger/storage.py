@@ -18,6 +18,7 @@ read-only, never repairs it, and sees as many entries as it is told the writer h
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import struct
 import zlib
@@ -166,6 +167,11 @@ class EntryLog:
     def size(self) -> int:
         return self._size
 
+    @property
+    def end(self) -> int:
+        """Byte length of ``entries.log`` as this view knows it."""
+        return self._end
+
     @staticmethod
     def record_size(leaf: bytes) -> int:
         """Bytes the record of ``leaf`` takes in ``entries.log``."""
@@ -273,13 +279,23 @@ class EntryLog:
             offsets.append(_OFF.pack(pos))
             pos += _HEAD.size + len(leaf) + _CRC.size
         data = b"".join(parts)
-        written = os.pwrite(self._log, data, self._end)
-        if written != len(data):
-            os.ftruncate(self._log, self._end)
-            raise StorageError("short write to the entry log; nothing was appended")
-        if durable:
-            os.fdatasync(self._log)
-        os.pwrite(self._idx, b"".join(offsets), first * _OFF.size)
+        try:
+            written = os.pwrite(self._log, data, self._end)
+            if written != len(data):
+                raise OSError(errno.ENOSPC, "short write")
+            if durable:
+                os.fdatasync(self._log)
+            os.pwrite(self._idx, b"".join(offsets), first * _OFF.size)
+        except OSError as exc:
+            # Disk full, a read-only or failing disk: cut what this batch wrote, so that the
+            # log ends where the last acknowledged batch ended, and say so.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._log, self._end)
+                os.ftruncate(self._idx, first * _OFF.size)
+            raise StorageError(
+                f"the disk refused the append ({exc.strerror or exc}): nothing was appended",
+                hint="Free space on the disk or make it writable, then send the entries again.",
+            ) from None
         self._end = pos
         self._size += len(leaves)
         return first
