@@ -30,6 +30,7 @@ from truce.cli import ledger as _ledger  # noqa: F401
 from truce.cli import mirror as _mirror  # noqa: F401
 from truce.cli import parties as _parties  # noqa: F401
 from truce.cli import reports as _reports  # noqa: F401
+from truce.cli import review as _review  # noqa: F401
 from truce.cli import serve as _serve  # noqa: F401
 from truce.cli import users as _users  # noqa: F401
 
