@@ -49,6 +49,7 @@ ROUTERS = (
     "truce.web.routes_agreement",  # issue 6: rules, violations, patrols
     "truce.web.routes_assess",  # issue 5: merge, split, grading
     "truce.web.routes_exports",  # issue 9: reports and exports
+    "truce.web.routes_review",  # issue 15: the review queue of pending claims
 )
 STATIC = Path(__file__).with_name("static")
 DEFAULT_BODY_LIMIT = 1 << 20
