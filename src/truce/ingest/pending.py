@@ -4,7 +4,7 @@ Every claim :func:`truce.ingest.claims.extract_claims` finds is either filed as 
 *queued*: a ``claim.queued`` entry signed by the open-sources identity, holding the report as
 far as it is known (:class:`ReportDraft`), what it still needs (:class:`Need`: "publication
 date unknown: year of 'March 13' unknown", "place 'Tell X' unresolved"), and the paragraph it
-was read from with the claim's sentences marked, so an analyst can judge it beside its source.
+was read from (and one either side) with the claim's sentences marked, so an analyst can judge it beside its source.
 Nothing is dropped silently. An analyst's decision is a ``claim.reviewed`` entry
 (:class:`ClaimDecision`), signed by the reviewer's party, naming the reviewer and every field
 changed; an accepted claim is then filed as a report like any other (:mod:`truce.ingest.review`).
@@ -200,14 +200,17 @@ def needs_of(claim: Claim) -> list[Need]:
 
 
 def _context(claim: Claim, doc: Document) -> tuple[str, list[list[int]]]:
-    """The paragraphs holding the claim's sentences, and those sentences' offsets in them."""
+    """The paragraphs holding the claim's sentences, with one paragraph either side, and the
+    sentences' offsets in them."""
     text = doc.text
     if not claim.spans:
         return (claim.text or text)[:CONTEXT_CHARS], []
     first, last = min(s for s, _ in claim.spans), max(e for _, e in claim.spans)
-    start = text.rfind("\n\n", 0, first)
+    start = text.rfind("\n\n", 0, first)  # the paragraph before the claim's...
+    start = 0 if start < 0 else text.rfind("\n\n", 0, start)
     start = 0 if start < 0 else start + 2
-    end = text.find("\n\n", last)
+    end = text.find("\n\n", last)  # ... to the paragraph after it
+    end = len(text) if end < 0 else text.find("\n\n", end + 2)
     end = len(text) if end < 0 else end
     if end - start > CONTEXT_CHARS:  # a very long paragraph: keep the sentences and around them
         start = max(start, first - 500)

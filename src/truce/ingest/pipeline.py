@@ -119,9 +119,9 @@ class Outcome:
             data["claims"] = [c.to_json(outlet) for c in self.claims]
             for item, fate in zip(data["claims"], self.fates, strict=False):
                 item["outcome"] = fate.to_json()
-        if self.reports:
+        if self.reports or self.status == "ingested":
             data["reports"] = self.reports
-        if self.queued:
+        if self.queued or self.status == "ingested":
             data["queued"] = self.queued
         return data
 
