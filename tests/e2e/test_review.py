@@ -38,7 +38,9 @@ def test_queue_correct_the_date_accept_and_see_it_on_the_map(session):
     item.locator("a").click()
     page.wait_for_selector("#review-form")
     marked = page.locator("#claim-source mark").all_inner_texts()
-    assert marked == ["Artillery shells hit Saraqib on March 13, killing three civilians, activists said."]
+    assert marked == [
+        "Artillery shells hit Saraqib on March 13, killing three civilians, activists said."
+    ]
     assert "The town was quiet" in page.locator("#claim-source").inner_text()  # the context
     # Accepting without the date is refused, with the reason beside the form.
     page.click("#c-accept")

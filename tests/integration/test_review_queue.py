@@ -124,6 +124,27 @@ def test_every_extracted_claim_is_filed_or_queued(tmp_path: Path, published: dat
         assert node.ledger.size == size
 
 
+def test_the_context_marks_exactly_the_claims_sentences(tmp_path: Path) -> None:
+    from truce.ingest import extract_claims, read_document
+    from truce.ingest.pending import Need, NeedField, to_pending
+
+    shapes = tmp_path / "shapes"
+    _write_shapes(shapes)
+    checked = 0
+    for path in [*sorted(shapes.iterdir()), *sorted(DOCS.iterdir())]:
+        try:
+            doc = read_document(path.read_bytes(), path.name)
+        except Exception:  # a golden document that is refused whole (tested elsewhere)
+            continue
+        for i, claim in enumerate(extract_claims(doc)):
+            need = Need(field=NeedField.DATE, reason="test")
+            pending = to_pending(claim, doc, i + 1, [need])
+            marked = [pending.context[a:b] for a, b in pending.highlights]
+            assert marked == [doc.text[a:b] for a, b in sorted(claim.spans)], path.name
+            checked += 1
+    assert checked > 50
+
+
 def test_unknown_place_and_placeless_claims_say_what_they_need(node: Node, tmp_path: Path) -> None:
     doc = tmp_path / "doc.txt"
     doc.write_text("Title\n\n" + SHAPES[4] + "\n\n" + SHAPES[3] + "\n")

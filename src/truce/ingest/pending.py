@@ -4,9 +4,9 @@ Every claim :func:`truce.ingest.claims.extract_claims` finds is either filed as 
 *queued*: a ``claim.queued`` entry signed by the open-sources identity, holding the report as
 far as it is known (:class:`ReportDraft`), what it still needs (:class:`Need`: "publication
 date unknown: year of 'March 13' unknown", "place 'Tell X' unresolved"), and the paragraph it
-was read from (and one either side) with the claim's sentences marked, so an analyst can judge it beside its source.
-Nothing is dropped silently. An analyst's decision is a ``claim.reviewed`` entry
-(:class:`ClaimDecision`), signed by the reviewer's party, naming the reviewer and every field
+was read from (and one either side) with the claim's sentences marked, so an analyst can judge
+it beside its source. Nothing is dropped silently. An analyst's decision is a
+``claim.reviewed`` entry (:class:`ClaimDecision`), signed by the reviewer's party, naming the reviewer and every field
 changed; an accepted claim is then filed as a report like any other (:mod:`truce.ingest.review`).
 
 Who may decide: the center's chair and its monitors (the roles that ingest pages), for their own
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLAIM_ID",
+    "REVIEWER_KINDS",
     "Change",
     "ClaimDecision",
     "Decision",
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 CLAIM_ID = r"^C-[0-9]{1,12}$"
+#: Kinds of party whose decisions on claims count: the center (chair) and the monitors.
+REVIEWER_KINDS = ("center", "monitor")
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 #: How much of the source paragraphs a pending claim carries (an entry is at most 64 KiB).
 CONTEXT_CHARS = 8000
@@ -207,10 +210,12 @@ def _context(claim: Claim, doc: Document) -> tuple[str, list[list[int]]]:
         return (claim.text or text)[:CONTEXT_CHARS], []
     first, last = min(s for s, _ in claim.spans), max(e for _, e in claim.spans)
     start = text.rfind("\n\n", 0, first)  # the paragraph before the claim's...
-    start = 0 if start < 0 else text.rfind("\n\n", 0, start)
+    if start > 0:
+        start = text.rfind("\n\n", 0, start)
     start = 0 if start < 0 else start + 2
     end = text.find("\n\n", last)  # ... to the paragraph after it
-    end = len(text) if end < 0 else text.find("\n\n", end + 2)
+    if end >= 0:
+        end = text.find("\n\n", end + 2)
     end = len(text) if end < 0 else end
     if end - start > CONTEXT_CHARS:  # a very long paragraph: keep the sentences and around them
         start = max(start, first - 500)

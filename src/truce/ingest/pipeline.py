@@ -157,14 +157,23 @@ def _bare_pending(claim: Claim, doc: Document, number: int, needs: list[Need]) -
         text=claim.text[:20_000],
         tags=["ingest"],
     )
-    return PendingClaim(
-        document=doc.sha256,
-        number=number,
-        needs=needs[:10],
-        draft=draft,
-        context=context or claim.trigger or "(no text)",
-        highlights=marks,
-    )
+    try:
+        return PendingClaim(
+            document=doc.sha256,
+            number=number,
+            needs=needs[:10],
+            draft=draft,
+            context=context or claim.trigger or "(no text)",
+            highlights=marks,
+        )
+    except pydantic.ValidationError:  # the marks do not fit: the claim's own text, unmarked
+        return PendingClaim(
+            document=doc.sha256,
+            number=number,
+            needs=needs[:10],
+            draft=draft,
+            context=(claim.text or claim.trigger or "(no text)")[:8000],
+        )
 
 
 def fates_of(claims: list[Claim], doc: Document) -> list[Fate]:

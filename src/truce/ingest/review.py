@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select
 from truce.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from truce.ingest.pending import (
     CLAIM_ID,
+    REVIEWER_KINDS,
     Change,
     ClaimDecision,
     Decision,
@@ -53,8 +54,6 @@ __all__ = [
 ]
 
 STATUSES = ("pending", "accepted", "rejected")
-#: Kinds of party whose users may decide on claims: the center (chair) and the monitors.
-REVIEWER_KINDS = ("center", "monitor")
 _LATLON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 

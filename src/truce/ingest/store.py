@@ -7,7 +7,8 @@ whose claims all went to the review queue is ingested too.
 
 ``pending_claims``: one row per ``claim.queued`` entry (:mod:`truce.ingest.pending`), named
 ``C-<index>``, with what it needs and, once an analyst has decided (``claim.reviewed``), who
-decided, when, what they changed and, for an accepted claim, the report it became (the
+decided (a party of kind ``center`` or ``monitor``; a decision by any other is kept in the
+log only), when, what they changed and, for an accepted claim, the report it became (the
 ``report.filed`` entry of the ingest identity tagged ``claim:C-<index>``). The first decision
 on a claim stands; a later one is kept in the log only. Like every projection, both tables are
 rebuilt from the log alone (``truce rebuild``).
@@ -30,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 
-from truce.ingest.pending import ClaimDecision, Decision, PendingClaim, claim_id
+from truce.ingest.pending import REVIEWER_KINDS, ClaimDecision, Decision, PendingClaim, claim_id
 from truce.model import Report
 from truce.store import Projection, projects, schema
 
@@ -144,6 +145,11 @@ def project_pending_claim(p: Projection) -> None:
 def project_claim_decision(p: Projection) -> None:
     d = p.body
     assert isinstance(d, ClaimDecision)
+    kind = p.conn.execute(
+        select(schema.parties.c.kind).where(schema.parties.c.id == p.entry.author)
+    ).scalar()
+    if kind not in REVIEWER_KINDS:  # only the center and the monitors decide (kept in the log)
+        return
     t = pending_claims
     p.conn.execute(
         update(t)
