@@ -6,8 +6,9 @@ far as it is known (:class:`ReportDraft`), what it still needs (:class:`Need`: "
 date unknown: year of 'March 13' unknown", "place 'Tell X' unresolved"), and the paragraph it
 was read from (and one either side) with the claim's sentences marked, so an analyst can judge
 it beside its source. Nothing is dropped silently. An analyst's decision is a
-``claim.reviewed`` entry (:class:`ClaimDecision`), signed by the reviewer's party, naming the reviewer and every field
-changed; an accepted claim is then filed as a report like any other (:mod:`truce.ingest.review`).
+``claim.reviewed`` entry (:class:`ClaimDecision`), signed by the reviewer's party, naming the
+reviewer and every field changed; an accepted claim is then filed as a report like any other
+(:mod:`truce.ingest.review`).
 
 Who may decide: the center's chair and its monitors (the roles that ingest pages), for their own
 party. Party officers may not: a side of the conflict does not get to correct the open-source
