@@ -102,7 +102,13 @@ def test_every_extracted_claim_is_filed_or_queued(tmp_path: Path, published: dat
             for claim, fate in zip(o.claims, o.fates, strict=True):
                 if fate.status == "queued":
                     assert fate.id and fate.id.startswith("C-") and fate.needs, o.name
-                    assert claim.date is None or all(p.location is None for p in claim.places)
+                    assert (
+                        claim.date is None
+                        or not any(
+                            p.location is not None and not p.from_context for p in claim.places
+                        )
+                        or "no date in the text" in claim.date_method
+                    )
                 else:
                     assert fate.id and fate.id.startswith("R-") and not fate.needs
                     assert claim.date is not None and claim.places
@@ -178,8 +184,10 @@ def test_the_seed_without_published_shows_its_claims_in_the_queue(node: Node) ->
     rows = list_claims(node.store.engine)
     assert [r["id"] for r in rows] == outcome.queued
     for r in rows:
-        assert [n["field"] for n in r["needs"]] == ["date"]
+        assert r["needs"][0]["field"] == "date"
         assert r["needs"][0]["reason"].startswith("publication date unknown")
+    guessed = {r["sub_event_type"] for r in rows if len(r["needs"]) > 1}
+    assert guessed == {"Patrol", "Air/drone strike"}  # placed only from the page's context
     reasons = {r["sub_event_type"]: r["needs"][0]["reason"] for r in rows}
     assert reasons["Air/drone strike"] == "publication date unknown: year of 'March 13' unknown"
     assert reasons["Agreement"] == "publication date unknown: year of 'March 3-4' unknown"
@@ -284,3 +292,17 @@ def test_review_cli(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-
     assert main([*run, "list", "--status", "accepted", "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert row["id"] == cid and row["report_id"].startswith("R-")
+
+
+def test_a_guessed_place_is_queued_and_may_be_confirmed_as_it_is(node: Node) -> None:
+    (outcome,) = ingest([DOCS / "07_quoted_denial.txt"], Options(published=date(2019, 3, 20)))
+    guessed = [f for f in outcome.fates if any(n.field == "place" for n in f.needs)]
+    assert guessed and "from the rest of the document" in guessed[0].needs[0].reason
+    (outcome,) = ingest([DOCS / "07_quoted_denial.txt"], Options(published=date(2019, 3, 20)),
+                        node=node)  # fmt: skip
+    cid = next(f.id for f in outcome.fates if f.status == "queued")
+    assert cid is not None
+    done = accept(node, cid, "center", reviewer="chair", reason="the governorate is right")
+    assert done.changes == ()
+    assert done.report in [r["id"] for r in node.reports()]
+    assert history(node.store.engine, [done.report])[done.report]["changes"] == []

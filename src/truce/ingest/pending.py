@@ -190,16 +190,26 @@ def _date_reason(claim: Claim) -> str:
 
 
 def needs_of(claim: Claim) -> list[Need]:
-    """What ``claim`` lacks before it can be filed (empty: it can be filed as it is)."""
+    """What ``claim`` lacks before it can be filed (empty: it can be filed as it is).
+
+    A date or place that is only a guess (the week up to publication; the governorate the
+    document is about) is a need too: the analyst confirms it, or gives the real one."""
     needs = []
     if claim.date is None:
         needs.append(Need(field=NeedField.DATE, reason=_date_reason(claim)))
+    elif claim.date_method.endswith("(no date in the text)"):
+        # a guess, not a reading: confirm it or give the date
+        needs.append(Need(field=NeedField.DATE, reason=f"no date in the text: {claim.date_method}"))
     if not claim.places:
         needs.append(Need(field=NeedField.PLACE, reason="no place named in the text"))
     elif all(p.location is None for p in claim.places):
         names = ", ".join(repr(p.text) for p in claim.places[:5])
         s = "s" if len(claim.places) > 1 else ""
         needs.append(Need(field=NeedField.PLACE, reason=f"place{s} {names} unresolved"[:500]))
+    elif all(p.from_context for p in claim.places):
+        where = claim.places[0].name or claim.places[0].text
+        reason = f"no place in the sentence: placed in {where} from the rest of the document"
+        needs.append(Need(field=NeedField.PLACE, reason=reason[:500]))
     return needs
 
 
