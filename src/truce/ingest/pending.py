@@ -173,7 +173,7 @@ def _date_reason(claim: Claim) -> str:
             continue
         text, why = m["text"], m["why"]
         if "publication date" in why:
-            if _YEARLESS.match(text):
+            if why.startswith("year unknown") or _YEARLESS.match(text):
                 reasons.append(f"publication date unknown: year of {text!r} unknown")
             else:
                 reasons.append(f"publication date unknown: {text!r} is counted from it")
