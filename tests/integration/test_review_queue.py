@@ -292,6 +292,10 @@ def test_review_cli(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-
     assert main([*run, "list", "--status", "accepted", "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert row["id"] == cid and row["report_id"].startswith("R-")
+    assert main(["--home", str(home), "rebuild"]) == 0  # the queue is rebuilt from the log
+    capsys.readouterr()
+    assert main([*run, "list", "--status", "all", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [row]
 
 
 def test_a_guessed_place_is_queued_and_may_be_confirmed_as_it_is(node: Node) -> None:

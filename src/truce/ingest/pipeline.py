@@ -92,8 +92,9 @@ class Fate:
         if self.id is None:
             what = "would be " + what
         head = f"{what} as {self.id}" if self.id else what
-        why = "; ".join(n.reason for n in self.needs)
-        return f"{head}: {why}" if why else head
+        if self.status == "filed":
+            return f"{head}: date and place read from the text"
+        return f"{head}: " + "; ".join(n.reason for n in self.needs)
 
 
 @dataclass
