@@ -155,7 +155,7 @@ def _place(node: Any, value: str, wrote: str | None) -> Location:
     m = _LATLON.match(value)
     if m is not None:
         try:
-            point = Point(lat=m[1], lon=m[2], error_m=1000)
+            point = Point.model_validate({"lat": m[1], "lon": m[2], "error_m": 1000})
         except pydantic.ValidationError as exc:
             raise validation_error(exc, "place") from None
         return Location(place=(wrote or value)[:500], point=point, precision=GeoPrecision.TOWN)
@@ -242,7 +242,8 @@ def accept(
         interval = parse_when(when)
         new = interval.to_body()
         if new != draft.get("date"):
-            changes.append(Change(field="date", before=_iso(draft.get("date")), after=_iso(new)))
+            after = _iso(new) or when.strip()
+            changes.append(Change(field="date", before=_iso(draft.get("date")), after=after))
             draft["date"] = new
     if place is not None and place.strip():
         old = draft.get("locations", [])

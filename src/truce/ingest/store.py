@@ -77,7 +77,7 @@ def _is_ingest(p: Projection) -> bool:
     kind = p.conn.execute(
         select(schema.parties.c.kind).where(schema.parties.c.id == p.entry.author)
     ).scalar()
-    return kind == "ingest"
+    return bool(kind == "ingest")
 
 
 def _document_seen(p: Projection, sha256: str, url: str | None, reports: int) -> None:
