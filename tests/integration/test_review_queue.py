@@ -193,6 +193,7 @@ def test_the_seed_without_published_shows_its_claims_in_the_queue(node: Node) ->
     assert reasons["Agreement"] == "publication date unknown: year of 'March 3-4' unknown"
     assert "'Last week'" in reasons["Patrol"]
     shown = show_claim(node.store.engine, rows[-1]["id"])["claim"]
+    assert shown["date_text"] == "March 13"
     marked = [shown["context"][a:b] for a, b in shown["highlights"]]
     assert marked[0].startswith("However, a wave of Russian airstrikes on March 13")
 

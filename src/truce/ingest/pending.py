@@ -189,6 +189,12 @@ def _date_reason(claim: Claim) -> str:
     return "no date: the text gives none it can resolve"
 
 
+def _unresolved_text(claim: Claim) -> str:
+    """The dates as written that could not be resolved ("March 13"), for the reviewer."""
+    found = [m["text"] for m in map(_UNRESOLVED.match, claim.notes) if m is not None]
+    return ", ".join(dict.fromkeys(found))
+
+
 def needs_of(claim: Claim) -> list[Need]:
     """What ``claim`` lacks before it can be filed (empty: it can be filed as it is).
 
@@ -253,6 +259,6 @@ def to_pending(claim: Claim, doc: Document, number: int, needs: list[Need]) -> P
         "draft": ReportDraft(**fields),
         "context": context,
         "highlights": marks,
-        "date_text": claim.date_text[:500],
+        "date_text": (claim.date_text or _unresolved_text(claim))[:500],
     }
     return PendingClaim(**data)
