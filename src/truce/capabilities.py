@@ -175,9 +175,10 @@ CAPABILITIES: tuple[Capability, ...] = (
         ),
     ),
     Capability(
-        "ingest",  # open-source documents into claims and reports
+        "ingest",  # open-source documents into claims and reports, and the review queue
         tables=("truce.ingest.store",),
         projections=("truce.ingest.store",),
+        routers=("truce.web.routes_review",),
         commands=(
             _c(
                 "ingest",
@@ -189,6 +190,12 @@ CAPABILITIES: tuple[Capability, ...] = (
                 "gazetteer",
                 "Place names of the monitored area (GeoNames, OCHA) and registered sites.",
                 "truce.cli.gazetteer",
+            ),
+            _c(
+                "review",
+                "The review queue: claims read from open sources that lack a date, a resolved "
+                "place or confidence.",
+                "truce.cli.review",
             ),
         ),
     ),

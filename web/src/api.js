@@ -74,4 +74,12 @@ export const api = {
   ingest: (bytes, params) =>
     request("POST", `/api/v1/ingest?${new URLSearchParams(params)}`, { raw: bytes }),
   planPatrol: (plan) => request("POST", "/api/v1/map/patrols", { json: plan }),
+
+  // The review queue of pending claims (truce.web.routes_review).
+  reviewClaims: (params = {}) => request("GET", `/api/v1/review/claims?${new URLSearchParams(params)}`),
+  reviewClaim: (id) => request("GET", `/api/v1/review/claims/${encodeURIComponent(id)}`),
+  acceptClaim: (id, body) => request("POST", `/api/v1/review/claims/${encodeURIComponent(id)}/accept`, { json: body }),
+  rejectClaim: (id, body) => request("POST", `/api/v1/review/claims/${encodeURIComponent(id)}/reject`, { json: body }),
+  reviewHistory: (reports) =>
+    request("GET", `/api/v1/review/history?${new URLSearchParams(reports.map((r) => ["report", r]))}`),
 };

@@ -202,7 +202,7 @@ export function ingestForm(app, container) {
       out.textContent =
         res.status === "duplicate"
           ? "Already ingested: this page's SHA-256 is on record; nothing new was filed."
-          : `Ingested: ${(res.claims || []).length} claim${(res.claims || []).length === 1 ? "" : "s"} read, ${reports.length} report${reports.length === 1 ? "" : "s"} filed.`;
+          : `Ingested: ${(res.claims || []).length} claim${(res.claims || []).length === 1 ? "" : "s"} read, ${reports.length} report${reports.length === 1 ? "" : "s"} filed, ${(res.queued || []).length} queued for review.`;
       const incidents = await Promise.all(reports.map((r) => api.report(r).then((x) => x.incident_id, () => null)));
       results.append(
         h(
@@ -211,7 +211,16 @@ export function ingestForm(app, container) {
           reports.map((r, k) =>
             h("li", {}, `${r}`, incidents[k] ? [" — ", h("a", { href: `#/incident/${encodeURIComponent(incidents[k])}` }, `incident ${incidents[k]}`)] : null),
           ),
-          (res.not_filed || []).map((why) => h("li", { class: "muted" }, `Not filed: ${why}`)),
+          (res.claims || [])
+            .filter((c) => c.outcome && c.outcome.status === "queued")
+            .map((c) =>
+              h(
+                "li",
+                { class: "muted" },
+                h("a", { href: `#/review/${encodeURIComponent(c.outcome.id)}` }, c.outcome.id),
+                ` queued for review: ${(c.outcome.needs || []).map((n) => n.reason).join("; ")}`,
+              ),
+            ),
         ),
       );
       announce(out.textContent);

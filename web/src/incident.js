@@ -4,6 +4,7 @@
 import { ApiError, api } from "./api.js";
 import { announce, clear, field, h, select } from "./dom.js";
 import { ProofError, checkBundle } from "./proof.js";
+import { historySection } from "./review.js";
 import { GRADE_COLORS, GRADE_LABELS } from "./style.js";
 
 const PIN_KEY = "truce.logKey";
@@ -93,6 +94,7 @@ export async function renderIncident(app, container, id) {
     ),
     gradeSection(inc, grade),
     comparison(reports, data.parties),
+    historySection(app, reports),
     responsesSection(app, data, inc),
     violationsSection(data.violations),
     proofSection(data),

@@ -1,6 +1,7 @@
 // truce's operating picture: the shell, sign-in and the hash router.
 //
-// Routes: #/map, #/incident/<id>, #/report/new, #/ingest, #/patrol/new, #/signin.
+// Routes: #/map, #/incident/<id>, #/report/new, #/ingest, #/review[/<C-id>], #/patrol/new,
+// #/signin.
 // The map view is built once and kept (hidden) while other pages show, so coming back is instant
 // and keeps its filters, view and selection.
 
@@ -11,6 +12,7 @@ import { clear, field, h } from "./dom.js";
 import { ingestForm, patrolForm, reportForm } from "./forms.js";
 import { renderIncident } from "./incident.js";
 import { MapView } from "./mapview.js";
+import { reviewClaim, reviewList } from "./review.js";
 
 window.__truce = window.__truce || {};
 
@@ -69,6 +71,7 @@ class App {
       ["#/map", "Map", true],
       ["#/report/new", "File a report", ["officer", "monitor", "chair"].includes(role)],
       ["#/ingest", "Ingest a page", ["monitor", "chair"].includes(role)],
+      ["#/review", "Review queue", ["officer", "monitor", "analyst", "chair"].includes(role)],
       ["#/patrol/new", "Plan a patrol", ["officer", "monitor", "chair"].includes(role)],
     ].filter(([, , allowed]) => allowed);
     const current = location.hash.split("?")[0] || "#/map";
@@ -147,6 +150,9 @@ class App {
       }
       if (path === "/report/new") return reportForm(this, this.page);
       if (path === "/ingest") return ingestForm(this, this.page);
+      if (path === "/review") return await reviewList(this, this.page, params);
+      const claim = /^\/review\/(C-\d+)$/.exec(path);
+      if (claim) return await reviewClaim(this, this.page, claim[1]);
       if (path === "/patrol/new") return patrolForm(this, this.page);
       this.page.append(h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/map" }, "Back to the map")));
     } catch (err) {

@@ -70,7 +70,9 @@ def ingest_command(
     max_bytes: int,
 ) -> None:
     """Read news pages (files or directories of HTML or text) and file their claims as reports
-    by the open-sources identity 'osint'. Ingesting a document twice adds nothing."""
+    by the open-sources identity 'osint'. A claim without a date or a resolved place is queued
+    for review instead ('truce review'); each claim's line says which, and why. Ingesting a
+    document twice adds nothing."""
     options = Options(
         url=url, outlet=outlet, published=_date(published), format=fmt, max_bytes=max_bytes
     )
@@ -83,11 +85,12 @@ def ingest_command(
             gazetteer = "default"  # no data directory: the shipped gazetteer
     several = len(paths) > 1 or any(p.is_dir() for p in paths)
     counts = {"ingested": 0, "duplicate": 0, "dry-run": 0, "invalid": 0}
-    reports = 0
+    reports = queued = 0
     outcomes = ingest(paths, options, node=node, on_invalid=on_invalid, gazetteer=gazetteer)  # type: ignore[arg-type]
     for outcome in outcomes:
         counts[outcome.status] += 1
         reports += len(outcome.reports)
+        queued += len(outcome.queued)
         if as_json:
             data = outcome.to_json()
             click.echo(json.dumps(data, ensure_ascii=False, indent=None if several else 2))
@@ -116,10 +119,12 @@ def ingest_command(
             d = claim.date.iso() if claim.date else "no date"
             where = ", ".join(p.text for p in claim.places) or "no place"
             click.echo(f"  {i + 1}. {claim.sub_event_type} ({claim.modality.value}) {d} @ {where}")
-        if outcome.reports:
-            click.echo(f"  filed {', '.join(outcome.reports)}")
-        for line in outcome.not_filed:
-            click.echo(f"  not filed: {line}")
+            if i < len(outcome.fates):  # filed or queued, and why: no claim goes unmentioned
+                click.echo(f"     {outcome.fates[i].describe()}")
     if not as_json:
         summary = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
-        click.echo(f"{summary}; {reports} reports filed" if not dry_run else summary, err=True)
+        if not dry_run:
+            summary += f"; {reports} reports filed, {queued} claims queued for review"
+            if queued:
+                summary += " (see 'truce review list')"
+        click.echo(summary, err=True)

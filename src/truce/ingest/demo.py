@@ -7,7 +7,6 @@ from importlib import resources
 from typing import Any
 
 from truce.ingest.pipeline import ingest_bytes
-from truce.ingest.report import report_problem
 
 __all__ = ["SAMPLE_PAGE", "ingest_sample"]
 
@@ -15,12 +14,17 @@ SAMPLE_PAGE = "data/sample_page.html"
 
 
 def ingest_sample(node: Any) -> list[str]:
-    """Ingest the sample page into ``node``; returns one line per report filed."""
+    """Ingest the sample page into ``node``; returns one line per claim filed or queued."""
     data = resources.files("truce.ingest").joinpath(SAMPLE_PAGE).read_bytes()
     outcome = ingest_bytes(node, data, "sample_page.html")
-    filed = [c for c in outcome.claims if report_problem(c) is None]
-    return [
-        f"{rid} by osint: {c.sub_event_type} ({c.modality.value}) {c.date.iso() if c.date else ''}"
-        f" at {c.places[0].text}, from the sample news page"
-        for rid, c in zip(outcome.reports, filed, strict=True)
-    ]
+    lines = []
+    for c, fate in zip(outcome.claims, outcome.fates, strict=True):
+        if fate.status == "filed":
+            when = c.date.iso() if c.date else ""
+            lines.append(
+                f"{fate.id} by osint: {c.sub_event_type} ({c.modality.value}) {when}"
+                f" at {c.places[0].text}, from the sample news page"
+            )
+        else:
+            lines.append(f"{c.sub_event_type} from the sample news page: {fate.describe()}")
+    return lines

@@ -1,11 +1,15 @@
-"""Ingestion end to end: files → documents → claims → reports in the ledger.
+"""Ingestion end to end: files → documents → claims → reports (or pending claims) in the ledger.
 
 :func:`read_document` turns bytes into a :class:`Document` through the format registry.
 :func:`ingest` walks files and directories and yields one :class:`Outcome` per input, streaming:
 nothing is kept between documents, so memory stays flat over any batch. With a node, each
-document's claims are filed as reports by the open-sources identity (party ``osint``, kind
-``ingest``, created on first use), all of one document's reports in one all-or-nothing append;
-the document's bytes go to the evidence store first. A document whose SHA-256 is already in the
+document's claims are filed by the open-sources identity (party ``osint``, kind ``ingest``,
+created on first use), all of one document's entries in one all-or-nothing append; the
+document's bytes go to the evidence store first. No extracted claim is dropped: a claim with a
+date and a resolved place becomes a ``report.filed`` entry; any other becomes a
+``claim.queued`` entry saying what it needs (:mod:`truce.ingest.pending`), for an analyst to
+complete and accept or reject (:mod:`truce.ingest.review`). Each :class:`Outcome` says, claim
+by claim, which it was and why (:class:`Fate`). A document whose SHA-256 is already in the
 ``ingested_documents`` projection is not filed again, so ingesting twice adds nothing, and a
 batch interrupted half-way can simply be run again.
 
@@ -23,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import pydantic
 from sqlalchemy import inspect
 
 from truce.errors import IngestError, TruceError
@@ -30,18 +35,28 @@ from truce.ingest.claims import Claim, extract_claims
 from truce.ingest.decode import MAX_BYTES, check_size, decode
 from truce.ingest.document import Document
 from truce.ingest.formats import Source, choose_format
+from truce.ingest.pending import Need, NeedField, PendingClaim, claim_id, needs_of, to_pending
 from truce.ingest.places import load_gazetteer, node_gazetteer
-from truce.ingest.report import (
-    INGEST_PARTY,
-    INGEST_PARTY_NAME,
-    report_problem,
-    to_report,
+from truce.ingest.report import INGEST_PARTY, INGEST_PARTY_NAME, to_report
+from truce.ingest.store import (
+    ingested_documents,
+    is_ingested,
+    project_ingested_document,
+    project_pending_claim,
 )
-from truce.ingest.store import ingested_documents, is_ingested, project_ingested_document
 from truce.ledger.entry import Entry
-from truce.model import PartyKind
+from truce.model import PartyKind, Report
 
-__all__ = ["Options", "Outcome", "ingest", "ingest_bytes", "iter_inputs", "read_document"]
+__all__ = [
+    "Fate",
+    "Options",
+    "Outcome",
+    "fates_of",
+    "ingest",
+    "ingest_bytes",
+    "iter_inputs",
+    "read_document",
+]
 
 OnInvalid = Literal["raise", "skip"]
 
@@ -55,17 +70,45 @@ class Options:
     max_bytes: int = MAX_BYTES
 
 
+@dataclass(frozen=True)
+class Fate:
+    """What became of one claim: filed as report ``id`` (R-…), or queued as pending claim ``id``
+    (C-…) with what it needs. In a dry run ``id`` is None ("would be filed / queued")."""
+
+    status: Literal["filed", "queued"]
+    id: str | None = None
+    needs: tuple[Need, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": self.status}
+        if self.id is not None:
+            data["id"] = self.id
+        if self.needs:
+            data["needs"] = [n.to_body() for n in self.needs]
+        return data
+
+    def describe(self) -> str:
+        what = "filed" if self.status == "filed" else "queued for review"
+        if self.id is None:
+            what = "would be " + what
+        head = f"{what} as {self.id}" if self.id else what
+        if self.status == "filed":
+            return f"{head}: date and place read from the text"
+        return f"{head}: " + "; ".join(n.reason for n in self.needs)
+
+
 @dataclass
 class Outcome:
-    """What happened to one input."""
+    """What happened to one input; ``fates[i]`` is what became of ``claims[i]``."""
 
     name: str
     status: Literal["ingested", "duplicate", "dry-run", "invalid"]
     document: Document | None = None
     claims: list[Claim] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
-    not_filed: list[str] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)
     error: str | None = None
+    fates: list[Fate] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "status": self.status}
@@ -75,11 +118,75 @@ class Outcome:
             data.update(self.document.to_json())
             outlet = self.document.outlet
             data["claims"] = [c.to_json(outlet) for c in self.claims]
-        if self.reports:
+            for item, fate in zip(data["claims"], self.fates, strict=False):
+                item["outcome"] = fate.to_json()
+        if self.reports or self.status == "ingested":
             data["reports"] = self.reports
-        if self.not_filed:
-            data["not_filed"] = self.not_filed
+        if self.queued or self.status == "ingested":
+            data["queued"] = self.queued
         return data
+
+
+def _plan(claim: Claim, doc: Document, number: int) -> Report | PendingClaim:
+    """The report ``claim`` files as, or the pending claim it is queued as (never neither)."""
+    needs = needs_of(claim)
+    if not needs:
+        try:
+            return to_report(claim, doc)
+        except TruceError as exc:
+            needs = [Need(field=NeedField.REPORT, reason=exc.message[:500])]
+    try:
+        return to_pending(claim, doc, number, needs)
+    except (pydantic.ValidationError, TruceError) as exc:
+        # The draft itself does not validate (a figure out of order...): keep the claim with
+        # what surely holds, its type, sources, evidence and text, and say what failed.
+        message = exc.message if isinstance(exc, TruceError) else str(exc.errors()[0]["msg"])
+        needs = [*needs, Need(field=NeedField.REPORT, reason=f"draft invalid: {message}"[:500])]
+        return _bare_pending(claim, doc, number, needs)
+
+
+def _bare_pending(claim: Claim, doc: Document, number: int, needs: list[Need]) -> PendingClaim:
+    from truce.ingest.pending import ReportDraft, _context
+    from truce.ingest.report import _sources
+
+    context, marks = _context(claim, doc)
+    draft = ReportDraft(
+        event_type=claim.event_type,
+        sub_event_type=claim.sub_event_type,
+        modality=claim.modality,
+        sources=_sources(claim, doc),
+        text=claim.text[:20_000],
+        tags=["ingest"],
+    )
+    try:
+        return PendingClaim(
+            document=doc.sha256,
+            number=number,
+            needs=needs[:10],
+            draft=draft,
+            context=context or claim.trigger or "(no text)",
+            highlights=marks,
+        )
+    except pydantic.ValidationError:  # the marks do not fit: the claim's own text, unmarked
+        return PendingClaim(
+            document=doc.sha256,
+            number=number,
+            needs=needs[:10],
+            draft=draft,
+            context=(claim.text or claim.trigger or "(no text)")[:8000],
+        )
+
+
+def fates_of(claims: list[Claim], doc: Document) -> list[Fate]:
+    """What ingesting ``claims`` would do with each (a dry run: nothing is written)."""
+    fates = []
+    for i, claim in enumerate(claims):
+        planned = _plan(claim, doc, i + 1)
+        if isinstance(planned, Report):
+            fates.append(Fate("filed"))
+        else:
+            fates.append(Fate("queued", None, tuple(planned.needs)))
+    return fates
 
 
 def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -148,59 +255,64 @@ class _Filer:
         ledger = self.node.ledger
         with self.node.store.engine.begin() as conn:
             for index, entry in ledger.iter_entries(0, ledger.size):
-                if entry.kind == "report.filed":
+                if entry.kind in ("report.filed", "claim.queued"):
                     body = parse_body(entry.kind, entry.body)
-                    project_ingested_document(Projection(conn, index, entry, body))
+                    handler = (
+                        project_ingested_document
+                        if entry.kind == "report.filed"
+                        else project_pending_claim
+                    )
+                    handler(Projection(conn, index, entry, body))
 
     def seen(self, sha256: str) -> bool:
         return is_ingested(self.node.store.engine, sha256)
 
-    def file(self, doc: Document, data: bytes, claims: list[Claim]) -> tuple[list[str], list[str]]:
+    def file(self, doc: Document, data: bytes, claims: list[Claim]) -> list[Fate]:
         return self.file_many([(doc, data, claims)])[0]
 
-    def file_many(
-        self, docs: list[tuple[Document, bytes, list[Claim]]]
-    ) -> list[tuple[list[str], list[str]]]:
-        """File several documents' reports in one append (one fsync, one projection pass).
+    def file_many(self, docs: list[tuple[Document, bytes, list[Claim]]]) -> list[list[Fate]]:
+        """File several documents' claims in one append (one fsync, one projection pass): each
+        claim as a report, or as a pending claim when it cannot be one yet.
 
         All or nothing for the group; the caller retries one by one if the group fails."""
-        results: list[tuple[list[str], list[str]]] = []
-        per_doc: list[list[Any]] = []
-        for doc, data, claims in docs:
-            reports, not_filed = [], []
-            for i, claim in enumerate(claims):
-                problem = report_problem(claim)
-                if problem is not None:
-                    not_filed.append(f"claim {i + 1} ({claim.sub_event_type}): {problem}")
-                    continue
-                reports.append(to_report(claim, doc))
-            if reports:
-                self.node.evidence.put(data)
-            per_doc.append(reports)
-            results.append(([], not_filed))
         ledger = self.node.ledger
         seq, prev = ledger.next_position(INGEST_PARTY)
-        entries = []
-        for reports in per_doc:
-            for report in reports:
+        entries: list[Entry] = []
+        per_doc: list[list[tuple[str, PendingClaim | None]]] = []
+        for doc, data, claims in docs:
+            planned = [_plan(claim, doc, i + 1) for i, claim in enumerate(claims)]
+            if planned:
+                self.node.evidence.put(data)
+            kinds = []
+            for item in planned:
+                kind = "report.filed" if isinstance(item, Report) else "claim.queued"
                 entry = Entry.sign(
                     self.key,
                     origin=ledger.origin,
-                    kind="report.filed",
+                    kind=kind,
                     author=INGEST_PARTY,
                     seq=seq,
                     prev=prev,
-                    body=report.to_body(),
+                    body=item.to_body(),
                     mode="custodial",
                 )
                 entries.append(entry)
                 seq, prev = seq + 1, entry.hash.hex()
+                kinds.append((kind, item if isinstance(item, PendingClaim) else None))
+            per_doc.append(kinds)
         if not entries:
-            return results
+            return [[] for _ in docs]
         index = self.node.append_signed(entries)
-        for k, reports in enumerate(per_doc):
-            results[k] = ([f"R-{index + j}" for j in range(len(reports))], results[k][1])
-            index += len(reports)
+        results: list[list[Fate]] = []
+        for kinds in per_doc:
+            fates = []
+            for _kind, pending in kinds:
+                if pending is None:
+                    fates.append(Fate("filed", f"R-{index}"))
+                else:
+                    fates.append(Fate("queued", claim_id(index), tuple(pending.needs)))
+                index += 1
+            results.append(fates)
         return results
 
 
@@ -234,7 +346,7 @@ def ingest(
 
     def flush() -> Iterator[Outcome]:
         to_file = [p for p in pending if not isinstance(p, Outcome)]
-        filed: dict[int, tuple[list[str], list[str]] | TruceError] = {}
+        filed: dict[int, list[Fate] | TruceError] = {}
         if to_file and filer is not None:
             try:
                 for item, result in zip(
@@ -258,7 +370,7 @@ def ingest(
                     raise result
                 yield Outcome(name, "invalid", error=f"{name}: {result.message}")
             else:
-                yield Outcome(name, "ingested", doc, claims, result[0], result[1])
+                yield _ingested(name, doc, claims, result)
         pending.clear()
         waiting.clear()
 
@@ -272,7 +384,7 @@ def ingest(
                 continue
             claims = extract_claims(doc, gazetteer=gaz)
             if filer is None:
-                yield Outcome(name, "dry-run", doc, claims)
+                yield Outcome(name, "dry-run", doc, claims, fates=fates_of(claims, doc))
                 continue
             pending.append((name, doc, data, claims))
             waiting.add(doc.sha256)
@@ -297,5 +409,12 @@ def ingest_bytes(node: Any, data: bytes, name: str, options: Options = Options()
     if filer.seen(doc.sha256):
         return Outcome(name, "duplicate", doc)
     claims = extract_claims(doc, gazetteer=node_gazetteer(node))
-    reports, not_filed = filer.file(doc, data, claims)
-    return Outcome(name, "ingested", doc, claims, reports, not_filed)
+    return _ingested(name, doc, claims, filer.file(doc, data, claims))
+
+
+def _ingested(name: str, doc: Document, claims: list[Claim], fates: list[Fate]) -> Outcome:
+    if len(fates) != len(claims):  # the one rule of this module: every claim has a fate
+        raise AssertionError(f"{name}: {len(claims)} claims but {len(fates)} filed or queued")
+    reports = [f.id for f in fates if f.status == "filed" and f.id]
+    queued = [f.id for f in fates if f.status == "queued" and f.id]
+    return Outcome(name, "ingested", doc, claims, reports, queued, fates=fates)

@@ -5,7 +5,8 @@ judged": grading is for analysts), with ``originator`` the institution the outle
 outlets quoting one ministry count as one originator; an intermediary outlet ("as quoted by
 Anadolu Agency") is a second source with the same originator. The evidence is the document
 itself: its SHA-256 (the bytes are in the node's evidence store) and URL. A claim without a date
-or a place cannot be a report; :func:`to_report` says why instead.
+or a place cannot be a report; :func:`to_report` says why instead, and ingestion queues it for
+review (:mod:`truce.ingest.pending`) with the fields it has (:func:`draft_fields`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from truce.model.kinds import validation_error
 from truce.model.report import Actor, Casualty, Evidence, Location, Source, TimeInterval
 from truce.model.vocab import GeoPrecision, SourceKind
 
-__all__ = ["INGEST_PARTY", "INGEST_PARTY_NAME", "UNKNOWN_OUTLET", "to_report"]
+__all__ = [
+    "INGEST_PARTY",
+    "INGEST_PARTY_NAME",
+    "UNKNOWN_OUTLET",
+    "draft_fields",
+    "report_problem",
+    "to_report",
+]
 
 INGEST_PARTY = "osint"
 INGEST_PARTY_NAME = "Open-source ingest"
@@ -81,19 +89,18 @@ def report_problem(claim: Claim) -> str | None:
     return None
 
 
-def to_report(claim: Claim, doc: Document) -> Report:
-    """The report this claim becomes; raises :class:`ValidationError` if it cannot be one."""
-    problem = report_problem(claim)
-    if problem is not None:
-        raise ValidationError(f"{doc.name}: claim {claim.sub_event_type!r}: {problem}")
-    assert claim.date is not None
-    data: dict[str, Any] = {
+def draft_fields(claim: Claim, doc: Document) -> dict[str, Any]:
+    """The report's fields as far as ``claim`` gives them (``date`` None when it has none)."""
+    date = None
+    if claim.date is not None:
+        date = TimeInterval(
+            start=claim.date.start, end=claim.date.end, precision=claim.date.precision
+        )
+    return {
         "event_type": claim.event_type,
         "sub_event_type": claim.sub_event_type,
         "modality": claim.modality,
-        "date": TimeInterval(
-            start=claim.date.start, end=claim.date.end, precision=claim.date.precision
-        ),
+        "date": date,
         "locations": _locations(claim),
         "actors": [
             Actor(name=a.name, role=a.role, inter=a.inter, country=a.country)
@@ -116,7 +123,14 @@ def to_report(claim: Claim, doc: Document) -> Report:
         "text": claim.text[:20_000],
         "tags": ["ingest", *(["mode:" + claim.mode] if claim.mode else [])],
     }
+
+
+def to_report(claim: Claim, doc: Document) -> Report:
+    """The report this claim becomes; raises :class:`ValidationError` if it cannot be one."""
+    problem = report_problem(claim)
+    if problem is not None:
+        raise ValidationError(f"{doc.name}: claim {claim.sub_event_type!r}: {problem}")
     try:
-        return Report(**data)
+        return Report(**draft_fields(claim, doc))
     except pydantic.ValidationError as exc:
         raise validation_error(exc, f"{doc.name}: claim {claim.sub_event_type!r}") from None
