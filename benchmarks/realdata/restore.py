@@ -1,4 +1,4 @@
-"""Check the real development set's texts against their labels, and say how to get missing ones back.
+"""Check the real development set's texts against their labels; say how to get missing ones back.
 
 The labels (``benchmarks/realdata/en/<half>.json``, committed) record for every article its id,
 URL, the SHA-256 of the excerpt text and the search query that found it. The texts themselves are
@@ -60,7 +60,9 @@ def load_labels(path: Path) -> list[dict[str, Any]]:
     if not isinstance(data, list):
         raise LabelsError(f"{path}: the labels must be a JSON list of article records")
     for n, rec in enumerate(data):
-        missing = [k for k in ("id", "url", "sha256", "query") if not isinstance(rec, dict) or k not in rec]
+        missing = [
+            k for k in ("id", "url", "sha256", "query") if not isinstance(rec, dict) or k not in rec
+        ]
         if missing:
             raise LabelsError(f"{path}: record {n} lacks {', '.join(missing)}")
     return data
@@ -130,10 +132,17 @@ def import_answer(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.realdata.restore",
-        description="Check the real development set's texts against their SHA-256 and say how to restore them.",
+        description="Check the development set's texts against their SHA-256; say how to restore.",
     )
-    parser.add_argument("--half", action="append", choices=sorted(HALVES), help="only this half (a or b); repeatable")
-    parser.add_argument("--texts", type=Path, default=TEXTS_DIR, help="folder of the texts (default: %(default)s)")
+    parser.add_argument(
+        "--half",
+        action="append",
+        choices=sorted(HALVES),
+        help="only this half (a or b); repeatable",
+    )
+    parser.add_argument(
+        "--texts", type=Path, default=TEXTS_DIR, help="folder of the texts (default: %(default)s)"
+    )
     parser.add_argument(
         "--import",
         dest="imports",
@@ -141,14 +150,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         default=[],
         metavar="ANSWER.json",
-        help="a saved JSON answer of the search tool: write the excerpts whose SHA-256 a label expects",
+        help="a saved JSON answer of the search tool: write the excerpts a label expects",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
     args = parser.parse_args(argv)
 
     files = label_files(args.half)
     if not files:
-        print(f"no labels found under {LABELS_DIR} (expected a.json and/or b.json)", file=sys.stderr)
+        print(
+            f"no labels found under {LABELS_DIR} (expected a.json and/or b.json)", file=sys.stderr
+        )
         return 2
     try:
         labels = {path: load_labels(path) for path in files}
@@ -164,7 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{answer_path}: cannot read the search answer ({exc})", file=sys.stderr)
             return 2
         written = import_answer(answer, every, args.texts)
-        print(f"{answer_path}: wrote {len(written)} text(s){': ' + ', '.join(written) if written else ''}")
+        names = ": " + ", ".join(written) if written else ""
+        print(f"{answer_path}: wrote {len(written)} text(s){names}")
 
     bad = 0
     for path, recs in labels.items():
@@ -172,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems = [c for c in checks if c.status != "ok"]
         bad += len(problems)
         if not args.quiet:
-            print(f"{path.name}: {len(checks) - len(problems)} of {len(checks)} texts present and matching")
+            good = len(checks) - len(problems)
+            print(f"{path.name}: {good} of {len(checks)} texts present and matching")
         for c in problems:
             what = "is missing" if c.status == "missing" else "differs from its SHA-256"
             print(f"  {c.id} {what}: {text_path(c.id, args.texts)}")
@@ -180,9 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"    query: {c.query}")
     if bad:
         print(
-            "To restore: run each query with the search tool (corpus 'pages'), take the result with the URL above"
-            " and save its excerpt exactly (UTF-8, no newline added) as the file above, or save the whole JSON"
-            " answer and pass it with --import."
+            "To restore: run each query with the search tool (corpus 'pages'), take the result"
+            " with the URL above and save its excerpt exactly (UTF-8, no newline added) as the"
+            " file above, or save the whole JSON answer and pass it with --import."
         )
         return 1
     return 0
