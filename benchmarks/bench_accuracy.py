@@ -367,15 +367,17 @@ class RunResult:
         self.measures.setdefault(name, []).append((key, ok, why))
 
 
-def load_half(letter: str) -> tuple[list[Article], list[str], str | None]:
+def load_half(
+    letter: str, labels_dir: Path = LABELS, texts_dir: Path = TEXTS
+) -> tuple[list[Article], list[str], str | None]:
     """The half's articles whose texts are present and match; problems; a skip note or None."""
-    path = LABELS / f"{letter}.json"
+    path = labels_dir / f"{letter}.json"
     if not path.exists():
-        return [], [], f"{path.relative_to(REALDATA.parent.parent)} absent"
+        return [], [], f"{path.name} absent from {labels_dir}"
     labels = json.loads(path.read_text(encoding="utf-8"))
     present, problems = [], []
     for rec in labels:
-        text = TEXTS / f"{rec['id']}.txt"
+        text = texts_dir / f"{rec['id']}.txt"
         if not text.is_file():
             problems.append(f"{rec['id']} missing")
             continue
