@@ -367,13 +367,20 @@ class RunResult:
         self.measures.setdefault(name, []).append((key, ok, why))
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def load_half(
     letter: str, labels_dir: Path = LABELS, texts_dir: Path = TEXTS
 ) -> tuple[list[Article], list[str], str | None]:
     """The half's articles whose texts are present and match; problems; a skip note or None."""
     path = labels_dir / f"{letter}.json"
     if not path.exists():
-        return [], [], f"{path.name} absent from {labels_dir}"
+        return [], [], f"{path.name} absent from {_shown(labels_dir)}"
     labels = json.loads(path.read_text(encoding="utf-8"))
     present, problems = [], []
     for rec in labels:
@@ -470,7 +477,7 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                 key = ev["key"]
                 pending_items.append((aid, key, ev["group"]))
                 got = assigned.get(key, [])
-                out.score("recall", key, bool(got), "" if got else "no claim matched")
+                out.score("recall", key, bool(got), "" if got else _why_missed(claims, ev, places))
                 if not got:
                     continue
                 i, _ = max(got, key=lambda it: (it[1].score, -it[0]))
@@ -481,20 +488,25 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                 elif filed_ids:
                     best_report[(aid, key)] = filed_ids[0]
                 ok = claim["sub_event_type"] == ev["sub_event_type"]
-                out.score("type", key, ok, "" if ok else f"{claim['sub_event_type']}")
+                out.score("type", key, ok, "" if ok else f"typed: {claim['sub_event_type']}")
                 if ev.get("date") is not None:
                     ok = date_exact(claim, ev)
                     d = claim.get("date")
-                    why = "undated" if not d else f"{d['start']}..{d['end']}"
+                    why = "undated" if not d else f"wrong: {d['start']}..{d['end']}"
                     out.score("date", key, ok, "" if ok else why)
                 ok = place_right(claim, ev, places)
-                names = [p.get("name") for p in _resolved(claim)]
-                out.score("place", key, ok, "" if ok else f"{names or 'unresolved'}")
+                out.score("place", key, ok, "" if ok else _why_place(claim))
                 if ev.get("source"):
                     ok = source_matches(ev["source"], claim.get("attribution"))
                     att = claim.get("attribution") or {}
-                    said = att.get("cited") or att.get("source") or att.get("originator")
-                    out.score("attribution", key, ok, "" if ok else f"{said!r}")
+                    cited, origin = att.get("cited"), att.get("originator")
+                    if cited:
+                        why = f"cited another: {cited!r}"
+                    elif origin and origin != att.get("source"):
+                        why = f"originator another: {origin!r}"
+                    else:
+                        why = f"outlet only: {att.get('source')!r}"
+                    out.score("attribution", key, ok, "" if ok else why)
                 for measure, lab, kind in (
                     ("civilians_killed", "civilians_killed", "killed"),
                     ("civilians_injured", "civilians_injured", "injured"),
@@ -502,7 +514,8 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                     if ev.get(lab) is not None:
                         val = figure(claim, kind)
                         ok = val == ev[lab]
-                        out.score(measure, key, ok, "" if ok else f"{val} for {ev[lab]}")
+                        why = "missing" if val is None else f"wrong: {val} for {ev[lab]}"
+                        out.score(measure, key, ok, "" if ok else why)
         with node.store.engine.connect() as conn:
             incident = dict(conn.execute(sql("SELECT id, incident_id FROM reports")).all())
     finally:
@@ -563,6 +576,51 @@ def _failures(rows: Iterable[tuple[str, bool, str]]) -> list[str]:
     return [f"{key}: {why}" if why else key for key, ok, why in rows if not ok]
 
 
+def _classes(rows: Iterable[tuple[str, bool, str]]) -> dict[str, int]:
+    """Failures counted by class: the part of each reason before its first colon."""
+    out: dict[str, int] = {}
+    for _, ok, why in rows:
+        if not ok:
+            name = why.split(":", 1)[0] or "other"
+            out[name] = out.get(name, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def _reasons(lines: list[str]) -> dict[str, int]:
+    """Unfiled claims counted by the reason truce gave ("no date", "no place named ...")."""
+    out: dict[str, int] = {}
+    for line in lines:
+        reason = line.split("): ", 1)[-1].split(" (")[0]
+        out[reason] = out.get(reason, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def _why_place(claim: dict[str, Any]) -> str:
+    got = _resolved(claim)
+    if not got:
+        texts = [p.get("text") for p in claim.get("places", [])]
+        return f"unresolved: {texts}" if texts else "no place"
+    names = [p.get("name") for p in got]
+    if all(_is_area(p) for p in got):
+        return f"admin area only: {names}"
+    return f"other place: {names}"
+
+
+def _why_missed(claims: list[dict[str, Any]], event: dict[str, Any], places: Places) -> str:
+    if not claims:
+        return "no claims from the text"
+    from truce.model.vocab import event_family
+
+    tests = [test_event(c, event, places, event_family) for c in claims]
+    if all(t.place is False for t in tests):
+        return "claims elsewhere"
+    if any(t.place is True and not t.family and t.date is False for t in tests):
+        return "right place, other type and date"
+    if any(t.place is None for t in tests):
+        return "claims without place or date"
+    return "no claim matched"
+
+
 def results_for(half: str, run: RunResult, problems: list[str]) -> list[Result]:
     base = {"published": run.mode, "articles": run.articles}
     if problems:
@@ -577,10 +635,20 @@ def results_for(half: str, run: RunResult, problems: list[str]) -> list[Result]:
                 f"accuracy.{half}.{measure}",
                 round(value, 3),
                 "fraction",
-                {**base, "scored": len(rows), "right": len(rows) - len(fails), "failures": fails},
+                {
+                    **base,
+                    "scored": len(rows),
+                    "right": len(rows) - len(fails),
+                    "classes": _classes(rows),
+                    "failures": fails,
+                },
                 goal=f">= {goal}",
                 met=bool(rows) and value >= goal,
-                notes=(f"{len(fails)} of {len(rows)} wrong" if rows else "nothing to score"),
+                notes=(
+                    f"{len(fails)} of {len(rows)} wrong; by class: {_classes(rows)}"
+                    if rows
+                    else "nothing to score"
+                ),
             )
         )
     share = len(run.unmatched) / run.claims if run.claims else 0.0
@@ -600,7 +668,13 @@ def results_for(half: str, run: RunResult, problems: list[str]) -> list[Result]:
             f"accuracy.{half}.not_filed",
             len(run.not_filed),
             "claims",
-            {**base, "claims": run.claims, "queued": run.queued, "not_filed": run.not_filed},
+            {
+                **base,
+                "claims": run.claims,
+                "queued": run.queued,
+                "reasons": _reasons(run.not_filed),
+                "not_filed": run.not_filed,
+            },
             goal="0 dropped: every extracted claim filed or queued",
             met=len(run.not_filed) == run.queued,
             notes=f"{len(run.not_filed)} of {run.claims} claims extracted but not filed"
@@ -615,6 +689,7 @@ def results_for(half: str, run: RunResult, problems: list[str]) -> list[Result]:
             {**base, "refused": run.refused},
             goal="0 texts refused whole",
             met=not run.refused,
+            notes=f"{len(run.refused)} of {run.articles} texts refused whole",
         )
     )
     pw = pairwise(run.items)

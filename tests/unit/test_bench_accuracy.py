@@ -171,7 +171,7 @@ def test_a_labelled_text_is_ingested_and_scored_end_to_end(tmp_path: Path) -> No
     articles, problems, skip = acc.load_half("a", tmp_path / "labels", tmp_path / "texts")
     assert skip is None and problems == [] and len(articles) == 1
     assert acc.load_half("b", tmp_path / "labels", tmp_path / "texts")[2] == (
-        f"b.json absent from {tmp_path / 'labels'}"
+        f"b.json absent from {acc._shown(tmp_path / 'labels')}"
     )
     run = acc.run_half(articles, "given", acc.Places(), tmp_path / "home")
     assert run.refused == [] and run.claims >= 1
