@@ -3,9 +3,10 @@
 The set: ``benchmarks/realdata/en/a.json`` (half A, ``dev``: developers tune on it) and
 ``b.json`` (half B, ``heldout``: run only at the end), hand-labelled real English excerpts about
 north-west Syria (format: HELPERS-DEVSET.md). The texts are git-ignored
-(``benchmarks/realdata/texts/en/<id>.txt``); a half whose labels or texts are absent is skipped
-with a note (``python -m benchmarks.realdata.restore`` says how to get them back). Texts whose
-SHA-256 differs from the label's are skipped too and counted.
+(``benchmarks/realdata/texts/en/<id>.txt``, or the folder ``TRUCE_REALDATA_TEXTS`` names, which
+may hold both halves' texts); a half whose labels or texts are absent is skipped with a note
+(``python -m benchmarks.realdata.restore`` says how to get them back). Texts whose SHA-256
+differs from the label's are skipped too and listed.
 
 Each half is run twice, each time into a fresh data directory (``Node.init`` in a temporary
 directory, as ``bench_ingest`` does), every text ingested with ``truce.ingest.ingest_bytes``
@@ -70,6 +71,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import sys
 import tempfile
@@ -83,7 +85,7 @@ from benchmarks.harness import Result
 
 REALDATA = Path(__file__).resolve().parent / "realdata"
 LABELS = REALDATA / "en"
-TEXTS = REALDATA / "texts" / "en"
+TEXTS = Path(os.environ.get("TRUCE_REALDATA_TEXTS") or REALDATA / "texts" / "en")
 HALVES = (("a", "dev"), ("b", "heldout"))
 MODES = ("given", "none")
 
@@ -360,6 +362,7 @@ class RunResult:
     unmatched: list[str] = field(default_factory=list)
     not_filed: list[str] = field(default_factory=list)
     queued: int = 0
+    unmapped: list[str] = field(default_factory=list)  # articles whose reports could not be tied
     measures: dict[str, list[tuple[str, bool, str]]] = field(default_factory=dict)
     items: list[tuple[str, str, str | None]] = field(default_factory=list)  # article, group, inc
 
@@ -451,6 +454,8 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
             out.not_filed += [f"{aid}: {line}" for line in outcome.not_filed]
             out.queued += len(getattr(outcome, "queued", []) or [])
             filed = _filed_indexes(outcome)
+            if filed is None:  # Outcome.not_filed no longer says which claim: say so
+                out.unmapped.append(aid)
             report_of = dict(zip(filed, outcome.reports, strict=True)) if filed is not None else {}
             events = rec["events"]
             # assign each claim to its best event
@@ -693,6 +698,8 @@ def results_for(half: str, run: RunResult, problems: list[str]) -> list[Result]:
         )
     )
     pw = pairwise(run.items)
+    if run.unmapped:
+        pw["reports_not_tied_to_claims"] = run.unmapped
     out.append(
         Result(
             f"cluster.{half}.f1",

@@ -4,7 +4,7 @@ The labels (``benchmarks/realdata/en/<half>.json``, committed) record for every 
 URL, the SHA-256 of the excerpt text and the search query that found it. The texts themselves are
 third-party sentences and are never committed: they live in the git-ignored folder
 ``benchmarks/realdata/texts/en/<id>.txt`` (UTF-8, ``\\n`` line ends, exactly as the search tool
-returned the excerpt, no trailing newline added).
+returned the excerpt, no trailing newline added), or the folder ``TRUCE_REALDATA_TEXTS`` names.
 
 ``python -m benchmarks.realdata.restore`` checks every text and, for a missing or changed one,
 prints its id, URL and query: this machine has no web access, so the way back is the stored copy,
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,7 +44,8 @@ __all__ = [
 
 HERE = Path(__file__).resolve().parent
 LABELS_DIR = HERE / "en"
-TEXTS_DIR = HERE / "texts" / "en"
+#: The texts' folder; TRUCE_REALDATA_TEXTS points elsewhere (another checkout's texts, say).
+TEXTS_DIR = Path(os.environ.get("TRUCE_REALDATA_TEXTS") or HERE / "texts" / "en")
 HALVES = {"a": "dev", "b": "heldout"}
 
 
