@@ -42,8 +42,10 @@ the one scored.
 - ``type``: best claim's ACLED sub_event_type equals the label's;
 - ``date``: exact: a labelled day must be the claim's whole interval; a labelled interval must
   contain the claim's interval (only events with a labelled date);
-- ``place``: the claim's most precise resolved place is the labelled place (gazetteer id) or
-  within 5 km of one; for a label without places, inside the label's governorate;
+- ``place``: the claim's primary place (its first, which becomes the filed report's location)
+  is resolved and is the labelled place (gazetteer id) or within 5 km of one; for a label
+  without places, inside the label's governorate. Failure classes say whether the right place
+  was named but not first, or the primary place is unresolved, an admin area only, or another;
 - ``attribution``: the claim's attribution (source, cited, originator, text) names the label's
   source, fuzzily (case and punctuation folded; acronyms and known aliases: SOHR, the
   Observatory and its head Rami Abdel Rahman, White Helmets = Syria Civil Defence, CENTCOM…);
@@ -316,22 +318,26 @@ def date_exact(claim: dict[str, Any], event: dict[str, Any]) -> bool:
     return li[0] <= ci[0] and ci[1] <= li[1]
 
 
-def place_right(claim: dict[str, Any], event: dict[str, Any], places: Places) -> bool:
-    got = _resolved(claim)
-    if not got:
+def _right(place: dict[str, Any], event: dict[str, Any], places: Places) -> bool:
+    """Whether one resolved place is the labelled place (see ``place`` in the docstring)."""
+    if not (place.get("resolved") and place.get("lat")):
         return False
-    best = min(got, key=lambda p: (p.get("precision") or 9, p.get("error_m") or 10**9))
     admin1 = event.get("admin1")
     wanted = [places.resolve(n, admin1) for n in event.get("places") or []]
     if not wanted:
-        return _admin1_equal(best.get("admin1"), admin1)
-    if any(w.id and best.get("gazetteer_id") == w.id for w in wanted):
+        return _admin1_equal(place.get("admin1"), admin1)
+    if any(w.id and place.get("gazetteer_id") == w.id for w in wanted):
         return True
-    if _is_area(best):
+    if _is_area(place):
         return False
-    lat, lon = float(best["lat"]), float(best["lon"])
+    lat, lon = float(place["lat"]), float(place["lon"])
     return any(km(lat, lon, wl, wn) <= RIGHT_KM for wl, wn in _points(wanted))
-    return False
+
+
+def place_right(claim: dict[str, Any], event: dict[str, Any], places: Places) -> bool:
+    """The claim's primary place (its first: the filed report's location) is the labelled one."""
+    named = claim.get("places", [])
+    return bool(named) and _right(named[0], event, places)
 
 
 def figure(claim: dict[str, Any], kind: str) -> int | None:
@@ -500,7 +506,7 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                     why = "undated" if not d else f"wrong: {d['start']}..{d['end']}"
                     out.score("date", key, ok, "" if ok else why)
                 ok = place_right(claim, ev, places)
-                out.score("place", key, ok, "" if ok else _why_place(claim))
+                out.score("place", key, ok, "" if ok else _why_place(claim, ev, places))
                 if ev.get("source"):
                     ok = source_matches(ev["source"], claim.get("attribution"))
                     att = claim.get("attribution") or {}
@@ -600,15 +606,18 @@ def _reasons(lines: list[str]) -> dict[str, int]:
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
-def _why_place(claim: dict[str, Any]) -> str:
-    got = _resolved(claim)
-    if not got:
-        texts = [p.get("text") for p in claim.get("places", [])]
-        return f"unresolved: {texts}" if texts else "no place"
-    names = [p.get("name") for p in got]
-    if all(_is_area(p) for p in got):
-        return f"admin area only: {names}"
-    return f"other place: {names}"
+def _why_place(claim: dict[str, Any], event: dict[str, Any], places: Places) -> str:
+    named = claim.get("places", [])
+    if not named:
+        return "no place"
+    if any(_right(p, event, places) for p in named[1:]):
+        return f"right place not primary: {[p.get('name') or p.get('text') for p in named]}"
+    first = named[0]
+    if not (first.get("resolved") and first.get("lat")):
+        return f"primary unresolved: {first.get('text')!r}"
+    if _is_area(first):
+        return f"admin area only: {first.get('name')!r}"
+    return f"other place: {first.get('name')!r}"
 
 
 def _why_missed(claims: list[dict[str, Any]], event: dict[str, Any], places: Places) -> str:
