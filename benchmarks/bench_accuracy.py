@@ -371,6 +371,7 @@ class RunResult:
     unmapped: list[str] = field(default_factory=list)  # articles whose reports could not be tied
     measures: dict[str, list[tuple[str, bool, str]]] = field(default_factory=dict)
     items: list[tuple[str, str, str | None]] = field(default_factory=list)  # article, group, inc
+    shown: list[str] = field(default_factory=list)  # per item: "a01:I-3", "not filed", "not found"
 
     def score(self, name: str, key: str, ok: bool, why: str = "") -> None:
         self.measures.setdefault(name, []).append((key, ok, why))
@@ -437,6 +438,7 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
     out = RunResult(mode)
     node = Node.init(Settings.from_env(env={}, home=home))
     best_report: dict[tuple[str, str], str] = {}  # (article, event key) -> report id
+    found: set[tuple[str, str]] = set()
     pending_items: list[tuple[str, str, str]] = []  # article, event key, group
     try:
         for art in articles:
@@ -491,6 +493,7 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                 out.score("recall", key, bool(got), "" if got else _why_missed(claims, ev, places))
                 if not got:
                     continue
+                found.add((aid, key))
                 i, _ = max(got, key=lambda it: (it[1].score, -it[0]))
                 claim = claims[i]
                 filed_ids = [report_of[j] for j, _ in sorted(got) if j in report_of]
@@ -534,6 +537,8 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
     for aid, key, group in pending_items:
         rid = best_report.get((aid, key))
         out.items.append((aid, group, incident.get(rid) if rid else None))
+        state = incident.get(rid) if rid else "not filed" if (aid, key) in found else "not found"
+        out.shown.append(f"{aid}:{state or 'no incident'}")
     return out
 
 
@@ -707,6 +712,10 @@ def results_for(half: str, run: RunResult, problems: list[str]) -> list[Result]:
         )
     )
     pw = pairwise(run.items)
+    by_group: dict[str, list[str]] = {}
+    for (_, group, _), shown in zip(run.items, run.shown, strict=True):
+        by_group.setdefault(group, []).append(shown)
+    pw["incidents_by_group"] = {g: v for g, v in sorted(by_group.items()) if len(v) > 1}
     if run.unmapped:
         pw["reports_not_tied_to_claims"] = run.unmapped
     out.append(
