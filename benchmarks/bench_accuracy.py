@@ -3,10 +3,10 @@
 The set: ``benchmarks/realdata/en/a.json`` (half A, ``dev``: developers tune on it) and
 ``b.json`` (half B, ``heldout``: run only at the end), hand-labelled real English excerpts about
 north-west Syria (format: HELPERS-DEVSET.md). The texts are git-ignored
-(``benchmarks/realdata/texts/en/<id>.txt``, or the folder ``TRUCE_REALDATA_TEXTS`` names, which
-may hold both halves' texts); a half whose labels or texts are absent is skipped with a note
-(``python -m benchmarks.realdata.restore`` says how to get them back). Texts whose SHA-256
-differs from the label's are skipped too and listed.
+(``benchmarks/realdata/texts/en/<id>.txt``, or the folders ``TRUCE_REALDATA_TEXTS`` names,
+joined with ``os.pathsep``: both halves' checkouts, say); a half whose labels or texts are
+absent is skipped with a note (``python -m benchmarks.realdata.restore`` says how to get them
+back). Texts whose SHA-256 differs from the label's are skipped too and listed.
 
 Each half is run twice, each time into a fresh data directory (``Node.init`` in a temporary
 directory, as ``bench_ingest`` does), every text ingested with ``truce.ingest.ingest_bytes``
@@ -87,7 +87,11 @@ from benchmarks.harness import Result
 
 REALDATA = Path(__file__).resolve().parent / "realdata"
 LABELS = REALDATA / "en"
-TEXTS = Path(os.environ.get("TRUCE_REALDATA_TEXTS") or REALDATA / "texts" / "en")
+#: Folders searched for the texts, in order: TRUCE_REALDATA_TEXTS (one folder, or several joined
+#: with os.pathsep, e.g. both halves' checkouts), else this checkout's git-ignored folder.
+TEXTS = [
+    Path(p) for p in (os.environ.get("TRUCE_REALDATA_TEXTS") or "").split(os.pathsep) if p
+] or [REALDATA / "texts" / "en"]
 HALVES = (("a", "dev"), ("b", "heldout"))
 MODES = ("given", "none")
 
@@ -385,7 +389,7 @@ def _shown(path: Path) -> str:
 
 
 def load_half(
-    letter: str, labels_dir: Path = LABELS, texts_dir: Path = TEXTS
+    letter: str, labels_dir: Path = LABELS, texts_dir: Path | list[Path] | None = None
 ) -> tuple[list[Article], list[str], str | None]:
     """The half's articles whose texts are present and match; problems; a skip note or None."""
     path = labels_dir / f"{letter}.json"
@@ -394,7 +398,17 @@ def load_half(
     labels = json.loads(path.read_text(encoding="utf-8"))
     present, problems = [], []
     for rec in labels:
-        text = texts_dir / f"{rec['id']}.txt"
+        dirs = (
+            TEXTS
+            if texts_dir is None
+            else [texts_dir]
+            if isinstance(texts_dir, Path)
+            else texts_dir
+        )
+        text = next(
+            (d / f"{rec['id']}.txt" for d in dirs if (d / f"{rec['id']}.txt").is_file()),
+            dirs[0] / f"{rec['id']}.txt",
+        )
         if not text.is_file():
             problems.append(f"{rec['id']} missing")
             continue

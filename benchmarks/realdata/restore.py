@@ -4,7 +4,8 @@ The labels (``benchmarks/realdata/en/<half>.json``, committed) record for every 
 URL, the SHA-256 of the excerpt text and the search query that found it. The texts themselves are
 third-party sentences and are never committed: they live in the git-ignored folder
 ``benchmarks/realdata/texts/en/<id>.txt`` (UTF-8, ``\\n`` line ends, exactly as the search tool
-returned the excerpt, no trailing newline added), or the folder ``TRUCE_REALDATA_TEXTS`` names.
+returned the excerpt, no trailing newline added), or the folders ``TRUCE_REALDATA_TEXTS`` names
+(joined with ``os.pathsep``).
 
 ``python -m benchmarks.realdata.restore`` checks every text and, for a missing or changed one,
 prints its id, URL and query: this machine has no web access, so the way back is the stored copy,
@@ -34,6 +35,7 @@ from typing import Any
 __all__ = [
     "LABELS_DIR",
     "TEXTS_DIR",
+    "TEXTS_DIRS",
     "Check",
     "check",
     "import_answer",
@@ -44,8 +46,13 @@ __all__ = [
 
 HERE = Path(__file__).resolve().parent
 LABELS_DIR = HERE / "en"
-#: The texts' folder; TRUCE_REALDATA_TEXTS points elsewhere (another checkout's texts, say).
-TEXTS_DIR = Path(os.environ.get("TRUCE_REALDATA_TEXTS") or HERE / "texts" / "en")
+#: The texts' folders, searched in order: TRUCE_REALDATA_TEXTS (one folder, or several joined
+#: with os.pathsep: both halves' checkouts, say), else this checkout's git-ignored folder.
+#: ``--import`` writes into the first.
+TEXTS_DIRS = [
+    Path(p) for p in (os.environ.get("TRUCE_REALDATA_TEXTS") or "").split(os.pathsep) if p
+] or [HERE / "texts" / "en"]
+TEXTS_DIR = TEXTS_DIRS[0]
 HALVES = {"a": "dev", "b": "heldout"}
 
 
@@ -75,8 +82,13 @@ def label_files(halves: Iterable[str] | None = None) -> list[Path]:
     return [LABELS_DIR / f"{h}.json" for h in names if (LABELS_DIR / f"{h}.json").exists()]
 
 
-def text_path(article_id: str, texts_dir: Path = TEXTS_DIR) -> Path:
-    return texts_dir / f"{article_id}.txt"
+def text_path(article_id: str, texts_dir: Path | Sequence[Path] = TEXTS_DIR) -> Path:
+    """The article's text file: the first folder holding it, else where the first would."""
+    dirs = [texts_dir] if isinstance(texts_dir, Path) else list(texts_dir)
+    for folder in dirs:
+        if (folder / f"{article_id}.txt").is_file():
+            return folder / f"{article_id}.txt"
+    return dirs[0] / f"{article_id}.txt"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -91,7 +103,9 @@ class Check:
     query: str
 
 
-def check(labels: Sequence[dict[str, Any]], texts_dir: Path = TEXTS_DIR) -> list[Check]:
+def check(
+    labels: Sequence[dict[str, Any]], texts_dir: Path | Sequence[Path] = TEXTS_DIR
+) -> list[Check]:
     """One :class:`Check` per label record, in the labels' order."""
     out = []
     for rec in labels:
@@ -143,7 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="only this half (a or b); repeatable",
     )
     parser.add_argument(
-        "--texts", type=Path, default=TEXTS_DIR, help="folder of the texts (default: %(default)s)"
+        "--texts",
+        type=Path,
+        action="append",
+        help=f"folder of the texts, repeatable (default: {os.pathsep.join(map(str, TEXTS_DIRS))})",
     )
     parser.add_argument(
         "--import",
@@ -156,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
     args = parser.parse_args(argv)
+    dirs: list[Path] = args.texts or TEXTS_DIRS
 
     files = label_files(args.half)
     if not files:
@@ -176,13 +194,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, ValueError) as exc:
             print(f"{answer_path}: cannot read the search answer ({exc})", file=sys.stderr)
             return 2
-        written = import_answer(answer, every, args.texts)
+        written = import_answer(answer, every, dirs[0])
         names = ": " + ", ".join(written) if written else ""
         print(f"{answer_path}: wrote {len(written)} text(s){names}")
 
     bad = 0
     for path, recs in labels.items():
-        checks = check(recs, args.texts)
+        checks = check(recs, dirs)
         problems = [c for c in checks if c.status != "ok"]
         bad += len(problems)
         if not args.quiet:
@@ -190,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{path.name}: {good} of {len(checks)} texts present and matching")
         for c in problems:
             what = "is missing" if c.status == "missing" else "differs from its SHA-256"
-            print(f"  {c.id} {what}: {text_path(c.id, args.texts)}")
+            print(f"  {c.id} {what}: {text_path(c.id, dirs)}")
             print(f"    url:   {c.url}")
             print(f"    query: {c.query}")
     if bad:
