@@ -492,7 +492,7 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                     if best is None or rank > best[0]:
                         best = (rank, ev["key"], t)
                 if best is None:
-                    trig = claim.get("trigger", "")[:40]
+                    trig = _short(claim.get("trigger", ""))
                     out.unmatched.append(
                         f"{aid} claim {i + 1} ({claim['sub_event_type']}: {trig!r})"
                     )
@@ -529,9 +529,9 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                     att = claim.get("attribution") or {}
                     cited, origin = att.get("cited"), att.get("originator")
                     if cited:
-                        why = f"cited another: {cited!r}"
+                        why = f"cited another: {_short(cited)!r}"
                     elif origin and origin != att.get("source"):
-                        why = f"originator another: {origin!r}"
+                        why = f"originator another: {_short(origin)!r}"
                     else:
                         why = f"outlet only: {att.get('source')!r}"
                     out.score("attribution", key, ok, "" if ok else why)
@@ -616,6 +616,12 @@ def _classes(rows: Iterable[tuple[str, bool, str]]) -> dict[str, int]:
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
+def _short(text: str, words: int = 3) -> str:
+    """A few words of a text, for the committed results: facts and pointers, not sentences."""
+    parts = str(text).split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
 def _reasons(lines: list[str]) -> dict[str, int]:
     """Unfiled claims counted by the reason truce gave ("no date", "no place named ...")."""
     out: dict[str, int] = {}
@@ -630,10 +636,11 @@ def _why_place(claim: dict[str, Any], event: dict[str, Any], places: Places) -> 
     if not named:
         return "no place"
     if any(_right(p, event, places) for p in named[1:]):
-        return f"right place not primary: {[p.get('name') or p.get('text') for p in named]}"
+        shown = [p.get("name") or _short(p.get("text") or "") for p in named]
+        return f"right place not primary: {shown}"
     first = named[0]
     if not (first.get("resolved") and first.get("lat")):
-        return f"primary unresolved: {first.get('text')!r}"
+        return f"primary unresolved: {_short(first.get('text') or '')!r}"
     if _is_area(first):
         return f"admin area only: {first.get('name')!r}"
     return f"other place: {first.get('name')!r}"
