@@ -119,6 +119,7 @@ class Node:
                 "starting with a letter, at most 32 characters",
                 field="id",
             )
+        self.acquire_writer()
         if self.ledger.key(party_id) is not None:
             raise ConflictError(f"party {party_id!r} is already registered")
         key = SigningKey.generate()
@@ -165,6 +166,7 @@ class Node:
         With ``keep`` the node keeps the new key in custody; without, it drops its custodial
         key, so from this entry on only whoever holds ``new_key`` can act as the party.
         """
+        self.acquire_writer()
         old = self.signing_key(party)
         raw = new_key.public_key.raw
         body = KeyRotation(
@@ -214,6 +216,7 @@ class Node:
     # -- appending -----------------------------------------------------------------------------
     def append(self, author: str, kind: str, body: Model | dict[str, Any]) -> Entry:
         """Validate ``body`` as ``kind``, sign it with ``author``'s custodial key, append it."""
+        self.acquire_writer()  # first: a busy log says so, whatever else is wrong
         return self._sign_and_append(author, kind, body, self.signing_key(author))
 
     def _sign_and_append(

@@ -66,6 +66,7 @@ class ServerProcess:
         self.settings = settings
         self.port = _free_port()
         self.proc: subprocess.Popen[bytes] | None = None
+        self.log = settings.home / "serve.log"
 
     @property
     def base(self) -> str:
@@ -77,18 +78,18 @@ class ServerProcess:
             "TRUCE_HOME": str(self.settings.home),
             "TRUCE_DATABASE_URL": self.settings.database_url,
         }
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "truce.cli", "serve", "--port", str(self.port),
-             "--log-level", "warning"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )  # fmt: skip
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "truce.cli", "serve", "--port", str(self.port),
+                 "--log-level", "warning"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
-                raise AssertionError(f"the server exited: {err}")
+                raise AssertionError(f"the server exited: {self.log.read_text()[-2000:]}")
             try:
                 if httpx.get(f"{self.base}/api/v1/me", timeout=1).status_code == 200:
                     return
