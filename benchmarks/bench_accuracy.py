@@ -54,8 +54,8 @@ the one scored.
   best value (or low = high), equals the label's; only events with a labelled figure;
 - ``unmatched_claims``: claims matching no labelled event, main or background / all claims
   (goal: at least 70% match, so at most 0.3 unmatched);
-- ``not_filed``: claims extracted but not filed (``Outcome.not_filed``: dropped, or queued once
-  the review queue exists) — goal 0 dropped; ``refused``: texts refused whole.
+- ``not_filed``: claims extracted but not filed (``Outcome.fates``: queued for review,
+  with what each needs) — goal 0 dropped; ``refused``: texts refused whole.
 
 **Clustering (issue 16)**, from the same runs: one item per (article, found-or-not main event);
 its predicted incident is the ``reports.incident_id`` of its best *filed* claim (an item with no
@@ -429,14 +429,20 @@ def load_half(
 
 def _filed_indexes(outcome: Any) -> list[int] | None:
     """Indexes (0-based) of the outcome's claims that became its reports, in order."""
-    skipped = set()
-    for line in outcome.not_filed:
-        m = re.match(r"claim (\d+)\b", line)
-        if m is None:
-            return None
-        skipped.add(int(m.group(1)) - 1)
-    filed = [i for i in range(len(outcome.claims)) if i not in skipped]
+    fates = outcome.fates
+    if len(fates) != len(outcome.claims):
+        return None
+    filed = [i for i, fate in enumerate(fates) if fate.status == "filed"]
     return filed if len(filed) == len(outcome.reports) else None
+
+
+def _not_filed(outcome: Any) -> list[str]:
+    """One line per claim that was not filed as a report (queued, with what it needs)."""
+    return [
+        f"claim {i + 1} {fate.describe()}"
+        for i, fate in enumerate(outcome.fates)
+        if fate.status != "filed"
+    ]
 
 
 def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> RunResult:
@@ -473,10 +479,10 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
             doc = outcome.document
             claims = [c.to_json(doc.outlet if doc else None) for c in outcome.claims]
             out.claims += len(claims)
-            out.not_filed += [f"{aid}: {line}" for line in outcome.not_filed]
+            out.not_filed += [f"{aid}: {line}" for line in _not_filed(outcome)]
             out.queued += len(getattr(outcome, "queued", []) or [])
             filed = _filed_indexes(outcome)
-            if filed is None:  # Outcome.not_filed no longer says which claim: say so
+            if filed is None:  # Outcome.fates no longer says which claim: say so
                 out.unmapped.append(aid)
             report_of = dict(zip(filed, outcome.reports, strict=True)) if filed is not None else {}
             events = rec["events"]

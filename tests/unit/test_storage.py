@@ -89,7 +89,7 @@ def test_a_follower_sees_what_it_is_told_the_writer_appended_and_writes_nothing(
             assert follower.size == 9
             with pytest.raises(StorageError, match="9 indexed entries, not 10"):
                 follower.follow(10)
-            with pytest.raises(OSError):  # opened read-only
+            with pytest.raises(StorageError, match="a follower never appends"):
                 follower.append(leaves(1))
         finally:
             follower.close()

@@ -87,6 +87,7 @@ class EntryLog:
             raise StorageError(f"no entry log to follow in {directory}") from exc
         self.repaired = None
         self._size = self._end = 0
+        self._follower = True
         return self
 
     def follow(self, size: int) -> None:
@@ -268,6 +269,11 @@ class EntryLog:
     def append(self, leaves: Sequence[bytes], *, durable: bool = True) -> int:
         """Append ``leaves`` as one batch; returns the index of the first. Durable on return."""
         first = self._size
+        if getattr(self, "_follower", False):
+            raise StorageError(
+                f"{self.directory} is another process's log: a follower never appends",
+                hint="Send the entries to the process that writes this data directory.",
+            )
         if not leaves:
             return first
         parts: list[bytes] = []
