@@ -66,6 +66,7 @@ class EntryLog:
         self.repaired: str | None = None
         self._size = 0
         self._end = 0
+        self._follower = False
         try:
             self._recover(floor)
         except BaseException:
@@ -269,7 +270,7 @@ class EntryLog:
     def append(self, leaves: Sequence[bytes], *, durable: bool = True) -> int:
         """Append ``leaves`` as one batch; returns the index of the first. Durable on return."""
         first = self._size
-        if getattr(self, "_follower", False):
+        if self._follower:
             raise StorageError(
                 f"{self.directory} is another process's log: a follower never appends",
                 hint="Send the entries to the process that writes this data directory.",
