@@ -19,9 +19,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
+# mypy --strict over the whole tree but ingest/ and assess/, still being typed (issue 21).
 typecheck: $(STAMP)
-	$(BIN)/mypy src/truce/ledger src/truce/model src/truce/geo src/truce/capabilities.py \
-		src/truce/config.py src/truce/custody.py src/truce/errors.py
+	$(BIN)/mypy src/truce --exclude 'src/truce/(ingest|assess)/'
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q

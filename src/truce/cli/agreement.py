@@ -391,37 +391,33 @@ def patrol_check(app: AppContext, distance: int, as_json: bool) -> None:
         echo_json(result.to_json())
         return
     click.echo(f"proximity (< {distance} m, different parties, overlapping times):")
-    for p in result.proximity or [None]:
-        if p is None:
-            click.echo("  none")
-            continue
+    if not result.proximity:
+        click.echo("  none")
+    for p in result.proximity:
         click.echo(
             f"  {p['source']}: {' / '.join(p['patrols'])} ({' / '.join(p['parties'])}) "
             f"{p['closest_m']} m apart at {p.get('at', p['from'])}, near {p['lat']}, {p['lon']}"
         )
     click.echo("restricted zones entered:")
-    for r in result.restricted or [None]:
-        if r is None:
-            click.echo("  none")
-            continue
+    if not result.restricted:
+        click.echo("  none")
+    for r in result.restricted:
         click.echo(
             f"  {r['source']} {r['patrol']}: {r['km_inside']} km inside {r['zone_name']} "
             f"({r['zone']}), entering at {r['enters_at'][1]}, {r['enters_at'][0]}"
         )
     click.echo("coverage (km inside each zone per ISO week):")
-    for c in result.coverage or [None]:
-        if c is None:
-            click.echo("  none")
-            continue
+    if not result.coverage:
+        click.echo("  none")
+    for c in result.coverage:
         click.echo(
             f"  {c['week']} {c['zone']:<24} patrolled {c['km_patrolled']:>7.2f} km, "
             f"planned {c['km_planned']:>7.2f} km"
         )
     click.echo("freedom of movement denied:")
-    for d in result.denials or [None]:
-        if d is None:
-            click.echo("  none")
-            continue
+    if not result.denials:
+        click.echo("  none")
+    for d in result.denials:
         click.echo(
             f"  {d['id']} {d['time']} {d['patrol_id']} at {d['lat']}, {d['lon']} "
             f"by {d['denied_by'] or '?'}: {d['text']}"

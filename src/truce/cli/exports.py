@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -47,7 +49,10 @@ def _situation(
     )
 
 
-def _report_options(command: click.Command) -> click.Command:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _report_options(command: _F) -> _F:
     for option in reversed(
         (
             click.option("--date", "on", type=_DATE, help="The day (default: last entry's)."),

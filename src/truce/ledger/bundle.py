@@ -60,7 +60,9 @@ class ProofSource(Protocol):
 
     origin: str
     log_verifier: NoteVerifier
-    entries: LeafIter
+
+    @property
+    def entries(self) -> LeafIter: ...
 
     def leaf(self, index: int) -> bytes: ...
 

@@ -14,13 +14,14 @@ import io
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import matplotlib
 import shapely
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.ticker import MaxNLocator
 
 from truce.report.basemap import basemap
 from truce.report.read import Event
@@ -56,14 +57,14 @@ def _rc(salt: str) -> dict[str, Any]:
 
 def _svg(fig: Figure, salt: str) -> str:
     buf = io.StringIO()
-    with matplotlib.rc_context(_rc(salt)):
+    with matplotlib.rc_context(cast(Any, _rc(salt))):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "truce"})
     text = buf.getvalue()
     return text[text.index("<svg") :]  # drop the XML prolog: the SVG is inlined in HTML
 
 
 def _figure(salt: str, size: tuple[float, float]) -> Figure:
-    with matplotlib.rc_context(_rc(salt)):
+    with matplotlib.rc_context(cast(Any, _rc(salt))):
         return Figure(figsize=size, dpi=100)
 
 
@@ -130,11 +131,12 @@ def map_svg(rep: SituationReport) -> tuple[str, list[str]]:
             path = _path(geom.intersection(frame))
             if path is not None:
                 ax.add_patch(PathPatch(path, facecolor="#cfe3f3", edgecolor="none", zorder=1))
-    for layer, style in (
+    styles: tuple[tuple[str, dict[str, Any]], ...] = (
         ("admin1", {"color": "#a0a0a0", "linewidth": 0.6, "linestyle": (0, (4, 2))}),
         ("borders", {"color": "#606060", "linewidth": 1.0}),
         ("rivers", {"color": "#8fbfe0", "linewidth": 0.7}),
-    ):
+    )
+    for layer, style in styles:
         if layer not in base.layers:
             continue
         for geom, _ in base.layers[layer].features:
@@ -182,8 +184,8 @@ def map_svg(rep: SituationReport) -> tuple[str, list[str]]:
             markersize=4,
             zorder=5,
         )
-    for p in rep.patrols or ():
-        for coords in _lines(shapely.from_wkt(p["route_wkt"])):
+    for patrol in rep.patrols or ():
+        for coords in _lines(shapely.from_wkt(patrol["route_wkt"])):
             xs, ys = zip(*coords, strict=True)
             ax.plot(xs, ys, color="#1a9850", linewidth=1.5, linestyle="--", zorder=5)
     violated = {v["incident_id"] for v in rep.violations or ()}
@@ -261,7 +263,7 @@ def _stacked(
     ax.set_title(title, loc="left")
     top = max(bottom, default=0)
     ax.set_ylim(0, max(top * 1.7 + 0.5, 1))  # headroom for the legend
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    cast(MaxNLocator, ax.yaxis.get_major_locator()).set_params(integer=True)
     if any(any(v) for v in counts.values()):
         ax.legend(fontsize=6, frameon=False, loc="upper left", bbox_to_anchor=(0, 1.0))
     else:
@@ -368,7 +370,7 @@ def casualty_chart(rep: SituationReport) -> str:
         ax.errorbar(
             xs,
             low[name],
-            yerr=[[0] * len(days), errors],
+            yerr=cast(Any, [[0] * len(days), errors]),
             fmt="none",
             ecolor="#333333",
             elinewidth=0.7,
@@ -381,7 +383,7 @@ def casualty_chart(rep: SituationReport) -> str:
         range(len(days)), [f"{d:%d %b}" for d in days], rotation=45, ha="right", fontsize=6.5
     )
     ax.set_title("Casualties per day", loc="left")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    cast(MaxNLocator, ax.yaxis.get_major_locator()).set_params(integer=True)
     top = max([*high["killed"], *high["injured"], 0])
     ax.set_ylim(0, max(top * 1.7 + 0.5, 1))
     ax.legend(fontsize=6, frameon=False, loc="upper left")

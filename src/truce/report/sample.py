@@ -319,10 +319,10 @@ def build_sample(settings: Settings) -> Node:
         entries.append(entry)
         moment += timedelta(minutes=30)
 
-    for party_id, name, kind in PARTIES:
+    for party_id, name, party_kind in PARTIES:
         key = sample_key(party_id)
         key.save(node.key_path(party_id))
-        public = Party(id=party_id, name=name, kind=kind, public_key=key.public_key.to_b64())
+        public = Party(id=party_id, name=name, kind=party_kind, public_key=key.public_key.to_b64())
         add(party_id, "party.registered", public)
     for author, kind, body in _scenario():
         add(author, kind, body)

@@ -205,13 +205,13 @@ def find_incidents(
         elif has_postgis(conn):
             d0 = (start - date(1970, 1, 1)).days if start is not None else -(10**6)
             d1 = (end - date(1970, 1, 1)).days if end is not None else 10**6
-            box = text(
+            pg_box = text(
                 f"{PG_SPACE_TIME} &&& ST_3DMakeBox(ST_MakePoint(:w, :s, :d0), "
                 "ST_MakePoint(:e, :n, :d1))"
             ).bindparams(
                 w=bbox.min_lon, s=bbox.min_lat, e=bbox.max_lon, n=bbox.max_lat, d0=d0, d1=d1
             )
-            query = query.where(box)
+            query = query.where(pg_box)
         else:
             query = query.where(_core_box(bbox, start, end))
     if published_at is not None:
