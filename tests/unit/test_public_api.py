@@ -1,4 +1,4 @@
-"""The library's public API (``truce.__all__``) is pinned: changing it is a decision, not an accident."""
+"""The public API (``truce.__all__``) is pinned: changing it is a decision, not an accident."""
 
 from __future__ import annotations
 
