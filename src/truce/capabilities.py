@@ -107,6 +107,12 @@ CAPABILITIES: tuple[Capability, ...] = (
                 "Serve the HTTP API (OpenAPI document at /docs) over this data directory.",
                 "truce.cli.serve",
             ),
+            _c(
+                "witness",
+                "A C2SP tlog-witness: cosign a log's checkpoints that extend what it cosigned "
+                "before.",
+                "truce.cli.witness",
+            ),
         ),
     ),
     Capability(

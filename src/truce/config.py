@@ -24,6 +24,14 @@ DEFAULT_ORIGIN = "truce.local/ledger"
 PROJECTORS = ("process", "inline")
 
 
+def _flag(value: str, name: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (or true/false), not {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -32,6 +40,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     projector: str = "process"
+    #: Whether anyone, signed in or not, may read the log's checkpoint and hash tiles (the tree,
+    #: never the entries' contents), so public witnesses and standard clients can follow it.
+    public_log: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -67,6 +78,7 @@ class Settings:
             projector=str(
                 overrides.pop("projector", None) or env.get("TRUCE_PROJECTOR") or "process"
             ),
+            public_log=_flag(env.get("TRUCE_PUBLIC_LOG", "1"), "TRUCE_PUBLIC_LOG"),
             extra={k: v for k, v in env.items() if k.startswith("TRUCE_")},
         )
 

@@ -158,6 +158,29 @@ def consistency(app: AppContext, old: int, new: int | None) -> None:
     )
 
 
+@ledger.command("policy")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tlog", "yaml"]),
+    default="tlog",
+    show_default=True,
+    help="C2SP tlog-policy, or truce's YAML.",
+)
+@click.option(
+    "--quorum",
+    type=click.IntRange(min=0),
+    help="How many of the known witnesses must cosign (default: all).",
+)
+@pass_app
+def policy_cmd(app: AppContext, fmt: str, quorum: int | None) -> None:
+    """Print a witness policy for this log: its key and every witness it accepts."""
+    log = app.node().ledger
+    witnesses = tuple((w.name, w) for w in known_witnesses(log))
+    policy = Policy(log.verifier, witnesses, len(witnesses) if quorum is None else quorum)
+    click.echo(policy.to_tlog_policy() if fmt == "tlog" else policy.to_yaml(), nl=False)
+
+
 @ledger.command()
 @click.option(
     "--checkpoint",
@@ -169,7 +192,7 @@ def consistency(app: AppContext, old: int, new: int | None) -> None:
     "--policy",
     "policy_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Also require a checkpoint cosigned as this witness policy says (YAML).",
+    help="Also require a checkpoint cosigned as this witness policy says (YAML or tlog-policy).",
 )
 @pass_app
 def verify(app: AppContext, checkpoint_file: Path | None, policy_file: Path | None) -> None:
@@ -254,13 +277,28 @@ def tiles(app: AppContext, out: Path) -> None:
     help="A checkpoint cosigned by a party's mirror (its ledger/checkpoint file).",
 )
 @click.option("--witness", "witness_vkey", help="Accept cosignatures from this witness key.")
+@click.option(
+    "--submit",
+    "urls",
+    multiple=True,
+    metavar="URL",
+    help="Ask the C2SP tlog-witness at URL (its submission prefix) to cosign the latest "
+    "checkpoint; repeatable.",
+)
 @pass_app
-def cosign(app: AppContext, add_file: Path | None, witness_vkey: str | None) -> None:
+def cosign(
+    app: AppContext, add_file: Path | None, witness_vkey: str | None, urls: tuple[str, ...]
+) -> None:
     """Collect witness cosignatures (C2SP tlog-cosignature) and list the known witnesses."""
     log = app.node().ledger
     if witness_vkey:
         added = add_witness(log, witness_vkey)
         click.echo(f"accepting cosignatures from {added.name}+{added.key_hash:08x}")
+    for url in urls:
+        from truce.ledger.tlog_witness import submit
+
+        done = submit(log, url)
+        click.echo(f"checkpoint {done.size}: cosigned by {', '.join(done.witnesses)} at {url}")
     if add_file:
         result = add_cosignatures(log, add_file.read_text(encoding="utf-8"))
         names = ", ".join(f"{c.name} ({c.time})" for c in result.accepted) or "none"
@@ -269,7 +307,7 @@ def cosign(app: AppContext, add_file: Path | None, witness_vkey: str | None) -> 
             click.echo(
                 f"ignored a signature by unknown key {key} (add it with --witness)", err=True
             )
-    if not (witness_vkey or add_file):
+    if not (witness_vkey or add_file or urls):
         for w in known_witnesses(log):
             click.echo(w.vkey)
 

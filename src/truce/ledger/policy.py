@@ -17,6 +17,21 @@ The labels (``ru``, ``tr``) are for people; the keys decide. :meth:`Policy.check
 signed checkpoint against the policy and fails closed: the log's signature must verify, every
 cosignature line by a listed witness must verify (a bad one rejects the note, as signed-note
 requires of known keys), and the quorum must be met; the error names who is missing.
+
+The same policy can be written in the C2SP tlog-policy format (https://c2sp.org/tlog-policy),
+which other tools read too, with nested groups of witnesses::
+
+    log truce.local/ledger+1a2b3c4d+AQ...
+    witness ru ru.witness+5e6f7a8b+BA...
+    witness tr tr.witness+9c0d1e2f+BA...
+    witness icrc witness.icrc.example+0a1b2c3d+BA... https://witness.icrc.example/
+    group parties all ru tr
+    group everyone 2 parties icrc
+    quorum everyone
+
+:meth:`Policy.from_file` reads either form (a file whose first line starts with one of the
+tlog-policy keywords is tlog-policy); ``truce ledger policy`` writes one for a log. truce
+follows one log, so a tlog-policy for truce lists exactly one ``log`` line.
 """
 
 from __future__ import annotations
@@ -37,7 +52,18 @@ from truce.ledger.witness import (
     verify_cosignatures,
 )
 
-__all__ = ["Policy", "PolicyResult"]
+__all__ = ["Group", "Policy", "PolicyResult"]
+
+_TLOG_KEYWORDS = ("log", "witness", "group", "quorum")
+
+
+@dataclass(frozen=True)
+class Group:
+    """A tlog-policy group: witnessed when at least ``threshold`` of its members are."""
+
+    name: str
+    threshold: int
+    members: tuple[str, ...]
 
 
 class _QuorumNotMet(CheckpointError):
@@ -63,8 +89,13 @@ class Policy:
     witnesses: tuple[tuple[str, CosignatureVerifier], ...] = ()
     quorum: int = 0
     max_skew: int = DEFAULT_MAX_SKEW
+    #: tlog-policy groups, in definition order, and the name of the quorum (a witness or a
+    #: group; "none" for no cosignature). When ``rule`` is set it decides, not ``quorum``.
+    groups: tuple[Group, ...] = ()
+    rule: str | None = None
 
     def __post_init__(self) -> None:
+        self._check_groups()
         if not 0 <= self.quorum <= len(self.witnesses):
             raise ValidationError(
                 f"policy quorum {self.quorum} must be between 0 and the number of witnesses "
@@ -77,11 +108,120 @@ class Policy:
         if self.max_skew < 0:
             raise ValidationError("policy max_skew must not be negative", field="max_skew")
 
+    def _check_groups(self) -> None:
+        defined = {label for label, _ in self.witnesses}
+        for group in self.groups:
+            if group.name in defined or group.name == "none":
+                raise ValidationError(f"policy defines the name {group.name!r} twice")
+            if not group.members:
+                raise ValidationError(f"policy group {group.name!r} has no members")
+            if len(set(group.members)) != len(group.members):
+                raise ValidationError(f"policy group {group.name!r} lists a member twice")
+            undefined = [m for m in group.members if m not in defined]
+            if undefined:
+                raise ValidationError(
+                    f"policy group {group.name!r} names {undefined[0]!r}, not defined before it"
+                )
+            if not 1 <= group.threshold <= len(group.members):
+                raise ValidationError(
+                    f"policy group {group.name!r}: threshold {group.threshold} must be between "
+                    f"1 and its {len(group.members)} member(s)"
+                )
+            defined.add(group.name)
+        if self.rule is not None and self.rule != "none" and self.rule not in defined:
+            raise ValidationError(f"policy quorum {self.rule!r} is not a defined witness or group")
+
+    def witnessed(self, labels: set[str]) -> bool:
+        """Whether the witnesses ``labels`` (those that cosigned) meet this policy's quorum."""
+        if self.rule is None:
+            return len(labels) >= self.quorum
+        if self.rule == "none":
+            return True
+        done = set(labels)
+        for group in self.groups:  # groups only name what was defined before them
+            if sum(m in done for m in group.members) >= group.threshold:
+                done.add(group.name)
+        return self.rule in done
+
     # -- reading and writing ---------------------------------------------------------------------
+    @classmethod
+    def from_tlog_policy(cls, text: str, where: str = "policy") -> Policy:
+        """Read the C2SP tlog-policy format (see the module docstring)."""
+        logs: list[NoteVerifier] = []
+        witnesses: list[tuple[str, CosignatureVerifier]] = []
+        groups: list[Group] = []
+        rule: str | None = None
+        for number, raw in enumerate(text.split("\n"), start=1):
+            at = f"{where} line {number}"
+            if any(ord(c) < 0x20 and c != "\t" for c in raw) or "\x7f" in raw:
+                raise ValidationError(f"{at}: a control character (only tab is allowed)")
+            words = raw.replace("\t", " ").split()
+            if not words or words[0].startswith("#"):
+                continue
+            keyword, args = words[0], words[1:]
+            try:
+                if keyword == "log" and len(args) in (1, 2):
+                    logs.append(NoteVerifier.from_vkey(args[0]))
+                elif keyword == "witness" and len(args) in (2, 3):
+                    witnesses.append((args[0], CosignatureVerifier.from_vkey(args[1])))
+                elif keyword == "group" and len(args) >= 3:
+                    name, k, members = args[0], args[1], tuple(args[2:])
+                    if k == "all":
+                        threshold = len(members)
+                    elif k == "any":
+                        threshold = 1
+                    elif k.isdigit() and not k.startswith("0"):
+                        threshold = int(k)
+                    else:
+                        raise ValidationError(f"threshold {k!r} is not all, any or a number")
+                    groups.append(Group(name, threshold, members))
+                elif keyword == "quorum" and len(args) == 1:
+                    if rule is not None:
+                        raise ValidationError("a second quorum line")
+                    rule = args[0]
+                else:
+                    raise ValidationError(
+                        f"expected 'log <vkey> [url]', 'witness <name> <vkey> [url]', "
+                        f"'group <name> <all|any|k> <name>...' or 'quorum <name>', not {keyword!r}"
+                        f" with {len(args)} item(s)"
+                    )
+            except (CheckpointError, ValidationError) as exc:
+                message = exc.message if isinstance(exc, ValidationError) else str(exc)
+                raise ValidationError(f"{at}: {message}") from None
+        if rule is None:
+            raise ValidationError(f"{where}: no quorum line (write 'quorum none' for none)")
+        if len(logs) != 1:
+            raise ValidationError(
+                f"{where}: {len(logs)} log lines; truce follows one log, so give exactly one"
+            )
+        try:
+            return cls(logs[0], tuple(witnesses), 0, DEFAULT_MAX_SKEW, tuple(groups), rule)
+        except ValidationError as exc:
+            raise ValidationError(f"{where}: {exc.message}", field=exc.field) from None
+
+    def to_tlog_policy(self) -> str:
+        """This policy in the C2SP tlog-policy format."""
+        lines = [f"log {self.log.vkey}"]
+        lines += [f"witness {label} {w.vkey}" for label, w in self.witnesses]
+        groups, rule = self.groups, self.rule
+        if rule is None:  # the flat form: one group of everyone with the quorum as threshold
+            if self.quorum == 0:
+                rule = "none"
+            else:
+                groups = (Group("quorum", self.quorum, tuple(lb for lb, _ in self.witnesses)),)
+                rule = "quorum"
+        for g in groups:
+            k = "all" if g.threshold == len(g.members) else str(g.threshold)
+            lines.append(f"group {g.name} {k} {' '.join(g.members)}")
+        lines.append(f"quorum {rule}")
+        return "\n".join(lines) + "\n"
+
     @classmethod
     def from_dict(cls, data: object, where: str = "policy") -> Policy:
         if not isinstance(data, Mapping):
             raise ValidationError(f"{where}: expected a mapping with log, witnesses, quorum")
+        if "tlog_policy" in data:  # stored by to_dict for a policy with groups
+            return cls.from_tlog_policy(str(data["tlog_policy"]), where)
         unknown = sorted(set(map(str, data)) - {"log", "witnesses", "quorum", "max_skew"})
         if unknown:
             raise ValidationError(f"{where}: unknown key(s) {', '.join(unknown)}", field=unknown[0])
@@ -129,6 +269,16 @@ class Policy:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot read policy file {path}: {exc.strerror}") from None
+        first = next(
+            (
+                ln.split()[0]
+                for ln in text.splitlines()
+                if ln.strip() and not ln.lstrip().startswith("#")
+            ),
+            "",
+        )
+        if first in _TLOG_KEYWORDS:
+            return cls.from_tlog_policy(text, f"policy file {path}")
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
@@ -140,6 +290,8 @@ class Policy:
         return cls.from_dict(data, f"policy file {path}")
 
     def to_dict(self) -> dict[str, Any]:
+        if self.rule is not None:
+            return {"tlog_policy": self.to_tlog_policy()}
         return {
             "log": self.log.vkey,
             "witnesses": {label: w.vkey for label, w in self.witnesses},
@@ -157,6 +309,8 @@ class Policy:
         return [w for _, w in self.witnesses]
 
     def describe(self) -> str:
+        if self.rule is not None:
+            return f"log {self.log.name} + quorum {self.rule}"
         names = ", ".join(w.name for _, w in self.witnesses)
         if not self.witnesses:
             return f"log {self.log.name}"
@@ -170,12 +324,16 @@ class Policy:
         checkpoint = open_checkpoint(note_text, self.log, origin)
         note = Note.parse(note_text)
         cosignatures = verify_cosignatures(note, self.verifiers, now=now, max_skew=self.max_skew)
-        if len(cosignatures) < self.quorum:
-            have = {c.name for c in cosignatures}
+        have = {c.name for c in cosignatures}
+        labels = {label for label, w in self.witnesses if w.name in have}
+        if not self.witnessed(labels):
             missing = [w.name for _, w in self.witnesses if w.name not in have]
+            required = (
+                f"{self.quorum} cosignature(s)" if self.rule is None else f"quorum {self.rule!r}"
+            )
             raise _QuorumNotMet(
                 f"checkpoint (size {checkpoint.size}) has {len(cosignatures)} of the "
-                f"{self.quorum} cosignature(s) the policy requires ({self.describe()}); "
+                f"{required} the policy requires ({self.describe()}); "
                 f"missing: {', '.join(missing)}",
                 hint="Wait for the parties' mirrors to sync and cosign, or use an older "
                 "checkpoint that carries their cosignatures.",

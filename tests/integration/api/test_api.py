@@ -166,7 +166,9 @@ def test_ledger_proofs_checkpoint_and_tiles_verify(api: Api, sample_report: dict
     assert leaves[5] == b64(analyst.get("/api/v1/ledger/entries/5").json()["leaf"])
     assert analyst.get(f"/ledger/tile/0/000.p/{size + 1}").status_code == 404
     assert analyst.get("/ledger/tile/0/000").status_code == 404  # not a full tile yet
-    assert httpx.get(f"{api.base}/ledger/tile/0/000.p/1").status_code == 401
+    # the tree is public (TRUCE_PUBLIC_LOG defaults on); the entries' contents are not
+    assert httpx.get(f"{api.base}/ledger/tile/0/000.p/{size}").content == tile.content
+    assert httpx.get(f"{api.base}/ledger/tile/entries/000.p/1").status_code == 401
 
 
 def test_a_party_adds_its_own_user_and_the_grant_is_on_the_record(api: Api) -> None:

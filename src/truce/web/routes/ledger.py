@@ -3,7 +3,10 @@
 JSON under ``/api/v1/ledger``; the C2SP tlog-tiles layout under ``/ledger`` (``/ledger/checkpoint``,
 ``/ledger/tile/<L>/<N>[.p/<W>]``, ``/ledger/tile/entries/<N>[.p/<W>]``), so a mirror reads this
 server exactly as it reads any static copy of the log (``truce.ledger.tiles``). Full tiles never
-change and are served immutable. Hashes and leaves are standard base64.
+change and are served immutable. Hashes and leaves are standard base64. The checkpoint carries
+every witness cosignature collected for it. Anyone may read the checkpoint and the hash tiles
+(unless ``TRUCE_PUBLIC_LOG=0``): the tree is verifiable by public witnesses and standard clients,
+while entry bundles, which hold the entries' contents, stay members' only.
 
 Client mode: ``POST /api/v1/ledger/entries`` takes entries signed on the party's own machine
 (``{"entries": [base64 leaf, ...]}``, all or nothing). Each must say ``"mode": "client"``; its
@@ -29,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from truce.access.accounts import Principal
 from truce.access.policy import check_act, check_member, check_role
 from truce.errors import EntryError, LedgerError, NotFoundError, ValidationError
+from truce.ledger.cosign import cosigned_checkpoint
 from truce.ledger.entry import Entry
 from truce.ledger.tiles import bundle_bytes, parse_path, tile_bytes, tile_width
 from truce.model.access import Role
@@ -72,9 +76,11 @@ class SignedEntries(BaseModel):
 
 @router.get("/api/v1/ledger/checkpoint", response_class=PlainTextResponse)
 def checkpoint(svc: Svc) -> PlainTextResponse:
-    """The latest signed checkpoint (C2SP tlog-checkpoint note); public."""
+    """The latest signed checkpoint (C2SP tlog-checkpoint note) with every witness cosignature
+    collected for it, so a client can check it against a witness policy; public."""
     with svc.sequencer.reading() as node:
-        return PlainTextResponse(node.ledger.checkpoint(), headers={"Cache-Control": "no-cache"})
+        note = cosigned_checkpoint(node.ledger)
+    return PlainTextResponse(note, headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/api/v1/ledger/vkey", response_class=PlainTextResponse)
@@ -201,8 +207,11 @@ def tiles_checkpoint(svc: Svc) -> PlainTextResponse:
 
 @router.get("/ledger/tile/{path:path}", tags=["tlog-tiles"], summary="A hash tile or entry bundle")
 def tile(path: str, svc: Svc, who: Who) -> Response:
-    check_member(who)
+    """Hash tiles are public when the center says so (``TRUCE_PUBLIC_LOG``, on by default): they
+    let anyone verify the tree, and hold no entry's content. Entry bundles are members' only."""
     ref = parse_path("tile/" + path)
+    if ref.level is None or not svc.settings.public_log:
+        check_member(who)
     with svc.sequencer.reading() as node:
         available = tile_width(ref.level, ref.index, node.ledger.size)
         if ref.width > available:
