@@ -196,3 +196,28 @@ def test_over_http_the_log_collects_a_cosignature_and_a_policy_requires_it(
     policy = tmp_path / "policy.txt"
     policy.write_text(_truce(log_home, "ledger", "policy"), encoding="utf-8")
     assert "quorum" in _truce(log_home, "ledger", "verify", "--policy", str(policy))
+
+
+def test_a_tlog_proof_of_an_entry_checks_offline_against_a_policy(
+    node: Node, witness: Witness
+) -> None:
+    from truce.errors import ProofError
+    from truce.ledger.tlog_proof import check_tlog_proof, parse_tlog_proof, tlog_proof
+
+    ledger = node.ledger
+    note = ledger.checkpoint()
+    cosigned = note + witness.add_checkpoint(request_body(0, [], note)).body
+    index = 3
+    text = tlog_proof(index, ledger.inclusion_proof(index), cosigned, ledger.leaf(index))
+    assert text.startswith("c2sp.org/tlog-proof@v1\nextra ")
+    assert parse_tlog_proof(text).index == index
+    policy = Policy.from_tlog_policy(
+        f"log {ledger.verifier.vkey}\nwitness icrc {witness.vkey}\nquorum icrc\n"
+    )
+    result = check_tlog_proof(text, policy, author_key=ledger.key(ledger.entry(index).author))
+    assert result.entry is not None and result.entry.kind == ledger.entry(index).kind
+    assert result.author_checked and result.policy.signers == ["witness.test.example"]
+    with pytest.raises(ProofError):  # another entry's bytes are not at that index
+        check_tlog_proof(text, policy, leaf=ledger.leaf(index + 1))
+    with pytest.raises(Exception, match="quorum 'icrc'"):  # not cosigned: the policy says no
+        check_tlog_proof(tlog_proof(index, ledger.inclusion_proof(index), note, b"x"), policy)

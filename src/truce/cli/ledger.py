@@ -321,8 +321,19 @@ def cosign(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Use the newest checkpoint that satisfies this witness policy.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["truce", "tlog-proof"]),
+    default="truce",
+    show_default=True,
+    help="truce's JSON bundle (with the author's keys), or C2SP tlog-proof text (the entry as "
+    "its extra data).",
+)
 @pass_app
-def proof_bundle(app: AppContext, index: int, out: Path | None, policy_file: Path | None) -> None:
+def proof_bundle(
+    app: AppContext, index: int, out: Path | None, policy_file: Path | None, fmt: str
+) -> None:
     """Write a self-contained proof of one entry (entry, proofs, cosigned checkpoint, keys)."""
     policy = Policy.from_file(policy_file) if policy_file else None
     if is_mirror(app.settings.home):
@@ -335,6 +346,12 @@ def proof_bundle(app: AppContext, index: int, out: Path | None, policy_file: Pat
             LedgerSource(log), index, policy=policy, witnesses=known_witnesses(log)
         )
     text = json.dumps(bundle, indent=2) + "\n"
+    if fmt == "tlog-proof":
+        from truce.ledger.tlog_proof import tlog_proof
+
+        e = bundle["entry"]
+        proof = [base64.b64decode(h) for h in e["inclusion_proof"]]
+        text = tlog_proof(index, proof, bundle["checkpoint"], base64.b64decode(e["leaf"]))
     if out:
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote proof of entry {index} to {out}", err=True)
@@ -350,8 +367,20 @@ def proof_bundle(app: AppContext, index: int, out: Path | None, policy_file: Pat
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Trust these keys instead of the ones inside the bundle.",
 )
-def check_bundle_cmd(bundle_file: Path, policy_file: Path | None) -> None:
-    """Check a proof bundle (or a split-view proof) offline, with nothing else. Non-zero if bad."""
+@click.option(
+    "--leaf",
+    "leaf_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="For a tlog-proof without extra data: the entry's bytes.",
+)
+def check_bundle_cmd(bundle_file: Path, policy_file: Path | None, leaf_file: Path | None) -> None:
+    """Check a proof bundle, a C2SP tlog-proof or a split-view proof offline. Non-zero if bad."""
+    from truce.ledger.tlog_proof import HEADER
+
+    raw = bundle_file.read_bytes()
+    if raw.startswith(HEADER.encode() + b"\n"):
+        _check_tlog_proof(raw, policy_file, leaf_file)
+        return
     try:
         data = json.loads(bundle_file.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
@@ -373,3 +402,29 @@ def check_bundle_cmd(bundle_file: Path, policy_file: Path | None) -> None:
             "  note: checked with the keys inside the bundle; compare them with keys you trust, "
             "or pass --policy"
         )
+
+
+def _check_tlog_proof(raw: bytes, policy_file: Path | None, leaf_file: Path | None) -> None:
+    from truce.ledger.tlog_proof import check_tlog_proof
+
+    if policy_file is None:
+        raise ConfigError(
+            "a tlog-proof carries no keys: it can only be checked against a policy",
+            hint="Pass --policy FILE (the log operator prints one with 'truce ledger policy').",
+        )
+    policy = Policy.from_file(policy_file)
+    leaf = leaf_file.read_bytes() if leaf_file else None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProofError("the tlog-proof is not UTF-8 text") from None
+    result = check_tlog_proof(text, policy, leaf=leaf)
+    cp, e = result.checkpoint, result.entry
+    what = f"{e.kind}, by {e.author}, seq {e.seq}, {e.time}" if e else "not a truce entry"
+    click.echo(f"ok: entry {result.index} ({what})")
+    click.echo(f"  is in the log {cp.origin!r} at size {cp.size}, root {b64(cp.root)}")
+    signers = ", ".join(result.policy.signers) or "none required"
+    click.echo(f"  cosigned by {signers} (policy: {policy.describe()})")
+    click.echo(
+        "  note: a tlog-proof carries no author key; the entry's own signature is not checked"
+    )
