@@ -43,6 +43,9 @@ class Settings:
     #: Whether anyone, signed in or not, may read the log's checkpoint and hash tiles (the tree,
     #: never the entries' contents), so public witnesses and standard clients can follow it.
     public_log: bool = True
+    #: A directory the log keeps its static C2SP tlog-tiles in, written on every append, so a
+    #: copy behind any web server verifies every checkpoint the log signs (TRUCE_TILES_DIR).
+    tiles_dir: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -79,6 +82,9 @@ class Settings:
                 overrides.pop("projector", None) or env.get("TRUCE_PROJECTOR") or "process"
             ),
             public_log=_flag(env.get("TRUCE_PUBLIC_LOG", "1"), "TRUCE_PUBLIC_LOG"),
+            tiles_dir=Path(env["TRUCE_TILES_DIR"]).absolute()
+            if env.get("TRUCE_TILES_DIR")
+            else None,
             extra={k: v for k, v in env.items() if k.startswith("TRUCE_")},
         )
 

@@ -49,6 +49,12 @@ class Node:
         self.evidence = EvidenceStore(settings.evidence_dir)
         if not ledger.is_follower:  # a follower reads what the writer's projector wrote
             self.store.catch_up(ledger)
+            if settings.tiles_dir is not None:
+                try:
+                    ledger.publish_tiles(settings.tiles_dir)
+                except BaseException:
+                    self.close()
+                    raise
 
     # -- lifecycle -----------------------------------------------------------------------------
     @classmethod

@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from truce.errors import CheckpointError, ConfigError, ConflictError, LedgerError, StorageError
+from truce.errors import (
+    CheckpointError,
+    ConfigError,
+    ConflictError,
+    LedgerError,
+    StorageError,
+    TruceError,
+)
 from truce.ledger.batch import PendingCheck, advance_keys, start_check
 from truce.ledger.chain import AuthorHead, Chains
 from truce.ledger.entry import Entry
@@ -78,6 +85,10 @@ class Ledger:
         self._saved_at = 0.0
         self._verified = False  # heads and keys cover every stored entry, all checked
         self._follower_note: str | None = None
+        #: Static tlog-tiles kept up to date on every append (:meth:`publish_tiles`), and why
+        #: the last write of them failed, if it did.
+        self.tiles_dir: Path | None = None
+        self.tiles_error: str | None = None
         #: What opening had to repair (derived files rebuilt, a torn unacknowledged tail cut).
         self.repairs: list[str] = []
         signed = self._signed_checkpoints()
@@ -455,12 +466,34 @@ class Ledger:
                 hint="Free space on the disk or make it writable, then send the entries again.",
             ) from None
         self.heads, self.keys = chains.heads, chains.keys
+        if self.tiles_dir is not None:
+            self._write_tiles()
         # state.json is derived (replayed from its recorded size on open): save it now and
         # then, not on every append; a disk that refuses it only costs a longer replay.
         if self.size - self._state_size >= 4096 or time.monotonic() - self._saved_at > 2:
             with contextlib.suppress(OSError):
                 self._save_state()
         return first
+
+    def publish_tiles(self, directory: Path) -> None:
+        """Keep the static tlog-tiles in ``directory`` for every checkpoint this log signs from
+        now on (each append writes its partial tiles), starting with the current one."""
+        from truce.ledger.tiles import publish
+
+        publish(self, directory)
+        self.tiles_dir = directory
+
+    def _write_tiles(self) -> None:
+        """After an append: its checkpoint's tiles. The batch is already signed and stays; a
+        write that fails is reported and made good by the next one (or 'truce ledger tiles')."""
+        from truce.ledger.tiles import publish
+
+        assert self.tiles_dir is not None
+        try:
+            publish(self, self.tiles_dir, durable=False)
+            self.tiles_error = None
+        except (OSError, TruceError) as exc:
+            self.tiles_error = f"tiles in {self.tiles_dir} not written at size {self.size}: {exc}"
 
     def next_position(self, author: str) -> tuple[int, str | None]:
         """The seq and prev an author's next entry must carry."""

@@ -272,8 +272,13 @@ def write_tiles(
     checkpoint_note: str,
     verifier: NoteVerifier,
     origin: str,
+    durable: bool = True,
 ) -> TilesWritten:
     """Write (or bring up to date) the static tlog-tiles of ``checkpoint_note`` in ``out``.
+
+    ``durable=False`` (the log's own write after each append) skips the sync before the
+    checkpoint: every file is still replaced atomically, so a crash can lose the newest files,
+    never leave a torn one, and the next write puts back what is missing.
 
     Only tiles that the checkpoint already in ``out`` did not have in full are written, then the
     new checkpoint replaces the old one. Refuses a directory holding another log's tiles, a larger
@@ -321,20 +326,22 @@ def write_tiles(
         else:
             _write_file(path, tile_bytes(tree, ref))
             tiles += 1
-    os.sync()  # every tile durable before the checkpoint that points at them
+    if durable:
+        os.sync()  # every tile durable before the checkpoint that points at them
     _write_file(served, checkpoint_note.encode("utf-8"))
-    fd = os.open(served, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    if durable:
+        fd = os.open(served, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     return TilesWritten(new.size, old_size, tiles, bundles)
 
 
 # --- the reading side: sources and a verified reader ---------------------------------------------
 
 
-def publish(ledger: Ledger, out: Path) -> TilesWritten:
+def publish(ledger: Ledger, out: Path, *, durable: bool = True) -> TilesWritten:
     """Write the log's latest checkpoint (with its cosignatures) and its tiles to ``out``."""
     from truce.ledger.cosign import cosigned_checkpoint
 
@@ -345,6 +352,7 @@ def publish(ledger: Ledger, out: Path) -> TilesWritten:
         checkpoint_note=cosigned_checkpoint(ledger),
         verifier=ledger.verifier,
         origin=ledger.origin,
+        durable=durable,
     )
 
 
