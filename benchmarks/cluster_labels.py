@@ -91,7 +91,10 @@ def label_report(rec: dict[str, Any], event: dict[str, Any], places: Any) -> Any
     if not locations:
         if not admin1:
             return None  # nowhere: the reader queues it (no place named)
-        locations = [_location(admin1, None, places)]
+        area = places.gazetteer.admin_area(admin1)
+        if area is None:
+            return None
+        locations = [area.location(admin1)]
     actors = []
     for name, role in zip(event.get("actors") or [], (ActorRole.PERPETRATOR, ActorRole.TARGET)):
         actors.append(Actor(name=name, role=role))
