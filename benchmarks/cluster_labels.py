@@ -17,7 +17,8 @@ A labelled event becomes a :class:`truce.model.Report` as the article gives it:
   article's publication (week precision) when the publication date is known, else it is not
   filed (the reader queues it for review: no date), and stays a singleton;
 - its first actor the perpetrator and second the target (ACLED actor1/actor2), its civilian
-  toll or else its fatalities as killed, the article's outlet as source;
+  toll or else its fatalities as killed, the article's outlet as source and the article's
+  SHA-256 as evidence (as ingestion files it);
 - articles are filed in label order (the development set's own order), each article's events in
   order.
 
@@ -66,7 +67,7 @@ def _interval(event: dict[str, Any], published: date | None) -> tuple[date, date
 def label_report(rec: dict[str, Any], event: dict[str, Any], places: Any) -> Any | None:
     """The report a perfect reader files for one labelled event, or None (not filed)."""
     from truce.model import Report
-    from truce.model.report import Actor, Casualty, Source, TimeInterval
+    from truce.model.report import Actor, Casualty, Evidence, Source, TimeInterval
     from truce.model.vocab import (
         ActorRole,
         CasualtyCategory,
@@ -120,6 +121,8 @@ def label_report(rec: dict[str, Any], event: dict[str, Any], places: Any) -> Any
         actors=actors,
         casualties=casualties,
         sources=[Source(name=(rec.get("outlet") or "unknown outlet")[:500], kind=SourceKind.OUTLET)],
+        # The article itself, as ingestion files it: reports of one document share it.
+        evidence=[Evidence(sha256=rec["sha256"], media_type="text/plain")],
     )
 
 
