@@ -120,7 +120,9 @@ def label_report(rec: dict[str, Any], event: dict[str, Any], places: Any) -> Any
         locations=locations,
         actors=actors,
         casualties=casualties,
-        sources=[Source(name=(rec.get("outlet") or "unknown outlet")[:500], kind=SourceKind.OUTLET)],
+        sources=[
+            Source(name=(rec.get("outlet") or "unknown outlet")[:500], kind=SourceKind.OUTLET)
+        ],
         # The article itself, as ingestion files it: reports of one document share it.
         evidence=[Evidence(sha256=rec["sha256"], media_type="text/plain")],
     )

@@ -50,18 +50,20 @@ __all__ = [
 ]
 
 #: A report joins the best incident scoring at least this much.
-THRESHOLD = 1.6
+THRESHOLD = 1.8
 KM_PER_DEG = 111.195
 SLACK = 0.5  # km added to every distance tolerance
 Z_MAX = 1.5  # distance / tolerance beyond which two points are two places
 
 W_TIME_SAME, W_TIME_WEEK, W_TIME_WIDE, W_TIME_NEXT = 1.0, 0.8, 0.6, 0.4
 W_PLACE, W_PLACE_CLOSE = 1.0, 0.5
-W_AREA, W_SUB, W_PERP, W_TARGET = 0.2, 0.2, 0.3, 0.2
+W_AREA, W_SUB, W_PERP, W_TARGET = 0.2, 0.4, 0.3, 0.2
 # Containment in a governorate, a district, a sub-district (by P-code). A governorate holds
 # many events a day: inside it is no evidence by itself, only not a contradiction.
 W_AREA1, W_AREA2, W_AREA3 = 0.0, 0.2, 0.4
 W_TOLL = 0.2  # killed figures within each other's ranges
+P_PERP = 0.3  # both name perpetrators, none the same
+P_TOLL = 0.0  # killed figures far apart (tolls_conflict)
 
 
 class IncidentState:
@@ -251,6 +253,15 @@ def _hull(a: tuple[int, int] | None, b: tuple[int, int]) -> tuple[int, int]:
     return (min(a[0], b[0]), high)
 
 
+def tolls_conflict(a: tuple[int, int], b: tuple[int, int] | None) -> bool:
+    """Killed figures too far apart to be one count revised: more than twice and 2 apart."""
+    if b is None:
+        return False
+    lo_a, hi_a = a
+    lo_b, hi_b = b
+    return (hi_b >= 0 and lo_a > 2 * hi_b + 2) or (hi_a >= 0 and lo_b > 2 * hi_a + 2)
+
+
 def tolls_agree(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     """Killed figures within each other's ranges (high -1: open-ended)."""
     if a is None or b is None:
@@ -344,6 +355,9 @@ def score(s: Summary, c: IncidentState) -> float | None:
         # describes the next day's event rather than another slip of the date.
         if s.d0 == s.d1 and s.d0 in c.days and c.days.count(c.d0) >= 2:
             return None
+        # ... and so is one whose killed figure is far from the incident's.
+        if s.killed is not None and tolls_conflict(s.killed, c.killed):
+            return None
         total = W_TIME_NEXT
     else:
         span = s.d1 - s.d0
@@ -387,12 +401,15 @@ def score(s: Summary, c: IncidentState) -> float | None:
             return None
     if s.sub in c.subs:
         total += W_SUB
-    if s.perps and _shared(s.perps, c.perps):
-        total += W_PERP
+    if s.perps and c.perps:
+        total += W_PERP if _shared(s.perps, c.perps) else -P_PERP
     if s.targets and _shared(s.targets, c.targets):
         total += W_TARGET
-    if s.killed is not None and tolls_agree(s.killed, c.killed):
-        total += W_TOLL
+    if s.killed is not None and c.killed is not None:
+        if tolls_agree(s.killed, c.killed):
+            total += W_TOLL
+        elif tolls_conflict(s.killed, c.killed):
+            total -= P_TOLL
     return total
 
 
@@ -418,14 +435,23 @@ def explain(s: Summary, c: IncidentState) -> list[str]:
     if s.vague or c.area_only:
         if s.vague and c.area_only:
             a = s.area if len(s.area) >= len(c.area) else c.area
-            out.append(f"both located by admin area only (inside {a.upper()})" if a else
-                       "both located by admin area only (same area)")
+            out.append(
+                f"both located by admin area only (inside {a.upper()})"
+                if a
+                else "both located by admin area only (same area)"
+            )
         elif s.vague:
-            out.append(f"the report's admin area {s.area.upper()} contains the incident's place"
-                       if s.area else "same admin area")
+            out.append(
+                f"the report's admin area {s.area.upper()} contains the incident's place"
+                if s.area
+                else "same admin area"
+            )
         else:
-            out.append(f"the place is inside the incident's admin area {c.area.upper()}"
-                       if c.area else "same admin area")
+            out.append(
+                f"the place is inside the incident's admin area {c.area.upper()}"
+                if c.area
+                else "same admin area"
+            )
     else:
         if s.places and c.places:
             if _shared_id(s.places, c.places):
