@@ -97,7 +97,9 @@ def label_report(rec: dict[str, Any], event: dict[str, Any], places: Any) -> Any
             return None
         locations = [area.location(admin1)]
     actors = []
-    for name, role in zip(event.get("actors") or [], (ActorRole.PERPETRATOR, ActorRole.TARGET)):
+    for name, role in zip(
+        (event.get("actors") or [])[:2], (ActorRole.PERPETRATOR, ActorRole.TARGET), strict=False
+    ):
         actors.append(Actor(name=name, role=role))
     casualties = []
     if event.get("civilians_killed") is not None:

@@ -372,10 +372,13 @@ def score(s: Summary, c: IncidentState) -> float | None:
         inside = _contains(s, c)
         if inside is None:
             return None
-        if s.lat is not None and c.lat is not None:
-            # A region's point ("southern Idlib") bounds it: farther than both radii is outside.
-            if distance_km(s.lat, s.lon, c.lat, c.lon) > s.r + c.r + SLACK:
-                return None
+        # A region's point ("southern Idlib") bounds it: farther than both radii is outside.
+        if (
+            s.lat is not None
+            and c.lat is not None
+            and distance_km(s.lat, s.lon, c.lat, c.lon) > s.r + c.r + SLACK  # type: ignore[arg-type]
+        ):
+            return None
         total += inside
     else:
         evidence = False

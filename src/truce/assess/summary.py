@@ -27,8 +27,7 @@ from typing import Final
 
 from truce.assess.names import actor_key, area_key, place_key
 from truce.model import ActorRole, GeoPrecision, Report
-from truce.model.vocab import CasualtyKind
-from truce.model.vocab import EVENT_FAMILIES
+from truce.model.vocab import EVENT_FAMILIES, CasualtyKind
 
 __all__ = [
     "FAMILY_CODES",
