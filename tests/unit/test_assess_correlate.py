@@ -30,6 +30,7 @@ def s(index: int, **kw: Any) -> Summary:
         "areas": ("Hama",),
         "perps": (),
         "targets": (),
+        "docs": (),
     }
     values.update(kw)
     point = values.pop("point")
@@ -47,6 +48,7 @@ def s(index: int, **kw: Any) -> Summary:
         values["areas"],
         values["perps"],
         values["targets"],
+        docs=values["docs"],
     )
 
 
@@ -187,3 +189,31 @@ def test_the_index_finds_every_incident_the_score_accepts(seed: int) -> None:
     fast, slow = Correlator(), BruteForce()
     assert fast.add_many(summaries) == slow.add_many(summaries)
     assert len(fast) < len(summaries)  # something was correlated
+
+
+def test_an_admin_area_report_is_compatible_with_places_inside_it_and_is_refined() -> None:
+    # A district-level report (P-code SY0503) of a strike, then the village inside it.
+    area = s(1, point=None, places=(), areas=("SY0503", "Hama"), perps=("SAA",), targets=("C",))
+    town = s(2, areas=("SY050300", "Hama"), perps=("SAA",), targets=("C",), d0=100, d1=100)
+    elsewhere = s(3, areas=("SY050100", "Hama"), perps=("SAA",), targets=("C",))
+    c = Correlator()
+    c.add(area)
+    _, joined = c.add(town)
+    assert joined.incident is not None and joined.incident.id == "I-1"
+    state = c.incidents[0]
+    assert state is not None and not state.area_only and state.place_from == 2
+    # Outside the district: not the same event, whatever else agrees.
+    assert (
+        score(s(4, point=None, places=(), areas=("SY0503",)), IncidentState("I-3", elsewhere))
+        is None
+    )
+
+
+def test_a_documents_area_only_claim_never_joins_its_own_precise_claim() -> None:
+    precise = s(1, areas=("SY050300",), perps=("SAA",), targets=("C",), docs=("d1",))
+    vague = s(2, point=None, places=(), areas=("SY0503",), perps=("SAA",), targets=("C",))
+    assert score(vague, IncidentState("I-1", precise)) is not None
+    same_doc = s(
+        3, point=None, places=(), areas=("SY0503",), perps=("SAA",), targets=("C",), docs=("d1",)
+    )
+    assert score(same_doc, IncidentState("I-1", precise)) is None

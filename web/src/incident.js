@@ -94,6 +94,7 @@ export async function renderIncident(app, container, id) {
     ),
     gradeSection(inc, grade),
     comparison(reports, data.parties),
+    whySection(reports),
     historySection(app, reports),
     responsesSection(app, data, inc),
     violationsSection(data.violations),
@@ -197,6 +198,24 @@ function comparison(reports, parties) {
         : "One report: nothing to compare yet.",
     ),
     h("div", { class: "table-scroll", tabindex: "0", "aria-label": "Reports compared" }, table),
+  );
+}
+
+/** Why each report is in this incident: the correlation decision, its score and reasons
+ * (truce.assess.correlate), or the analyst's merge or split that placed it. */
+function whySection(reports) {
+  const how = { new: "started this incident", joined: "joined", merged: "merged by an analyst", split: "split off by an analyst" };
+  return h(
+    "section",
+    { "aria-labelledby": "why-title" },
+    h("h2", { id: "why-title" }, "Why these reports are together"),
+    h(
+      "ul",
+      { class: "reasons", id: "why" },
+      reports.map((r) =>
+        h("li", {}, h("strong", {}, r.id), ` ${how[r.how] || r.how || "placed"}`, r.reason ? `: ${r.reason}` : ""),
+      ),
+    ),
   );
 }
 

@@ -50,32 +50,50 @@ __all__ = [
 ]
 
 #: A report joins the best incident scoring at least this much.
-THRESHOLD = 1.6
+THRESHOLD = 1.8
 KM_PER_DEG = 111.195
 SLACK = 0.5  # km added to every distance tolerance
 Z_MAX = 1.5  # distance / tolerance beyond which two points are two places
 
 W_TIME_SAME, W_TIME_WEEK, W_TIME_WIDE, W_TIME_NEXT = 1.0, 0.8, 0.6, 0.4
 W_PLACE, W_PLACE_CLOSE = 1.0, 0.5
-W_AREA, W_SUB, W_PERP, W_TARGET = 0.2, 0.2, 0.3, 0.2
+W_AREA, W_SUB, W_PERP, W_TARGET = 0.2, 0.4, 0.3, 0.2
+# Containment in a governorate, a district, a sub-district (by P-code). A governorate holds
+# many events a day: inside it is no evidence by itself, only not a contradiction.
+W_AREA1, W_AREA2, W_AREA3 = 0.0, 0.2, 0.4
+W_TOLL = 0.2  # killed figures within each other's ranges
+P_PERP = 0.3  # both name perpetrators, none the same
+P_TOLL = 0.0  # killed figures far apart (tolls_conflict)
 
 
 class IncidentState:
-    """The correlation state of one incident, built by absorbing its reports in log order."""
+    """The correlation state of one incident, built by absorbing its reports in log order.
+
+    It keeps the most precise consistent place and date and which report gave them
+    (``place_from``, ``date_from``: ledger indexes): while every report is vague (an admin area
+    only) its place is the narrowest area they give (``area``); the first report with a
+    town-level place or point makes it precise, and its centroid then holds only such points.
+    """
 
     __slots__ = (
+        "area",
+        "area_only",
         "areas",
         "d0",
         "d1",
+        "date_from",
         "days",
+        "docs",
         "fam",
         "family",
         "first",
         "id",
+        "killed",
         "lat",
         "lon",
         "n",
         "perps",
+        "place_from",
         "places",
         "pts",
         "r",
@@ -109,6 +127,12 @@ class IncidentState:
         self.areas = s.areas
         self.perps = s.perps
         self.targets = s.targets
+        self.area_only = s.vague
+        self.area = s.area
+        self.killed = s.killed
+        self.docs = s.docs
+        self.place_from = s.index
+        self.date_from = s.index
         self.n = 1
         self._add_point(s)
 
@@ -137,22 +161,47 @@ class IncidentState:
                     n = days.count(d)
                     if n > count:
                         best, count = d, n
+                if best != self.d0 or self.d0 != self.d1:
+                    self.date_from = s.index  # only this report's day gained a count
                 self.d0 = self.d1 = best
         elif not self.days and s.d1 - s.d0 < self.d1 - self.d0:
             self.d0, self.d1 = s.d0, s.d1
-        self._add_point(s)
+            self.date_from = s.index
+        if not s.vague:
+            if self.area_only:  # the first precise place: the area was only a bound
+                self.area_only = False
+                self.area = ""
+                self.w = self.wlat = self.wlon = 0.0
+                self.pts = ()
+                self.lat = self.lon = None
+                self.place_from = s.index
+            elif s.lat is not None and s.r < self.r:
+                self.place_from = s.index
+            self._add_point(s)
+        elif self.area_only and len(s.area) > len(self.area):
+            self.area = s.area  # a narrower area inside the incident's (containment checked)
+            self.place_from = s.index
+            if s.lat is not None:
+                self.w = self.wlat = self.wlon = 0.0
+                self.pts = ()
+                self._add_point(s)
         self.places = _union(self.places, s.places)
         self.areas = _union(self.areas, s.areas)
         self.perps = _union(self.perps, s.perps)
         self.targets = _union(self.targets, s.targets)
+        if s.killed is not None:
+            self.killed = _hull(self.killed, s.killed)
+        if s.docs:
+            self.docs = _union(self.docs, s.docs)
 
     @property
     def vague(self) -> bool:
-        return self.lat is None and not self.places
+        return self.area_only
 
     _STORED = (
         "family", "fam", "subs", "d0", "d1", "days", "w", "wlat", "wlon", "r", "pts", "spread",
-        "places", "areas", "perps", "targets", "n",
+        "places", "areas", "perps", "targets", "n", "area_only", "area", "killed", "docs",
+        "place_from", "date_from",
     )  # fmt: skip
 
     def to_json(self) -> dict[str, object]:
@@ -164,14 +213,21 @@ class IncidentState:
         state = cls.__new__(cls)
         state.id = incident_id
         state.first = first
+        # States stored before containment (no area_only ... date_from): their defaults.
+        defaults: dict[str, object] = {
+            "area_only": None, "area": "", "killed": None, "docs": (),
+            "place_from": first, "date_from": first,
+        }  # fmt: skip
         for name in cls._STORED:
-            value = data[name]
+            value = data[name] if name in data else defaults[name]
             setattr(state, name, tuple(value) if isinstance(value, list) else value)
         if state.w > 0:
             state.lat = state.wlat / state.w
             state.lon = state.wlon / state.w
         else:
             state.lat = state.lon = None
+        if state.area_only is None:
+            state.area_only = state.lat is None and not state.places
         return state
 
     @classmethod
@@ -188,6 +244,29 @@ class IncidentState:
                 for i in range(0, len(pts), 3)
             )
         return state
+
+
+def _hull(a: tuple[int, int] | None, b: tuple[int, int]) -> tuple[int, int]:
+    if a is None:
+        return b
+    high = -1 if a[1] < 0 or b[1] < 0 else max(a[1], b[1])
+    return (min(a[0], b[0]), high)
+
+
+def tolls_conflict(a: tuple[int, int], b: tuple[int, int] | None) -> bool:
+    """Killed figures too far apart to be one count revised: more than twice and 2 apart."""
+    if b is None:
+        return False
+    lo_a, hi_a = a
+    lo_b, hi_b = b
+    return (hi_b >= 0 and lo_a > 2 * hi_b + 2) or (hi_a >= 0 and lo_b > 2 * hi_a + 2)
+
+
+def tolls_agree(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    """Killed figures within each other's ranges (high -1: open-ended)."""
+    if a is None or b is None:
+        return False
+    return (b[1] < 0 or a[0] <= b[1]) and (a[1] < 0 or b[0] <= a[1])
 
 
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
@@ -208,8 +287,13 @@ def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return any(x in b for x in a)
 
 
+def _shared_id(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return any(x in b for x in a if x[:1] == "#")
+
+
 def _close(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    return any(keys_close(x, y) for x in a for y in b)
+    # Gazetteer ids (``#…``) are one place or two: never "one letter apart".
+    return any(keys_close(x, y) for x in a if x[:1] != "#" for y in b if y[:1] != "#")
 
 
 def _z(s: Summary, c: IncidentState) -> float:
@@ -225,6 +309,40 @@ def _z(s: Summary, c: IncidentState) -> float:
     return z
 
 
+def _has_pcode(areas: tuple[str, ...]) -> bool:
+    return any(len(a) >= 4 and a[2:4].isdigit() for a in areas)
+
+
+def _level_weight(code: str) -> float:
+    """The weight of containment in an admin unit: governorate, district, sub-district."""
+    return W_AREA1 if len(code) <= 4 else W_AREA2 if len(code) <= 6 else W_AREA3
+
+
+def _contains(s: Summary, c: IncidentState) -> float | None:
+    """When one side is located only by an admin area: the weight of its containing the other
+    (or of either containing the other, when both are vague); None when it does not."""
+    if s.vague and c.area_only:
+        a, b = s.area, c.area
+        if a and b:
+            if a.startswith(b) or b.startswith(a):
+                return _level_weight(a if len(a) > len(b) else b)
+            return None
+    elif s.vague:
+        if s.area and s.area in c.areas:
+            return _level_weight(s.area)
+        if s.area and _has_pcode(c.areas):
+            return None  # the incident's places are outside the report's area
+    elif c.area:
+        if c.area in s.areas:
+            return _level_weight(c.area)
+        if _has_pcode(s.areas):
+            return None
+    # No P-codes on one side: admin areas by name (the governorate as written).
+    if s.areas and c.areas and _shared(s.areas, c.areas):
+        return W_AREA
+    return None
+
+
 def score(s: Summary, c: IncidentState) -> float | None:
     """How well report ``s`` fits incident ``c``; None when it cannot be the same event."""
     if s.fam != c.fam:
@@ -237,62 +355,125 @@ def score(s: Summary, c: IncidentState) -> float | None:
         # describes the next day's event rather than another slip of the date.
         if s.d0 == s.d1 and s.d0 in c.days and c.days.count(c.d0) >= 2:
             return None
+        # ... and so is one whose killed figure is far from the incident's.
+        if s.killed is not None and tolls_conflict(s.killed, c.killed):
+            return None
         total = W_TIME_NEXT
     else:
         span = s.d1 - s.d0
         if c.d1 - c.d0 > span:
             span = c.d1 - c.d0
         total = W_TIME_SAME if span == 0 else W_TIME_WEEK if span < 7 else W_TIME_WIDE
-    evidence = False
-    if s.lat is not None and c.lat is not None:
-        z = _z(s, c)
-        if z > Z_MAX:
+    if s.vague or c.area_only:
+        # One side is an admin area: compatible with every place inside it. A document that
+        # named an event's place and also an area names two events there, not one twice.
+        if s.docs and c.docs and _shared(s.docs, c.docs):
             return None
-        total += 1.0 if z <= 0.5 else 1.0 - 1.4 * (z - 0.5)
-        evidence = True
-    if s.places and c.places:
-        if _shared(s.places, c.places):
-            total += W_PLACE
-            evidence = True
-        elif _close(s.places, c.places):
-            total += W_PLACE_CLOSE
-        else:
-            return None  # two differently named towns
-    vague = (s.lat is None and not s.places) or (c.lat is None and not c.places)
-    if vague and s.areas and c.areas:
-        if not _shared(s.areas, c.areas):
+        inside = _contains(s, c)
+        if inside is None:
             return None
-        total += W_AREA
-        evidence = True
-    if not evidence:
-        return None
+        # A region's point ("southern Idlib") bounds it: farther than both radii is outside.
+        if (
+            s.lat is not None
+            and c.lat is not None
+            and distance_km(s.lat, s.lon, c.lat, c.lon) > s.r + c.r + SLACK  # type: ignore[arg-type]
+        ):
+            return None
+        total += inside
+    else:
+        evidence = False
+        same_id = False
+        if s.places and c.places:
+            if _shared(s.places, c.places):
+                total += W_PLACE
+                evidence = True
+                same_id = _shared_id(s.places, c.places)
+            elif _close(s.places, c.places):
+                total += W_PLACE_CLOSE
+            else:
+                return None  # two differently named towns
+        if s.lat is not None and c.lat is not None:
+            z = _z(s, c)
+            if z <= Z_MAX:
+                total += 1.0 if z <= 0.5 else 1.0 - 1.4 * (z - 0.5)
+                evidence = True
+            elif not same_id:
+                return None
+            # else one gazetteer place, its reports' points spread (another place named first)
+        if not evidence:
+            return None
     if s.sub in c.subs:
         total += W_SUB
-    if s.perps and _shared(s.perps, c.perps):
-        total += W_PERP
+    if s.perps and c.perps:
+        total += W_PERP if _shared(s.perps, c.perps) else -P_PERP
     if s.targets and _shared(s.targets, c.targets):
         total += W_TARGET
+    if s.killed is not None and c.killed is not None:
+        if tolls_agree(s.killed, c.killed):
+            total += W_TOLL
+        elif tolls_conflict(s.killed, c.killed):
+            total -= P_TOLL
     return total
+
+
+def _toll(k: tuple[int, int]) -> str:
+    lo, hi = k
+    return f"{lo}+" if hi < 0 else str(lo) if hi == lo else f"{lo}-{hi}"
 
 
 def explain(s: Summary, c: IncidentState) -> list[str]:
     """The reasons behind :func:`score` for this report and incident, in words."""
     out: list[str] = []
     gap = max(s.d0 - c.d1, c.d0 - s.d1, 0)
-    out.append("dates overlap" if gap == 0 else "dates one day apart")
-    if s.lat is not None and c.lat is not None:
-        d = distance_km(s.lat, s.lon, c.lat, c.lon)  # type: ignore[arg-type]
-        out.append(f"{d:.1f} km apart (tolerance {Z_MAX * (s.r + c.r + SLACK):.1f} km)")
-    if s.places and c.places:
-        out.append("same place" if _shared(s.places, c.places) else "place names one letter apart")
-    if (s.vague or c.vague) and s.areas and _shared(s.areas, c.areas):
-        out.append("same admin area")
+    if gap:
+        out.append("dates one day apart")
+    elif s.d0 == s.d1 and c.d0 == c.d1:
+        out.append("same day")
+    elif s.d0 <= c.d0 and c.d1 <= s.d1:
+        out.append(f"the incident's date is inside the report's {s.d1 - s.d0 + 1} days")
+    elif c.d0 <= s.d0 and s.d1 <= c.d1:
+        out.append(f"the report's date is inside the incident's {c.d1 - c.d0 + 1} days")
+    else:
+        out.append("dates overlap")
+    if s.vague or c.area_only:
+        if s.vague and c.area_only:
+            a = s.area if len(s.area) >= len(c.area) else c.area
+            out.append(
+                f"both located by admin area only (inside {a.upper()})"
+                if a
+                else "both located by admin area only (same area)"
+            )
+        elif s.vague:
+            out.append(
+                f"the report's admin area {s.area.upper()} contains the incident's place"
+                if s.area
+                else "same admin area"
+            )
+        else:
+            out.append(
+                f"the place is inside the incident's admin area {c.area.upper()}"
+                if c.area
+                else "same admin area"
+            )
+    else:
+        if s.places and c.places:
+            if _shared_id(s.places, c.places):
+                out.append("same gazetteer place")
+            elif _shared(s.places, c.places):
+                out.append("same place name")
+            else:
+                out.append("place names one letter apart")
+        if s.lat is not None and c.lat is not None:
+            d = distance_km(s.lat, s.lon, c.lat, c.lon)  # type: ignore[arg-type]
+            out.append(f"{d:.1f} km apart (tolerance {Z_MAX * (s.r + c.r + SLACK):.1f} km)")
     if s.sub in c.subs:
         out.append("same sub-event type")
     if s.perps and _shared(s.perps, c.perps):
         out.append("same perpetrator named")
     if s.targets and _shared(s.targets, c.targets):
         out.append("same target named")
+    if s.killed is not None and tolls_agree(s.killed, c.killed):
+        out.append(f"killed figures agree ({_toll(s.killed)} and {_toll(c.killed)})")  # type: ignore[arg-type]
     return out
 
 
@@ -313,7 +494,7 @@ class Decision:
         if self.incident is None:
             return self.note
         why = ", ".join(explain(self.report, self.incident))
-        return f"score {self.score:.2f}: {why}"
+        return f"score {self.score:.2f} (threshold {THRESHOLD:.2f}): {why}"
 
 
 def choose(s: Summary, candidates: Iterable[IncidentState]) -> Decision:
@@ -323,15 +504,27 @@ def choose(s: Summary, candidates: Iterable[IncidentState]) -> Decision:
         return Decision(s, None, 0.0, 0, f"its dates span {days} days: too imprecise to correlate")
     best: IncidentState | None = None
     best_score = -1.0
+    near: IncidentState | None = None  # the best below the threshold, to say why not
+    near_score = -1.0
     passing = 0
     for c in candidates:
         sc = score(s, c)
-        if sc is None or sc < THRESHOLD:
+        if sc is None:
+            continue
+        if sc < THRESHOLD:
+            if sc > near_score or (sc == near_score and near is not None and c.first < near.first):
+                near, near_score = c, sc
             continue
         passing += 1
         if best is None or sc > best_score or (sc == best_score and c.first < best.first):
             best, best_score = c, sc
     if best is None:
+        if near is not None:
+            return Decision(
+                s, None, 0.0, 0,
+                f"no earlier incident matches (nearest: {near.id}, score {near_score:.2f} "
+                f"below {THRESHOLD:.2f})",
+            )  # fmt: skip
         return Decision(s, None, 0.0, 0, "no earlier incident matches")
     if s.vague and passing > 1:
         return Decision(

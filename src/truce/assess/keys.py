@@ -5,7 +5,9 @@ built from (day, grid cell, event family), (day, family, place key) and (day, fa
 area); a report looks up the keys that any incident able to accept it must be registered under.
 The index is *conservative*: :func:`truce.assess.correlate.score` rejects every incident not
 found this way (an incident is registered one day either side of its core date, in the cell of
-its current centroid, under every place and area it has), so the index changes the speed of
+its current centroid, under every place and area it has — P-codes with every unit containing
+them, so a report located by a governorate finds every incident inside it in its days, and a
+precise report finds the vague incidents whose area contains it), so the index changes the speed of
 correlation, never its result. Stale keys left by an incident's earlier states only add
 candidates that the score rejects.
 
@@ -63,7 +65,10 @@ def report_keys(s: Summary, coarse: bool = True) -> list[object]:
     """
     keys: list[object] = []
     days = range(s.d0 + _DAY_OFFSET, s.d1 + _DAY_OFFSET + 1)
-    if s.lat is not None:
+    vague = s.vague
+    # A vague report is compared by admin area alone (containment), so its point, a region's,
+    # needs no grid lookup.
+    if s.lat is not None and not vague:
         cells = _cells(s, 0, CELL0, R0)
         if coarse:
             cells += _cells(s, 1, CELL1, R_VAGUE)
@@ -72,7 +77,7 @@ def report_keys(s: Summary, coarse: bool = True) -> list[object]:
             keys += [prefix | c for c in cells]
     fam = s.fam
     # Vague incidents are found by area by every report; vague reports look at all incidents.
-    tag = _TAG_AREA if (s.lat is None and not s.places) else _TAG_VAGUE_AREA
+    tag = _TAG_AREA if vague else _TAG_VAGUE_AREA
     for d in days:
         prefix = d << 5 | fam
         for p in s.places:
@@ -126,9 +131,10 @@ def incident_keys(c: IncidentState) -> list[object]:
     keys: list[object] = []
     # One day either side: reports dated one day apart may join.
     days = range(c.d0 - 1 + _DAY_OFFSET, c.d1 + 2 + _DAY_OFFSET)
-    cells = incident_cells(c)
-    fam = c.fam
     vague = c.vague
+    # A vague incident is found by its areas (every report looks there), not by its point.
+    cells = [] if vague else incident_cells(c)
+    fam = c.fam
     for d in days:
         for cell in cells:
             keys.append(d << 31 | cell)

@@ -194,6 +194,7 @@ class Scenario:
                     (r.admin1,),
                     perps,
                     (_TARGETS[r.target][0],),
+                    (r.killed[0], r.killed[2]) if r.killed else None,
                 )
             )
         return out

@@ -3,21 +3,31 @@
 A :class:`Summary` keeps what placing a report needs and nothing else: event family (ACLED
 sub-event types grouped in ``model/vocab.EVENT_FAMILIES``), the days it may have happened on
 (``date_start``..``date_end`` as day numbers, UCDP GED style intervals), a point with its
-uncertainty in km (Cursor-on-Target ``ce``, floored by ACLED ``geo_precision``), place-name keys,
-admin areas, perpetrator and target keys. Reports become summaries either from the model
-(:func:`summarize`) or from plain values (:func:`make_summary`, the scenario generator's and the
-benchmark's fast path); both go through the same code.
+uncertainty in km (Cursor-on-Target ``ce``, floored by ACLED ``geo_precision``), place-name keys
+(a resolved place's gazetteer id, marked ``#``, else the name's consonant skeleton), admin areas,
+perpetrator and target keys, the killed figure as a range and the source documents.
+
+Admin areas are hierarchical: an OCHA P-code (``SY070500``) stands for itself and every unit
+containing it (``sy07``, ``sy0705``, ``sy070500``), so "inside Idlib governorate" is a shared key.
+A report located only by an admin area — no town-level place, and no point or only a region's
+(ACLED precision 3) — is *vague*; its ``area`` is its most precise P-code, the unit it is
+compatible with every place inside of.
+
+Reports become summaries either from the model (:func:`summarize`) or from plain values
+(:func:`make_summary`, the scenario generator's and the benchmark's fast path); both go through
+the same code.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Final
 
 from truce.assess.names import actor_key, area_key, place_key
 from truce.model import ActorRole, GeoPrecision, Report
-from truce.model.vocab import EVENT_FAMILIES
+from truce.model.vocab import EVENT_FAMILIES, CasualtyKind
 
 __all__ = [
     "FAMILY_CODES",
@@ -47,6 +57,7 @@ FAMILY_CODES: Final[dict[str, int]] = {
 }
 
 _EPOCH = date(1970, 1, 1).toordinal()
+_PCODE = re.compile(r"^[A-Za-z]{2}[0-9]{2,}$")  # OCHA COD-AB: country letters, 2 digits a level
 
 
 def day_number(d: date) -> int:
@@ -58,12 +69,15 @@ class Summary:
     """What correlation needs of one report (``index`` is its ledger entry index)."""
 
     __slots__ = (
+        "area",
         "areas",
         "d0",
         "d1",
+        "docs",
         "fam",
         "family",
         "index",
+        "killed",
         "lat",
         "lon",
         "perps",
@@ -71,6 +85,7 @@ class Summary:
         "r",
         "sub",
         "targets",
+        "vague",
     )
 
     def __init__(
@@ -87,6 +102,10 @@ class Summary:
         areas: tuple[str, ...],
         perps: tuple[str, ...],
         targets: tuple[str, ...],
+        killed: tuple[int, int] | None = None,
+        docs: tuple[str, ...] = (),
+        vague: bool | None = None,
+        area: str = "",
     ) -> None:
         self.index = index
         self.family = family
@@ -101,11 +120,11 @@ class Summary:
         self.areas = areas
         self.perps = perps
         self.targets = targets
-
-    @property
-    def vague(self) -> bool:
-        """Located by admin area only: no usable point, no place name."""
-        return self.lat is None and not self.places
+        self.killed = killed  # (low, high) killed, all categories; high == -1: no upper bound
+        self.docs = docs
+        # Located by admin area only: no place name, and no usable point (or a region's).
+        self.vague = (lat is None and not places) if vague is None else vague
+        self.area = area  # the most precise P-code of a vague report ("" when none)
 
     @property
     def correlatable(self) -> bool:
@@ -133,6 +152,25 @@ def _keys(items: Sequence[str], key: object) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _areas(items: Sequence[str]) -> tuple[tuple[str, ...], str]:
+    """Area keys, P-codes expanded to every containing unit; and the most precise P-code."""
+    out: list[str] = []
+    best = ""
+    for item in items:
+        if _PCODE.match(item):
+            code = item.lower()
+            if len(code) > len(best):
+                best = code
+            for n in range(4, len(code) + 1, 2):
+                if code[:n] not in out:
+                    out.append(code[:n])
+        else:
+            k = area_key(item)
+            if k and k not in out:
+                out.append(k)
+    return tuple(out), best
+
+
 def make_summary(
     index: int,
     family: str,
@@ -147,12 +185,24 @@ def make_summary(
     areas: Sequence[str],
     perps: Sequence[str],
     targets: Sequence[str],
+    killed: tuple[int, int] | None = None,
+    docs: Sequence[str] = (),
+    place_ids: Sequence[str] = (),
 ) -> Summary:
-    """A summary from plain values. ``places`` are town-level names; ``precision`` is the
-    primary location's ACLED geo precision (region-level names belong in ``areas``)."""
+    """A summary from plain values. ``places`` are town-level names and ``place_ids`` the
+    gazetteer ids of resolved ones (compared as they are); ``precision`` is the primary
+    location's ACLED geo precision (region-level names belong in ``areas``, with P-codes)."""
     r = max(error_m / 1000.0, R_FLOOR[precision])
     if lat is not None and r > R_VAGUE:
         lat = lon = None
+    keys = _keys(places, place_key)
+    if place_ids:
+        keys = tuple(dict.fromkeys((*(f"#{p}" for p in place_ids), *keys)))
+    if len(areas) == 1 and not _PCODE.match(areas[0]):  # the common case, kept cheap
+        area_keys, pcode = _keys(areas, area_key), ""
+    else:
+        area_keys, pcode = _areas(areas)
+    vague = not keys and (lat is None or precision >= int(GeoPrecision.REGION))
     return Summary(
         index,
         family,
@@ -162,10 +212,14 @@ def make_summary(
         lat,
         lon,
         r,
-        _keys(places, place_key),
-        _keys(areas, area_key),
+        keys,
+        area_keys,
         _keys(perps, actor_key),
         _keys(targets, actor_key),
+        killed,
+        tuple(docs),
+        vague,
+        pcode if vague else "",
     )
 
 
@@ -174,13 +228,12 @@ def summarize(report: Report, index: int) -> Summary:
     loc = report.location
     point = loc.point
     # A gazetteer id, when a location was resolved, is a better key than the name as written.
-    places = [
-        x.gazetteer_id or x.place
-        for x in report.locations
-        if x.precision < GeoPrecision.REGION and (x.gazetteer_id or x.place)
-    ]
+    towns = [x for x in report.locations if x.precision < GeoPrecision.REGION]
+    ids = [x.gazetteer_id for x in towns if x.gazetteer_id]
+    places = [x.place for x in towns if x.place and not x.gazetteer_id]
     areas = [a for x in report.locations for a in (x.area, x.admin1) if a]
     areas += [x.place for x in report.locations if x.precision >= GeoPrecision.REGION and x.place]
+    killed = _killed(report)
     return make_summary(
         index,
         report.family,
@@ -195,4 +248,20 @@ def summarize(report: Report, index: int) -> Summary:
         areas,
         [a.name for a in report.actors_in(ActorRole.PERPETRATOR)],
         [a.name for a in report.actors_in(ActorRole.TARGET)],
+        killed,
+        sorted({e.sha256 for e in report.evidence}),
+        ids,
     )
+
+
+def _killed(report: Report) -> tuple[int, int] | None:
+    """The killed figure as a range over all categories: the largest category's (low, high),
+    high -1 when open-ended."""
+    best: tuple[int, int] | None = None
+    for c in report.casualties:
+        if c.kind != CasualtyKind.KILLED:
+            continue
+        top = c.high if c.high is not None else c.best if c.best is not None else -1
+        if best is None or c.low > best[0]:
+            best = (c.low, top)
+    return best
