@@ -460,7 +460,7 @@ def _relative(rule, g, text, ref, future, made):  # type: ignore[no-untyped-def]
 # -- whole lines that are only a date (page headers, datelines) ---------------------------------
 _LINE_PATTERNS = (
     re.compile(
-        r"^(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s*)?(?:"
+        r"^(?:(?:published|posted|updated|update|date)(?:\s+on)?\s*:?\s*)?(?:"
         + _WD
         + r",?\s+)?"
         + _M.format(g="m")
@@ -472,7 +472,7 @@ _LINE_PATTERNS = (
         re.I,
     ),
     re.compile(
-        r"^(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s*)?(?:"
+        r"^(?:(?:published|posted|updated|update|date)(?:\s+on)?\s*:?\s*)?(?:"
         + _WD
         + r",?\s+)?"
         + _D.format(g="d")
@@ -484,7 +484,7 @@ _LINE_PATTERNS = (
         re.I,
     ),
     re.compile(
-        r"^(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s*)?"
+        r"^(?:(?:published|posted|updated|update|date)(?:\s+on)?\s*:?\s*)?"
         r"(?P<y>(?:19|20)\d\d)-(?P<mn>[01]\d)-(?P<d>[0-3]\d)(?:[T ][\d:.+Z-]+)?$",
         re.I,
     ),
@@ -498,8 +498,9 @@ def parse_date_line(line: str) -> tuple[Span, str] | None:
     text = line.strip()
     if len(text) > 60:
         return None
-    label_match = re.match(r"^(published|posted|updated|date)", text, re.I)
+    label_match = re.match(r"^(published|posted|updated|update|date)", text, re.I)
     label = label_match.group(1).lower() if label_match else ""
+    label = "updated" if label == "update" else label
     for pattern in _LINE_PATTERNS:
         m = pattern.match(text)
         if m is None:
