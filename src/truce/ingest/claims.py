@@ -72,6 +72,7 @@ _COORDINATED = re.compile(
     r"\b(?:coordinated|in coordination|jointly|together|in cooperation)\s+with\s+", re.I
 )
 _TARGET_PREP = re.compile(r"\b(?:on|against|targeting|at|toward|towards|near)\s+(?:the\s+)?$", re.I)
+_FUTURE_MODALITIES = (Modality.PLANNED, Modality.ANNOUNCED)
 _GOVERNORATE_WORDS = re.compile(r"\b(Idlib|Idleb|Hama|Aleppo|Latakia|Lattakia)\b")
 
 
@@ -119,6 +120,11 @@ class Claim:
     sentences: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sentence_index: int = 0
+    #: "caption" or "crosshead" when the claim was first read there (see ``Document.marks``).
+    mark: str = ""
+    #: Why the claim is background, not an event the article reports (a caption about another
+    #: time); such a claim is queued for review, never filed as it stands.
+    background: str = ""
 
     @property
     def text(self) -> str:
@@ -186,6 +192,10 @@ class Claim:
         data["attribution"] = attribution
         data["spans"] = [list(s) for s in self.spans]
         data["text"] = self.text
+        if self.mark:
+            data["from"] = self.mark
+        if self.background:
+            data["background"] = self.background
         if self.notes:
             data["notes"] = list(dict.fromkeys(self.notes))
         return data
@@ -208,6 +218,7 @@ class _Sentence:
     places: list[PlaceRef]
     foil: re.Match[str] | None
     source_actors: list[Mention] = field(default_factory=list)
+    mark: str = ""
 
 
 def _overlaps(start: int, end: int, spans: tuple[tuple[int, int], ...]) -> bool:
@@ -266,6 +277,16 @@ def _read_sentences(
                     ):
                         said_on = d
             event_dates = [d for d in dates if d is not said_on]
+            if (
+                said_on is not None
+                and said_on.span is not None
+                and said_on.span.start == (said_on.span.end)
+            ):
+                # reported speech: "X said on Monday that ... yesterday" counts from Monday
+                anchor = said_on.span.start
+                event_dates = [
+                    _reanchored(d, text, anchor) if d.relative else d for d in event_dates
+                ]
             foil = FOIL_LINK.search(text)
             triggers = [
                 t
@@ -302,8 +323,17 @@ def _read_sentences(
                 places,
                 foil,
                 source_actors,
+                doc.mark(p),
             )
             index += 1
+
+
+def _reanchored(mention: DateMention, text: str, anchor: Any) -> DateMention:
+    again = find_dates(text, anchor, future=is_future(text))
+    found = next((d for d in again if d.start == mention.start and d.span is not None), None)
+    if found is None:
+        return mention
+    return replace(found, note="counted from the day it was said")
 
 
 def _nearest_date(sentence: _Sentence, position: int) -> DateMention | None:
@@ -361,6 +391,7 @@ def _new_claim(sentence: _Sentence, trigger: Trigger) -> Claim:
         paragraph=sentence.paragraph,
         mode=trigger.mode,
         sentence_index=sentence.index,
+        mark=sentence.mark,
     )
     _absorb(claim, sentence, trigger)
     if claim.modality == Modality.DENIED:
@@ -418,6 +449,8 @@ def _absorb(claim: Claim, sentence: _Sentence, trigger: Trigger | None) -> None:
 def _continues(claim: Claim, sentence: _Sentence, trigger: Trigger) -> bool:
     if trigger.sub_event_type != claim.sub_event_type:
         return False
+    if (claim.mark == "caption") != (sentence.mark == "caption"):
+        return False  # a caption is about its picture; the article about its own event
     if sentence.paragraph - claim.paragraph > 1:
         return False
     if _SEPARATE.search(sentence.text):
@@ -457,7 +490,12 @@ def _assemble(sentence: _Sentence, claims: list[Claim], dictionary: ActorDiction
         claim = _new_claim(sentence, trigger)
         claims.append(claim)
         made.append(claim)
-    if not sentence.triggers and claims and claims[-1].paragraph >= sentence.paragraph - 1:
+    if (
+        not sentence.triggers
+        and claims
+        and claims[-1].paragraph >= sentence.paragraph - 1
+        and (claims[-1].mark == "caption") == (sentence.mark == "caption")
+    ):
         last = claims[-1]
         linked = bool(_NO_TRIGGER_LINK.search(sentence.text))
         same_paragraph = last.paragraph == sentence.paragraph
@@ -484,6 +522,7 @@ def _casualty_claim(sentence: _Sentence, claims: list[Claim]) -> None:
         sentence.figures[0].text,
         sentence.paragraph,
         sentence_index=sentence.index,
+        mark=sentence.mark,
     )
     claim.notes.append("event type inferred from the casualty report; the text names no weapon")
     _absorb(claim, sentence, None)
@@ -538,10 +577,14 @@ def _finish(
     doc: Document, claims: list[Claim], sentences: list[_Sentence], gaz: Any, reference: Any
 ) -> None:
     context = _context_place(doc, sentences, gaz)
+    read = [c for c in claims if c.date is not None]  # dated by their own sentences
     for claim in claims:
         _fix_types(claim)
         if claim.date is None:
-            _fallback_date(claim, claims, sentences, reference)
+            _fallback_date(claim, claims, sentences, reference, read)
+        _not_after_publication(claim, doc)
+        if claim.mark == "caption":
+            _caption(claim, doc, read)
         if not claim.places and context is not None:
             claim.places.append(context)
             claim.notes.append(
@@ -574,8 +617,69 @@ def _fix_types(claim: Claim) -> None:
         )
 
 
+def _caption(claim: Claim, doc: Document, read: list[Claim]) -> None:
+    """A claim read from an image caption: background when the caption is about another time."""
+    claim.notes.append("read from an image caption")
+    bounds = doc.published.bounds
+    if claim.date is None or claim not in read:
+        return
+    if bounds is not None and claim.date.end < bounds[0] - timedelta(days=7):
+        claim.background = (
+            f"background: an image caption about {claim.date.iso()}, "
+            "not an event the article reports"
+        )
+
+
+def _not_after_publication(claim: Claim, doc: Document) -> None:
+    """A past event is not after publication: a yearless date past it is last year's; an
+    interval running past it ends at publication."""
+    bounds = doc.published.bounds
+    if claim.date is None or bounds is None or claim.modality in _FUTURE_MODALITIES:
+        return
+    last = bounds[1]
+    span = claim.date
+    if span.start > last:
+        if not re.search(r"\b(?:19|20)\d\d\b", claim.date_text) and claim.date_text:
+            try:
+                start = span.start.replace(year=span.start.year - 1)
+                end = span.end.replace(year=span.end.year - 1)
+            except ValueError:
+                return
+            if end <= last:
+                claim.date = Span(start, end, span.precision)
+                claim.notes.append(
+                    f"{claim.date_text!r} would fall after publication: taken as the year before"
+                )
+                return
+        claim.notes.append(f"dated {span.iso()}, after publication ({last.isoformat()})")
+    elif span.end > last and span.start <= last:
+        claim.date = Span(span.start, last, span.precision)
+
+
+def _later_same_event(claim: Claim, claims: list[Claim], read: list[Claim]) -> Claim | None:
+    """A later claim dated by its own text that reports the same kind of event close by (the
+    headline and lead often name the event; a later sentence says when)."""
+    from truce.model.vocab import event_family
+
+    family = event_family(claim.sub_event_type)
+    for other in claims:
+        if other is claim or other not in read or other.sentence_index < claim.sentence_index:
+            continue
+        if other.paragraph - claim.paragraph > 2:
+            break
+        if other.mark == "caption" and claim.mark != "caption":
+            continue
+        if event_family(other.sub_event_type) == family and other.modality == claim.modality:
+            return other
+    return None
+
+
 def _fallback_date(
-    claim: Claim, claims: list[Claim], sentences: list[_Sentence], reference: Any
+    claim: Claim,
+    claims: list[Claim],
+    sentences: list[_Sentence],
+    reference: Any,
+    read: list[Claim] | None = None,
 ) -> None:
     if claim.modality in (Modality.PLANNED, Modality.ANNOUNCED) and claim.said_on is not None:
         claim.date, claim.date_text = claim.said_on, claim.said_on_text
@@ -603,6 +707,16 @@ def _fallback_date(
             claim.date, claim.date_text = dated.span, dated.text
             claim.date_method = "from an earlier sentence of the paragraph"
             return
+    if claim.said_on is not None and claim.modality == Modality.OCCURRED:
+        # "X killed ..., Central Command said on Monday": the report's own day, not publication's
+        claim.date, claim.date_text = claim.said_on, claim.said_on_text
+        claim.date_method = "the day it was reported (the event clause gives no date of its own)"
+        return
+    later = _later_same_event(claim, claims, read or [])
+    if later is not None and later.date is not None:
+        claim.date, claim.date_text = later.date, later.date_text
+        claim.date_method = "date of the same event, stated in a later sentence"
+        return
     if reference is None:
         claim.notes.append(
             "no date: the text gives none and the publication date is not known "

@@ -59,6 +59,16 @@ class Published:
     def given(cls, day: date, how: str = "given (--published)") -> Published:
         return cls(day, day, how, 1.0)
 
+    @classmethod
+    def given_as(cls, value: date | tuple[date, date]) -> Published:
+        """``--published`` as given: a day, or an interval (a month, a range)."""
+        if isinstance(value, date):
+            return cls.given(value)
+        start, end = value
+        if start == end:
+            return cls.given(start)
+        return cls(start, end, "given (--published, an interval)", 1.0)
+
     @property
     def day(self) -> date | None:
         """The publication day, when known to the day with confidence."""
@@ -69,6 +79,13 @@ class Published:
     @property
     def confident(self) -> bool:
         return self.confidence >= CONFIDENT
+
+    @property
+    def bounds(self) -> tuple[date, date] | None:
+        """The interval publication fell in, when known with confidence (a day or longer)."""
+        if self.start is not None and self.end is not None and self.confident:
+            return self.start, self.end
+        return None
 
     def to_json(self) -> dict[str, Any]:
         value: str | None = None
@@ -132,11 +149,21 @@ class Document:
     comments: tuple[Comment, ...] = ()
     encoding: str = "utf-8"
     notes: tuple[str, ...] = ()  # what the reader wants the user to know (e.g. the encoding)
+    #: One per body paragraph when any is not plain article text: "caption" (an image caption,
+    #: kept so that what it says is read, but never the article's own event unless it is about
+    #: the same time), "crosshead" (a heading inside the article that reads as a clause), or "".
+    marks: tuple[str, ...] = ()
     _offsets: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not any(p.strip() for p in self.body):
             raise IngestError(f"{self.name}: no article text found", hint=_NO_TEXT_HINT)
+        if self.marks and len(self.marks) != len(self.body):
+            raise ValueError(f"{len(self.marks)} paragraph marks for {len(self.body)} paragraphs")
+        if all(m == "caption" for m in self.marks) and self.marks:
+            raise IngestError(
+                f"{self.name}: no article text found (only image captions)", hint=_NO_TEXT_HINT
+            )
         offsets, at = [], 0
         for paragraph in self.body:
             offsets.append(at)
@@ -151,6 +178,10 @@ class Document:
     def paragraph_offset(self, index: int) -> int:
         return self._offsets[index]
 
+    def mark(self, index: int) -> str:
+        """What body paragraph ``index`` is: "" (article text), "caption" or "crosshead"."""
+        return self.marks[index] if self.marks else ""
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -163,6 +194,11 @@ class Document:
             "url": self.url,
             "published": self.published.to_json(),
             "body": list(self.body),
+            **(
+                {"marked": {str(i): m for i, m in enumerate(self.marks) if m}}
+                if any(self.marks)
+                else {}
+            ),
             "removed": [r.to_json() for r in self.removed],
             "comments": [c.to_json() for c in self.comments],
             "notes": list(self.notes),

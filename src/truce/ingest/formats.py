@@ -38,7 +38,7 @@ class Source:
     sha256: str
     url: str | None = None
     outlet: str | None = None
-    published: date | None = None
+    published: date | tuple[date, date] | None = None  # a day, or an interval (month, range)
     encoding_note: str = ""
 
 

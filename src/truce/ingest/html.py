@@ -37,6 +37,7 @@ from truce.errors import IngestError
 from truce.ingest.boilerplate import chrome_reason, is_caption, normalise, words
 from truce.ingest.document import Comment, Document, Published, Removed
 from truce.ingest.formats import Source
+from truce.ingest.pubdate import Clue, decide, url_clue
 from truce.ingest.text import outlet_from_url
 from truce.ingest.timex import parse_date_line
 
@@ -122,9 +123,12 @@ def _parse_iso(value: str | None) -> date | None:
         return None
 
 
-def _published(source: Source, tree: Any, ld: list[dict[str, Any]], html: str) -> Published:
+def _published(
+    source: Source, tree: Any, ld: list[dict[str, Any]], html: str, url: str | None
+) -> Published:
     if source.published is not None:
-        return Published.given(source.published)
+        return Published.given_as(source.published)
+    clues: list[Clue] = []
     for how, value in (
         ("meta article:published_time", _meta(tree, "article:published_time")),
         (
@@ -137,24 +141,33 @@ def _published(source: Source, tree: Any, ld: list[dict[str, Any]], html: str) -
     ):
         day = _parse_iso(value)
         if day is not None:
-            return Published(day, day, how, 0.9)
-    try:
-        from htmldate import find_date
+            clues.append(Clue(day, day, how, 0.9))
+            break
+    found_url = url_clue(url)
+    if found_url is not None:
+        clues.append(found_url)
+    if not clues:
+        try:
+            from htmldate import find_date
 
-        found = find_date(html, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
-    except Exception:  # htmldate raises assorted errors on odd markup; a guess is optional
-        found = None
-    day = _parse_iso(found)
-    if day is not None:
-        return Published(
-            day,
-            day,
-            "htmldate (guessed from the page's text)",
-            0.3,
-            "no publication date in the page's metadata; a date in the page's text may be a "
-            "header or a date of something else (pass --published)",
-        )
-    return Published.unknown()
+            found = find_date(
+                html, original_date=True, extensive_search=True, outputformat="%Y-%m-%d"
+            )
+        except Exception:  # htmldate raises assorted errors on odd markup; a guess is optional
+            found = None
+        day = _parse_iso(found)
+        if day is not None:
+            clues.append(
+                Clue(
+                    day,
+                    day,
+                    "htmldate (guessed from the page's text)",
+                    0.3,
+                    "no publication date in the page's metadata; a date in the page's text may "
+                    "be a header or a date of something else (pass --published)",
+                )
+            )
+    return decide(clues)
 
 
 def _title(tree: Any, ld: list[dict[str, Any]]) -> str | None:
@@ -360,7 +373,7 @@ def read_html(source: Source) -> Document:
         title=title,
         outlet=_outlet(source, tree, ld, url),
         url=url,
-        published=_published(source, tree, ld, html),
+        published=_published(source, tree, ld, html, url),
         body=tuple(body_paragraphs),
         removed=tuple(removed),
         comments=tuple(comments),

@@ -201,6 +201,8 @@ def needs_of(claim: Claim) -> list[Need]:
     A date or place that is only a guess (the week up to publication; the governorate the
     document is about) is a need too: the analyst confirms it, or gives the real one."""
     needs = []
+    if claim.background:
+        needs.append(Need(field=NeedField.REPORT, reason=claim.background[:500]))
     if claim.date is None:
         needs.append(Need(field=NeedField.DATE, reason=_date_reason(claim)))
     elif claim.date_method.endswith("(no date in the text)"):

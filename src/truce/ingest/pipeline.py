@@ -65,7 +65,7 @@ OnInvalid = Literal["raise", "skip"]
 class Options:
     url: str | None = None
     outlet: str | None = None
-    published: date | None = None
+    published: date | tuple[date, date] | None = None  # a day, a month or a range
     format: str | None = None
     max_bytes: int = MAX_BYTES
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 from truce.ingest.boilerplate import (
@@ -32,6 +33,7 @@ from truce.ingest.boilerplate import (
 )
 from truce.ingest.document import Comment, Document, Published, Removed
 from truce.ingest.formats import Source
+from truce.ingest.pubdate import Clue, dateline_clue, decide, header_clue, url_clue
 from truce.ingest.timex import find_dates, parse_date_line
 from truce.model.vocab import TimePrecision
 
@@ -164,6 +166,49 @@ class _Unit:
     first_line: int
 
 
+_SENTENCE_END = re.compile(r"""[.!?…:]["'”’»)\]]*$""")
+_LIST_ITEM = re.compile(r"^(?:[•·▪◦‣∙●○*-]|\d{1,2}[.)])\s+")
+
+
+def _wrapped(block: list[_Line]) -> int:
+    """The width a block was hard-wrapped at (e-mail, agency wire text), or 0 if it was not:
+    three or more lines, most of them filling the width."""
+    if len(block) < 3:
+        return 0
+    width = max(len(ln.text) for ln in block)
+    if not 40 <= width <= 110:
+        return 0
+    full = sum(1 for ln in block[:-1] if len(ln.text) >= 0.7 * width)
+    return width if full >= 0.6 * (len(block) - 1) else 0
+
+
+def _paragraphs(block: list[_Line]) -> list[list[_Line]]:
+    """A block of lines with no blank line between them, as paragraphs.
+
+    Saved pages and excerpts often put one paragraph per line with no blank lines; wire text is
+    hard-wrapped at a fixed width. In wrapped text a paragraph ends at a short line that ends a
+    sentence; otherwise each line is a paragraph, unless it breaks off mid-sentence and the next
+    line carries on in lower case."""
+    width = _wrapped(block)
+    out: list[list[_Line]] = [[block[0]]]
+    for prev, line in pairwise(block):
+        if width:
+            ends = bool(_SENTENCE_END.search(prev.text)) and len(prev.text) < 0.85 * width
+            new = ends or bool(_LIST_ITEM.match(line.text))
+        else:
+            carries = (
+                not _SENTENCE_END.search(prev.text)
+                and line.text[:1].islower()
+                and not _LIST_ITEM.match(line.text)
+            )
+            new = not carries
+        if new:
+            out.append([line])
+        else:
+            out[-1].append(line)
+    return out
+
+
 def _units(lines: list[_Line]) -> list[_Unit]:
     units: list[_Unit] = []
     block: list[_Line] = []
@@ -171,14 +216,8 @@ def _units(lines: list[_Line]) -> list[_Unit]:
     def close() -> None:
         if not block:
             return
-        joined = " ".join(ln.text for ln in block)
-        singles = all(
-            not is_prose(ln.text) and (len(ln.text) < 60 or chrome_reason(ln.text)) for ln in block
-        )
-        if len(block) > 1 and singles:
-            units.extend(_Unit(ln.text, ln.number) for ln in block)
-        else:
-            units.append(_Unit(joined, block[0].number))
+        for group in _paragraphs(block):
+            units.append(_Unit(" ".join(ln.text for ln in group), group[0].number))
         block.clear()
 
     for line in lines:
@@ -190,17 +229,31 @@ def _units(lines: list[_Line]) -> list[_Unit]:
     return units
 
 
+_URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
+#: A unit this long is article text even when it does not end like a sentence (an excerpt cut
+#: off mid-sentence, a one-paragraph text whose last sentence is missing).
+_CUT_OFF_WORDS = 6
+
+
 def read_text(source: Source) -> Document:
-    comment_start, comments = find_comments(source.text)
-    lines = _lines(source.text)[:comment_start]
+    text_in = source.text
+    clues: list[Clue] = []
+    header = header_clue(text_in.lstrip("\ufeff"))
+    if header is not None:
+        clues.append(header[0])
+        text_in = text_in.lstrip("\ufeff")[header[1] :]
+    comment_start, comments = find_comments(text_in)
+    lines = _lines(text_in)[:comment_start]
     units = _units(lines)
 
     title: str | None = None
     body: list[str] = []
+    marks: list[str] = []
     removed: list[Removed] = []
+    notes: list[str] = [source.encoding_note] if source.encoding_note else []
     dates: list[tuple[str, object, str]] = []  # (where, (span, label), text)
     ended = False
-    units_since_title = 0
+    url = source.url
 
     def drop(text: str, reason: str) -> None:
         if removed and removed[-1].reason == reason and reason == "donation widget":
@@ -208,14 +261,17 @@ def read_text(source: Source) -> Document:
         else:
             removed.append(Removed(text, reason))
 
+    def keep(text: str, mark: str = "") -> None:
+        body.append(text)
+        marks.append(mark)
+
     first_prose = next((i for i, u in enumerate(units) if is_prose(u.text)), len(units))
     for i, unit in enumerate(units):
         text = unit.text
-        if title is not None:
-            units_since_title += 1
         date_line = parse_date_line(text)
         if date_line is not None:
-            where = "header" if title is None else ("dateline" if not body else "later")
+            # under the title, or under its standfirst (one paragraph above the article)
+            where = "header" if title is None else ("dateline" if len(body) <= 1 else "later")
             dates.append((where, date_line, text))
             reason = {
                 "header": "page header date",
@@ -224,9 +280,16 @@ def read_text(source: Source) -> Document:
             }[where]
             drop(text, reason)
             continue
+        if _URL_LINE.match(text):
+            url = url or text if text.startswith("http") else url
+            drop(text, "the page's address")
+            continue
         reason = chrome_reason(text)
         if title is not None and normalise(text) == normalise(title):
             drop(text, "repeated title")
+            continue
+        if reason == "image caption" and len(words(text)) >= 6 and not ended:
+            keep(text, "caption")  # read, marked: what it shows may be another time
             continue
         if reason is not None:
             if reason == "byline":
@@ -234,21 +297,30 @@ def read_text(source: Source) -> Document:
                 if found:
                     dates.append(("byline", (found[0].span, "byline"), text))
             drop(text, reason)
-            if reason in ENDS_ARTICLE and body:
+            if reason in ENDS_ARTICLE and any(m != "caption" for m in marks):
                 ended = True
             continue
-        if title is None and i <= first_prose and is_heading_like(text) and len(words(text)) >= 3:
+        if title is None and i <= first_prose and _headline(text, units[i + 1 : i + 2]):
             title = text
             continue
         if ended:
             drop(text, "after the end of the article")
             continue
+        in_body = any(m != "caption" for m in marks)
         if (
             is_prose(text)
-            or (body and is_prose(text, min_words=3))
-            or (body and len(words(text)) >= 10 and not is_heading_like(text))
+            or (in_body and is_prose(text, min_words=3))
+            or (in_body and len(words(text)) >= _CUT_OFF_WORDS and not is_heading_like(text))
+            or (not in_body and len(words(text)) >= 15 and not is_heading_like(text))
         ):
-            body.append(text)
+            if not _SENTENCE_END.search(text) and not any(
+                is_prose(u.text) and not chrome_reason(u.text) for u in units[i + 1 :]
+            ):
+                notes.append("the text stops mid-sentence (cut off): its last sentence is partial")
+            keep(text)
+            continue
+        if in_body and is_heading_like(text) and len(words(text)) >= 5:
+            keep(text, "crosshead")  # a heading inside the article that says something
             continue
         if title is None and i < first_prose:
             drop(text, "site header (above the title)")
@@ -257,9 +329,18 @@ def read_text(source: Source) -> Document:
         else:
             drop(text, "fragment (not a sentence)")
 
-    published = _published(source, dates)
-    notes = [source.encoding_note] if source.encoding_note else []
-    outlet = source.outlet or outlet_from_url(source.url)
+    clues += _clues(source, dates)
+    if body and marks[0] == "":
+        found = dateline_clue(body[0])
+        if found is not None:
+            clues.append(found)
+    found_url = url_clue(url)
+    if found_url is not None:
+        clues.append(found_url)
+    published = (
+        Published.given_as(source.published) if source.published is not None else decide(clues)
+    )
+    outlet = source.outlet or outlet_from_url(url)
     return Document(
         name=source.name,
         format="text",
@@ -267,31 +348,46 @@ def read_text(source: Source) -> Document:
         media_type="text/plain",
         title=title,
         outlet=outlet,
-        url=source.url,
+        url=url,
         published=published,
         body=tuple(body),
         removed=tuple(removed),
         comments=tuple(comments),
         encoding=source.encoding,
-        notes=tuple(notes),
+        notes=tuple(dict.fromkeys(notes)),
+        marks=tuple(marks) if any(marks) else (),
     )
 
 
-def _published(source: Source, dates: list[tuple[str, object, str]]) -> Published:
-    if source.published is not None:
-        return Published.given(source.published)
-    best: Published | None = None
+def _headline(text: str, following: list[_Unit]) -> bool:
+    """A headline: a title-case heading, or a plain line of a few words with no sentence ending
+    right above a date line or the first paragraph."""
+    n = len(words(text))
+    if n < 3:
+        return False
+    if is_heading_like(text):
+        return True
+    if n > 25 or _SENTENCE_END.search(text) or chrome_reason(text) or not text[:1].isupper():
+        return False
+    if not following:
+        return False
+    nxt = following[0].text
+    return parse_date_line(nxt) is not None or is_prose(nxt)
+
+
+def _clues(source: Source, dates: list[tuple[str, object, str]]) -> list[Clue]:
+    out: list[Clue] = []
     for where, found, text in dates:
         span, label = found  # type: ignore[misc]
         month_only = span.precision == TimePrecision.MONTH
         if label in ("published", "posted", "date"):
-            candidate = Published(span.start, span.end, f"date line labelled {label!r}", 0.9)
+            clue = Clue(span.start, span.end, f"date line labelled {label!r}", 0.9)
         elif where == "dateline":
-            candidate = Published(span.start, span.end, "date line under the title", 0.8)
+            clue = Clue(span.start, span.end, "date line under the title", 0.8)
         elif where == "byline":
-            candidate = Published(span.start, span.end, "date in the byline", 0.75)
+            clue = Clue(span.start, span.end, "date in the byline", 0.75)
         elif where == "header":
-            candidate = Published(
+            clue = Clue(
                 span.start,
                 span.end,
                 "page header above the title" + (" (month and year only)" if month_only else ""),
@@ -300,14 +396,13 @@ def _published(source: Source, dates: list[tuple[str, object, str]]) -> Publishe
                 "was viewed, not when the article appeared; pass --published to be sure",
             )
         else:
-            candidate = Published(span.start, span.end, "a date line inside the article", 0.2)
+            clue = Clue(span.start, span.end, "a date line inside the article", 0.2)
         if label == "updated":
-            candidate = Published(
-                candidate.start,
-                candidate.end,
-                candidate.method + " (updated, not published)",
-                min(candidate.confidence, 0.4),
+            clue = Clue(
+                clue.start,
+                clue.end,
+                clue.basis + " (updated, not published)",
+                min(clue.confidence, 0.4),
             )
-        if best is None or candidate.confidence > best.confidence:
-            best = candidate
-    return best or Published.unknown()
+        out.append(clue)
+    return out

@@ -3,8 +3,10 @@
 Forms understood (English): "March 13", "13 March", "March 13, 2019", "2019-03-13", "March 3-4",
 "3-4 March", "March 30 - April 2", "between March 3 and March 5", "in March", "early March",
 "in 2017", "yesterday", "today", "last night", "overnight", "two days ago", "three weeks ago",
-"last week", "this week", "earlier this week", "last month", "earlier this month", "in recent
-days", weekdays ("on Friday", "last Friday", "Friday night", "next Friday").
+"last week", "this week", "earlier this week", "early this week", "last month", "earlier this
+month", "in recent days", "over the weekend", "at midnight", weekdays ("on Friday", "last
+Friday", "Friday night", "next Friday"), and ranges across months ("from 24 November to 18
+December 2018", "between 30 March and 2 April").
 
 Each resolves to a :class:`Span` ``start..end`` with an ACLED time precision (1 day, 2 week,
 3 month; a year is kept as its full interval at month precision, the coarsest ACLED has).
@@ -107,9 +109,30 @@ def _p(template: str, **groups: str) -> str:
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     (
+        # "from 24 November to 18 December 2018", "between 30 March and 2 April"
+        "dm-dm",
+        re.compile(
+            r"\b(?:(?:from|between)\s+)?"
+            + _D.format(g="d1")
+            + r"\s+(?:of\s+)?"
+            + _M.format(g="m1")
+            + r"(?:,?\s+"
+            + _Y.format(g="y1")
+            + r")?(?:"
+            + _DASH
+            + r"|\s+and\s+)"
+            + _D.format(g="d2")
+            + r"\s+(?:of\s+)?"
+            + _M.format(g="m2")
+            + r"(?:,?\s+"
+            + _Y.format(g="y")
+            + r")?\b"
+        ),
+    ),
+    (
         "md-md",
         re.compile(
-            r"\b(?:between\s+)?"
+            r"\b(?:(?:from|between)\s+)?"
             + _M.format(g="m1")
             + r"\s+"
             + _D.format(g="d1")
@@ -210,11 +233,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel",
         re.compile(
-            r"\b(?P<rel>last|this|past|earlier this|later this|next|the previous|the past"
+            r"\b(?P<rel>last|this|past|earlier this|early this|later this|late this|next"
+            r"|the previous|the past"
             r"|the coming|coming)\s+(?P<unit>week|weekend|month|year)\b",
             re.I,
         ),
     ),
+    (
+        "weekend",
+        re.compile(r"\b(?:over|at|during|on)\s+the\s+weekend\b", re.I),
+    ),
+    ("midnight", re.compile(r"\b(?:at|after|around|before|shortly after)\s+midnight\b", re.I)),
     ("recent", re.compile(r"\b(?:in\s+)?(?:recent|the past few|the last few) days\b", re.I)),
     (
         "weekday",
@@ -306,6 +335,23 @@ def _resolve(rule: str, m: re.Match[str], ref: date | None, future: bool) -> Dat
     if rule == "iso":
         day = _safe(int(g["y"]), int(g["m"]), int(g["d"]))
         return made(Span(day, day, TimePrecision.DAY), False) if day else None
+    if rule == "dm-dm":
+        m1, m2 = month_number(g["m1"]), month_number(g["m2"])
+        if m1 is None or m2 is None:
+            return None
+        d1, d2 = int(g["d1"]), int(g["d2"])
+        y2 = year or (int(g["y1"]) if g.get("y1") else None)
+        if y2 is None and ref is None:
+            return made(None, True)
+        if y2 is not None:
+            y1 = int(g["y1"]) if g.get("y1") else (y2 - 1 if m1 > m2 else y2)
+            first, last = _safe(y1, m1, d1), _safe(y2, m2, d2)
+        else:
+            last = _yearless(m2, d2, ref, future)  # type: ignore[arg-type]
+            first = _safe(last.year - (1 if m1 > m2 else 0), m1, d1) if last else None
+        if first is None or last is None or last < first or (last - first).days > 400:
+            return None
+        return made(Span(first, last, TimePrecision.DAY), y2 is None)
     if rule in ("md-md", "m-dd", "dd-m"):
         m1 = month_number(g.get("m1") or g["m"])
         m2 = month_number(g.get("m2") or g.get("m1") or g["m"])
@@ -396,6 +442,17 @@ def _relative(rule, g, text, ref, future, made):  # type: ignore[no-untyped-def]
         return made(Span(date(y, mo, 1), _month_end(y, mo), TimePrecision.MONTH), True)
     if rule == "recent":
         return made(Span(ref - timedelta(days=6), ref, TimePrecision.WEEK), True)
+    if rule == "weekend":
+        # the last Saturday and Sunday up to the reference (the coming ones, for a plan)
+        back = (ref.weekday() - 5) % 7
+        saturday = ref - timedelta(days=back)
+        if future and ref.weekday() < 5:
+            saturday = ref + timedelta(days=5 - ref.weekday())
+        end = min(saturday + timedelta(days=1), ref) if not future else saturday + timedelta(1)
+        return made(Span(saturday, end, day_), True)
+    if rule == "midnight":
+        # the night that ended on the reference day: it began the evening before
+        return made(Span(ref - timedelta(days=1), ref, day_), True)
     if rule == "rel":
         rel, unit = g["rel"].lower(), g["unit"].lower()
         monday = ref - timedelta(days=ref.weekday())
@@ -418,8 +475,10 @@ def _relative(rule, g, text, ref, future, made):  # type: ignore[no-untyped-def]
             if rel in ("next", "the coming", "coming"):
                 start = monday + timedelta(days=7)
                 return made(Span(start, start + timedelta(days=6), TimePrecision.WEEK), True)
-            if rel == "later this" or (rel == "this" and future):
+            if rel in ("later this", "late this") or (rel == "this" and future):
                 return made(Span(ref, monday + timedelta(days=6), TimePrecision.WEEK), True)
+            if rel == "early this":
+                return made(Span(monday, min(ref, monday + timedelta(days=2)), day_), True)
             return made(Span(monday, ref, TimePrecision.WEEK), True)
         if unit == "month":
             first = ref.replace(day=1)
@@ -460,7 +519,7 @@ def _relative(rule, g, text, ref, future, made):  # type: ignore[no-untyped-def]
 # -- whole lines that are only a date (page headers, datelines) ---------------------------------
 _LINE_PATTERNS = (
     re.compile(
-        r"^(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s*)?(?:"
+        r"^(?:(?:published|posted|updated|update|date)(?:\s+on)?\s*:?\s*)?(?:"
         + _WD
         + r",?\s+)?"
         + _M.format(g="m")
@@ -472,7 +531,7 @@ _LINE_PATTERNS = (
         re.I,
     ),
     re.compile(
-        r"^(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s*)?(?:"
+        r"^(?:(?:published|posted|updated|update|date)(?:\s+on)?\s*:?\s*)?(?:"
         + _WD
         + r",?\s+)?"
         + _D.format(g="d")
@@ -484,7 +543,7 @@ _LINE_PATTERNS = (
         re.I,
     ),
     re.compile(
-        r"^(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s*)?"
+        r"^(?:(?:published|posted|updated|update|date)(?:\s+on)?\s*:?\s*)?"
         r"(?P<y>(?:19|20)\d\d)-(?P<mn>[01]\d)-(?P<d>[0-3]\d)(?:[T ][\d:.+Z-]+)?$",
         re.I,
     ),
@@ -498,8 +557,9 @@ def parse_date_line(line: str) -> tuple[Span, str] | None:
     text = line.strip()
     if len(text) > 60:
         return None
-    label_match = re.match(r"^(published|posted|updated|date)", text, re.I)
+    label_match = re.match(r"^(published|posted|updated|update|date)", text, re.I)
     label = label_match.group(1).lower() if label_match else ""
+    label = "updated" if label == "update" else label
     for pattern in _LINE_PATTERNS:
         m = pattern.match(text)
         if m is None:
