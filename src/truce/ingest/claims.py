@@ -18,6 +18,9 @@ for event triggers and their modality (:mod:`truce.ingest.events`), dates
 - a claim with no date of its own takes the statement date for plans and announcements, the
   last date stated earlier in the paragraph, or else the week up to publication (precision:
   week); with no confident publication date, relative dates stay unresolved;
+- a claim's places lead with the most precise one resolved (a town or site before a road or
+  named area, before an admin area, before a name the gazetteer does not know): the first
+  becomes the report's location;
 - a claim with no place takes the governorate the document is mostly about, marked as context.
 
 Attribution stated once ("According to the Ministry of Defense of Russia, ...") carries to the
@@ -44,6 +47,7 @@ from truce.model.vocab import (
     ActorRole,
     CasualtyCategory,
     EventType,
+    GeoPrecision,
     Inter,
     Modality,
     TimePrecision,
@@ -56,7 +60,8 @@ _ANAPHORIC = re.compile(
 )
 _NO_TRIGGER_LINK = re.compile(
     r"\b(?:as a result|these|this|the (?:attack|strike|raid|shelling|bombardment|violations?"
-    r"|clashes|incident|explosion|blast)|in the (?:attack|strike|raid|shelling))\b",
+    r"|clashes|incident|explosion|blast)|in the (?:attack|strike|raid|shelling)"
+    r"|\w+['’]s (?:attack|strike|raid|shelling|bombardment|massacre|explosion|blast))\b",
     re.I,
 )
 _SEPARATE = re.compile(
@@ -461,9 +466,7 @@ def _assemble(sentence: _Sentence, claims: list[Claim], dictionary: ActorDiction
         last = claims[-1]
         linked = bool(_NO_TRIGGER_LINK.search(sentence.text))
         same_paragraph = last.paragraph == sentence.paragraph
-        if (sentence.figures and (linked or same_paragraph)) or (
-            linked and same_paragraph and sentence.places
-        ):
+        if (sentence.figures and (linked or same_paragraph)) or (linked and sentence.places):
             _absorb(last, sentence, None)
     elif not sentence.triggers and sentence.figures:
         _casualty_claim(sentence, claims)
@@ -540,6 +543,9 @@ def _finish(
     context = _context_place(doc, sentences, gaz)
     for claim in claims:
         _fix_types(claim)
+        claim.places.sort(key=_place_rank)
+        if not claim.places or _place_rank(claim.places[0]) >= 2:
+            _nearby_place(claim, sentences)
         if claim.date is None:
             _fallback_date(claim, claims, sentences, reference)
         if not claim.places and context is not None:
@@ -548,6 +554,44 @@ def _finish(
                 f"no place in the text; placed in {context.text}, "
                 "the governorate the article is about"
             )
+
+
+def _nearby_place(claim: Claim, sentences: list[_Sentence]) -> None:
+    """A claim that names no town ("a rocket attack on a crowded market in northern Syria")
+    takes the first town or site named just after it (the next three sentences, this or the
+    next paragraph: "The attack took place in the city of Jisr al-Shughur"), or else just
+    before it (a caption above the lede), inside the governorate the claim names if it names
+    one. It is marked as taken from a nearby sentence."""
+    admin1 = {p.location.admin1 for p in claim.places if p.location and p.location.admin1}
+    last = claim.sentence_index + len(claim.spans) - 1
+    after = [
+        s
+        for s in sentences[last + 1 : last + 4]
+        if s.paragraph - claim.paragraph <= 1 and not s.triggers
+    ]
+    before = [s for s in reversed(sentences[max(0, claim.sentence_index - 2) : claim.sentence_index])]
+    for sentence in (*after, *before):
+        for place in sentence.places:
+            loc = place.location
+            if _place_rank(place) > 1 or loc is None or (admin1 and loc.admin1 not in admin1):
+                continue
+            claim.places.insert(0, place)
+            claim.notes.append(f"place {place.text!r} from a sentence next to the claim")
+            return
+
+
+def _place_rank(place: PlaceRef) -> int:
+    """Which place leads (becomes the report's location): a resolved town or site, then a road
+    or named area, then an admin area, then a name the gazetteer does not know; text order
+    within each (the sort is stable)."""
+    loc = place.location
+    if not place.resolved or loc is None:
+        return 3
+    if place.kind == "region" or loc.precision == GeoPrecision.REGION:
+        return 2
+    if place.kind in ("road", "area"):
+        return 1
+    return 0
 
 
 def _fix_types(claim: Claim) -> None:
