@@ -98,7 +98,7 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
         "",
     ),
     (
-        r"clash(?:es|ed)?|fighting|firefights?|gun ?battles?|gunfights?|exchanged fire"
+        r"clash(?:es|ed|ing)?|fighting|firefights?|gun ?battles?|gunfights?|exchanged fire"
         r"|ambush(?:ed)?|battles?|fought|counter-?attack(?:ed|s)?|infiltration attempts?"
         r"|infiltrated",
         _E.BATTLES,

@@ -283,7 +283,8 @@ def find_place_names(sentence: str) -> list[tuple[int, int, str, str]]:
     for m in _AREA.finditer(text):
         start, end = _trim(text, m.start("text"), m.end("text"))
         if start < end and re.search(r"[A-Z]", text[start:end]):
-            add(start, end, "region")
+            if not re.match(r"\s+city\b", text[end : end + 6], re.I):  # "outskirts of Idlib city"
+                add(start, end, "region")
     # from here on "Afrin's Jandairis" reads as "Afrin, Jandairis", "Hama's airport" as
     # "Hama   airport" (same length: offsets stay those of the sentence)
     text = _POSSESSIVE.sub(
@@ -302,7 +303,7 @@ def find_place_names(sentence: str) -> list[tuple[int, int, str, str]]:
             start, end = _trim(text, m.start("name"), m.end("name"))
             if start >= end:
                 continue
-            add(start, end, "place")
+            add(start, end, _city_or_place(text, m, start, end))
             tail = m.end("name")
             while (more := _AND_MORE.match(text, tail)) is not None:
                 s2, e2 = _trim(text, more.start("name"), more.end("name"))
@@ -312,6 +313,20 @@ def find_place_names(sentence: str) -> list[tuple[int, int, str, str]]:
     for m in re.finditer(r"[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+){0,2}", text):
         add(m.start(), m.end(), "place")
     return sorted(found)
+
+
+_NEAR_CITY = re.compile(r"\b(?:near|outside|city\s+of|outskirts\s+of)\s+(?:the\s+)?$", re.I)
+
+
+def _city_or_place(text: str, m: re.Match[str], start: int, end: int) -> str:
+    """ "city" for a governorate's name that means its capital: "Idlib city", "the city of
+    Idlib", "near Idlib", "outside Hama" (one is near a point, not inside a province)."""
+    if text[start:end].lower() not in _GOVERNORATES:
+        return "place"
+    before = text[m.start() : start]
+    if _NEAR_CITY.search(before) or re.match(r"\s+city\b", text[end : end + 6], re.I):
+        return "city"
+    return "place"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -417,6 +432,8 @@ class Resolver:
                     )
                 return PlaceRef(text, start, end, kind)
         query = _POSSESSIVE.sub("", text)  # "Hama's airport": Hama airport
+        if kind == "city":
+            kind = "place"
         precision = GeoPrecision.TOWN
         if kind == "site":
             precision = GeoPrecision.NEAR_TOWN
