@@ -36,7 +36,7 @@ from datetime import timedelta
 from typing import Any
 
 from truce.ingest.actors import ActorDictionary, ActorEntry, Mention
-from truce.ingest.attribution import Attribution, find_attribution
+from truce.ingest.attribution import Attribution, document_source, find_attribution
 from truce.ingest.casualties import Figure, combine, find_figures
 from truce.ingest.document import Document
 from truce.ingest.events import FOIL_LINK, Trigger, find_triggers, is_future, modality_for
@@ -50,6 +50,7 @@ from truce.model.vocab import (
     GeoPrecision,
     Inter,
     Modality,
+    SourceKind,
     TimePrecision,
 )
 
@@ -120,6 +121,7 @@ class Claim:
     figures: list[Figure] = field(default_factory=list)
     attribution: Attribution | None = None
     attribution_carried: bool = False
+    attribution_basis: str = ""  # where a source not in the claim's own sentences came from
     spans: list[tuple[int, int]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -184,7 +186,9 @@ class Claim:
         attribution: dict[str, Any] = {"source": outlet}
         if self.attribution is not None:
             attribution.update(self.attribution.to_json())
-            if self.attribution_carried:
+            if self.attribution_basis:
+                attribution["basis"] = self.attribution_basis
+            elif self.attribution_carried:
                 attribution["carried_from_earlier_sentence"] = True
         else:
             attribution["originator"] = outlet
@@ -241,7 +245,7 @@ def extract_claims(
     claims: list[Claim] = []
     for sentence in sentences:
         _assemble(sentence, claims, dictionary)
-    _finish(doc, claims, sentences, gaz, reference)
+    _finish(doc, claims, sentences, gaz, reference, dictionary)
     return claims
 
 
@@ -537,11 +541,67 @@ def _foil(sentence: _Sentence, earlier: list[Claim], made: list[Claim]) -> None:
         claim.notes.append(f"foiled the planned {planned.trigger}")
 
 
+def _principal_source(sentences: list[_Sentence]) -> Attribution | None:
+    """The monitor or rescue group the article cites most (the Syrian Observatory, the White
+    Helmets): where an article's tolls come from when a sentence does not say."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Attribution] = {}
+    for sentence in sentences:
+        a = sentence.attribution
+        if a is None or sentence.carried:
+            continue
+        if a.kind in (SourceKind.MONITOR, SourceKind.NGO):
+            counts[a.originator] += 1
+            first.setdefault(a.originator, a)
+    if not counts:
+        return None
+    return first[counts.most_common(1)[0][0]]
+
+
+def _fallback_attribution(
+    claim: Claim,
+    sentences: list[_Sentence],
+    named: tuple[Attribution, str] | None,
+    principal: Attribution | None,
+) -> None:
+    """A claim whose sentences cite no one takes, in this order: the source of the next two
+    sentences ("... killed nine people. The Observatory said the strike ..."), the article's
+    source line or the monitor it cites most, or the agency of its dateline; each marked with
+    its basis (Admiralty grading keeps the difference between said here and said elsewhere)."""
+    last = claim.sentence_index + len(claim.spans) - 1
+    for sentence in sentences[last + 1 : last + 3]:
+        if sentence.paragraph - claim.paragraph > 1:
+            break
+        if sentence.attribution is not None and not sentence.carried:
+            claim.attribution, claim.attribution_basis = sentence.attribution, "next sentence"
+            claim.attribution_carried = True
+            return
+    if named is not None and named[1] == "source line":
+        claim.attribution, claim.attribution_basis = named
+    elif principal is not None:
+        claim.attribution = principal
+        claim.attribution_basis = "the source the article cites most"
+    elif named is not None:
+        claim.attribution, claim.attribution_basis = named
+    else:
+        return
+    claim.attribution_carried = True
+
+
 def _finish(
-    doc: Document, claims: list[Claim], sentences: list[_Sentence], gaz: Any, reference: Any
+    doc: Document,
+    claims: list[Claim],
+    sentences: list[_Sentence],
+    gaz: Any,
+    reference: Any,
+    dictionary: ActorDictionary,
 ) -> None:
     context = _context_place(doc, sentences, gaz)
+    named = document_source(doc.text, dictionary)
+    principal = _principal_source(sentences)
     for claim in claims:
+        if claim.attribution is None:
+            _fallback_attribution(claim, sentences, named, principal)
         _fix_types(claim)
         claim.places.sort(key=_place_rank)
         if not claim.places or _place_rank(claim.places[0]) >= 2:
