@@ -70,6 +70,13 @@ _ANAPHOR = re.compile(
 )
 
 
+_NOT_A_SOURCE = re.compile(
+    r"^(?:according|there|it|this|that|these|those|one|two|three|four|five|\d+|however|but|and"
+    r"|if|when|while|as)\b|\b(?:was|were|is|are|been|being|had|has|have)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Attribution:
     """Who said it. ``cited`` is the name as the dictionary knows it (or as written)."""
@@ -138,6 +145,8 @@ def _resolve(
             "institution": previous.institution,
             "via": previous.via,
         }
+    if _NOT_A_SOURCE.search(cleaned):
+        return None  # "According to reports", "There have been no claims", "One person was ..."
     words = cleaned.split()
     if words and words[0].lower() == "the":
         words = words[1:]
