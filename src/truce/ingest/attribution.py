@@ -19,7 +19,7 @@ from typing import Any
 from truce.ingest.actors import ActorDictionary, Institution, Mention, Person, normalise_quotes
 from truce.model.vocab import SourceKind
 
-__all__ = ["Attribution", "find_attribution"]
+__all__ = ["Attribution", "document_source", "find_attribution"]
 
 _VERBS = (
     r"said|says|say|told|tells|stated|states|confirmed|confirms|reported|reports|claimed|claims"
@@ -27,6 +27,29 @@ _VERBS = (
     r"|insists|denied|denies|accused|accuses|alleged|alleges|declared|declares|explained"
     r"|stressed|emphasized|emphasised|wrote|writes|posted|tweeted|indicated|affirmed|asserted"
     r"|documented|recorded|counted"
+)
+#: "Rami Abdel Rahman, who heads the Syrian Observatory for Human Rights, told AFP": a name,
+#: an apposition between commas, then the verb
+_APPOSITION = re.compile(
+    r"(?P<who>[A-Z][^,.;“”\"]{2,60}),\s+(?:who|which|an?|the|head|director|spokes\w+)\b"
+    r"[^;“”\"]{2,120}?,\s+(?:also\s+|later\s+)?(?P<verb>" + _VERBS + r")\b"
+)
+#: "Anadolu quoted Akar", "TASS quoted the ministry": the chain without "as saying"
+_QUOTED_BARE = re.compile(
+    r"(?P<via>[^,.;“”]{2,80}?)\s+quoted\s+(?P<who>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+)?"
+    r"[A-Z][\w'’-]*){0,5})"
+)
+#: An agency's tag in a dateline or byline: "IDLIB, Syria (AP) —", "(Reuters) -", "By AFP"
+_AGENCY_TAG = re.compile(
+    r"\((?P<tag>AP|AFP|Reuters|AA|Anadolu|SANA|TASS|RIA Novosti|Sputnik|Xinhua|dpa|DPA)\)"
+    r"|^\s*(?:By|Source|Sources|Via)\s*:?\s+(?:the\s+)?(?P<by>Associated Press|AFP|Agence"
+    r" France-Presse|Reuters|Anadolu(?: Agency)?|SANA|TASS|RIA Novosti|Sputnik)\b"
+    r"|\bWith (?:the )?(?P<with>Associated Press|AFP|Reuters)\b",
+    re.M,
+)
+#: An end-of-article source line: "Source: Enab Baladi", "Sources: SOHR, local activists"
+_SOURCE_LINE = re.compile(
+    r"^\s*(?:Sources?|Via|Credit)\s*:\s*(?P<who>[^\n]{2,120}?)\s*$", re.M | re.I
 )
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,.;]{2,120})", re.I)
 _QUOTED = re.compile(
@@ -45,6 +68,13 @@ _INVERTED = re.compile(r"[,”\"]\s+(?P<verb>said|says|added|stated)\s+(?P<who>[
 _ANAPHOR = re.compile(
     r"^(?:the\s+)?(?:he|she|they|it|defen[cs]e minist(?:er|ry|er)|minister|ministry|official"
     r"|spokes(?:man|woman|person)|agency|observatory|monitor|statement)$",
+    re.I,
+)
+
+
+_NOT_A_SOURCE = re.compile(
+    r"^(?:according|there|it|this|that|these|those|one|two|three|four|five|\d+|however|but|and"
+    r"|if|when|while|as)\b|\b(?:was|were|is|are|been|being|had|has|have)\b",
     re.I,
 )
 
@@ -117,6 +147,8 @@ def _resolve(
             "institution": previous.institution,
             "via": previous.via,
         }
+    if _NOT_A_SOURCE.search(cleaned):
+        return None  # "According to reports", "There have been no claims", "One person was ..."
     words = cleaned.split()
     if words and words[0].lower() == "the":
         words = words[1:]
@@ -158,12 +190,21 @@ def find_attribution(
                 via.append(via_found["via_only"])
                 spans.append(q.span())
     if found is None:
+        for q in _QUOTED_BARE.finditer(text):
+            who = _resolve(q.group("who"), q.start("who"), mentions, previous)
+            via_found = _resolve(q.group("via"), q.start("via"), mentions, None)
+            if who and not who.get("via_only") and via_found and via_found.get("via_only"):
+                found, verb, span = who, "quoted", q.span()
+                via.append(via_found["via_only"])
+                break
+    if found is None:
         m = _ACCORDING.search(text)
         if m:
             found = _resolve(m.group("who"), m.start("who"), mentions, previous)
             verb, span = "according to", m.span()
     if found is None:
-        for m in list(_INVERTED.finditer(text)) + list(_SUBJECT_VERB.finditer(text)):
+        candidates = [*_INVERTED.finditer(text), *_APPOSITION.finditer(text)]
+        for m in [*candidates, *_SUBJECT_VERB.finditer(text)]:
             who = m.group("who")
             candidate = _resolve(who, m.start("who"), mentions, previous)
             if candidate is not None:
@@ -190,3 +231,44 @@ def find_attribution(
         end=span[1],
         spans=(span, *spans),
     )
+
+
+def document_source(text: str, dictionary: ActorDictionary) -> tuple[Attribution, str] | None:
+    """The source a whole article names outside its sentences, and where: an end-of-article
+    "Source: ..." line (``"source line"``), else an agency's dateline or byline tag ("(AP) —",
+    "(Reuters) -", "By AFP", "With the Associated Press": ``"agency dateline"``); or None."""
+    text = normalise_quotes(text)
+    lines = list(_SOURCE_LINE.finditer(text))
+    if lines:
+        m = lines[-1]
+        who = m.group("who").strip().rstrip(".")
+        mentions = dictionary.find_sources(who)
+        named = _resolve(who, 0, mentions, None)
+        if named is not None:
+            if named.get("via_only"):
+                named = {"cited": named["via_only"], "kind": SourceKind.OUTLET}
+            return (
+                Attribution(
+                    cited=named["cited"],
+                    kind=named["kind"],
+                    institution=named.get("institution"),
+                    person=named.get("person"),
+                    title=named.get("title"),
+                    verb="source line",
+                    text=m.group(0).strip(),
+                ),
+                "source line",
+            )
+    tag = _AGENCY_TAG.search(text)
+    if tag is not None:
+        raw = tag.group("tag") or tag.group("by") or tag.group("with") or ""
+        mentions = dictionary.find_sources(raw)
+        outlet = next((m.entry for m in mentions if m.category == "outlet"), None)
+        name = outlet if isinstance(outlet, str) else raw
+        return (
+            Attribution(
+                cited=name, kind=SourceKind.OUTLET, verb="dateline", text=tag.group(0).strip()
+            ),
+            "agency dateline",
+        )
+    return None

@@ -92,7 +92,9 @@ _QUANT = (
 _CIV = (
     r"civilians?|people|persons?|residents?|villagers?|children|child|kids|women|woman|men"
     r"|man|family members|members of (?:a|one|the same) family|students?|farmers?|boys?|girls?"
-    r"|displaced|workers?|aid workers?|medics?|volunteers?|others|shepherds?"
+    r"|displaced|workers?|aid workers?|medics?|volunteers?|others|shepherds?|patients"
+    r"|Syrians|passers-by|worshippers|civilian patients|IDPs|babies|infants|teachers?"
+    r"|journalists?|paramedics?|rescuers?|traders|doctors?|nurses?"
 )
 _COMBAT = (
     r"soldiers?|troops|servicem[ae]n|fighters?|militants?|terrorists?|rebels?|gunmen"
@@ -123,8 +125,8 @@ _PATTERNS = (
         + r")\b",
         re.I,
     ),
-    # "7 dead", "two killed and five wounded"
-    re.compile(r"\b" + _QUANT + r"\s+(?P<verb>dead|killed|injured|wounded)\b", re.I),
+    # "7 dead", "two killed and five wounded", "over 25 injuries"
+    re.compile(r"\b" + _QUANT + r"\s+(?P<verb>dead|killed|injured|wounded|injuries)\b", re.I),
     # "the death toll rose to 9", "a toll of 12"
     re.compile(
         r"\b(?P<verb>death toll|toll)\b[^.;]{0,40}?\b(?:to|at|of|reached|is|was)\s+"
@@ -181,7 +183,9 @@ def _range(g: dict[str, str | None]) -> tuple[int, int | None, int | None] | Non
         return max(1, math.floor(n1 * 0.8)), None, max(1, n1 - 1) if mod != "nearly" else n1
     if mod in ("about", "around", "approximately", "some", "roughly"):
         return math.floor(n1 * 0.8), n1, math.ceil(n1 * 1.2)
-    if mod in ("up to", "as many as", "at most"):
+    if mod == "as many as":  # the figure reported, as its highest
+        return 1, n1, n1
+    if mod in ("up to", "at most"):
         return 1, None, n1
     return n1, n1, n1
 
@@ -228,7 +232,66 @@ def find_figures(sentence: str) -> list[Figure]:
             taken.append((s, e))
             found.append(Figure(category, _kind(verb), *rng, m.group(0), s, e))
     found.sort(key=lambda f: f.start)
-    return found
+    found = _coordinated(sentence, found, taken)
+    return _others(found)
+
+
+#: "... killed, including five civilians", "among them two children": a part of the toll before
+_INCLUDING = re.compile(
+    r"\b(?:including|among them|among whom|of whom|of them)\s+" + _QUANT + r"\s+" + _NOUN + r"\b",
+    re.I,
+)
+#: "five Turkish troops and three civilians were killed": the first figure's partner
+_PARTNER = re.compile(
+    r"(?:,\s*|\s+and\s+|\s+as well as\s+)" + _QUANT + r"\s+" + _NOUN + r"\b", re.I
+)
+
+
+def _coordinated(sentence: str, found: list[Figure], taken: list[tuple[int, int]]) -> list[Figure]:
+    """Figures that share a verb with one already found: the partner in "five Turkish troops and
+    three civilians were killed" (inside the first figure's match) and the part in "eight people
+    were killed, including five civilians" (after it). Each takes its neighbour's kind."""
+    extra: list[Figure] = []
+    for f in found:
+        for m in _PARTNER.finditer(sentence, f.start, f.end):
+            rng = _range(m.groupdict())
+            if rng is None or m.group("noun") is None:
+                continue
+            if any(e.start == m.start("q") for e in extra):
+                continue
+            extra.append(
+                Figure(_category(m.group("noun")), f.kind, *rng, m.group(0).strip(" ,"),
+                       m.start("q"), m.end())
+            )  # fmt: skip
+    for m in _INCLUDING.finditer(sentence):
+        if any(m.start() < te and ts < m.end() for ts, te in taken):
+            continue
+        before = [f for f in found if f.end <= m.start() and m.start() - f.end < 80]
+        rng = _range(m.groupdict())
+        if not before or rng is None:
+            continue
+        category = _category(m.group("noun"))
+        kind = before[-1].kind
+        if category == before[-1].category or any(
+            e.category == category and e.kind == kind for e in found + extra
+        ):
+            continue  # "at least 47 civilians, including 12 children": a part, not a count
+        extra.append(Figure(category, kind, *rng, m.group(0), m.start(), m.end()))
+    return sorted(found + extra, key=lambda f: f.start)
+
+
+def _others(found: list[Figure]) -> list[Figure]:
+    """ "killed two civilians and wounded 16 others": the others are of the category before."""
+    out: list[Figure] = []
+    for f in found:
+        if f.category == CasualtyCategory.UNKNOWN and re.search(r"\bothers\b", f.text, re.I):
+            known = [o for o in out if o.category != CasualtyCategory.UNKNOWN]
+            if known:
+                f = Figure(
+                    known[-1].category, f.kind, f.low, f.best, f.high, f.text, f.start, f.end
+                )
+        out.append(f)
+    return out
 
 
 def combine(figures_in: list[Figure]) -> list[tuple[Figure, list[Figure]]]:

@@ -18,6 +18,9 @@ for event triggers and their modality (:mod:`truce.ingest.events`), dates
 - a claim with no date of its own takes the statement date for plans and announcements, the
   last date stated earlier in the paragraph, or else the week up to publication (precision:
   week); with no confident publication date, relative dates stay unresolved;
+- a claim's places lead with the most precise one resolved (a town or site before a road or
+  named area, before an admin area, before a name the gazetteer does not know): the first
+  becomes the report's location;
 - a claim with no place takes the governorate the document is mostly about, marked as context.
 
 Attribution stated once ("According to the Ministry of Defense of Russia, ...") carries to the
@@ -33,7 +36,7 @@ from datetime import timedelta
 from typing import Any
 
 from truce.ingest.actors import ActorDictionary, ActorEntry, Mention
-from truce.ingest.attribution import Attribution, find_attribution
+from truce.ingest.attribution import Attribution, document_source, find_attribution
 from truce.ingest.casualties import Figure, combine, find_figures
 from truce.ingest.document import Document
 from truce.ingest.events import FOIL_LINK, Trigger, find_triggers, is_future, modality_for
@@ -44,8 +47,10 @@ from truce.model.vocab import (
     ActorRole,
     CasualtyCategory,
     EventType,
+    GeoPrecision,
     Inter,
     Modality,
+    SourceKind,
     TimePrecision,
 )
 
@@ -56,7 +61,8 @@ _ANAPHORIC = re.compile(
 )
 _NO_TRIGGER_LINK = re.compile(
     r"\b(?:as a result|these|this|the (?:attack|strike|raid|shelling|bombardment|violations?"
-    r"|clashes|incident|explosion|blast)|in the (?:attack|strike|raid|shelling))\b",
+    r"|clashes|incident|explosion|blast)|in the (?:attack|strike|raid|shelling)"
+    r"|\w+['’]s (?:attack|strike|raid|shelling|bombardment|massacre|explosion|blast))\b",
     re.I,
 )
 _SEPARATE = re.compile(
@@ -116,6 +122,7 @@ class Claim:
     figures: list[Figure] = field(default_factory=list)
     attribution: Attribution | None = None
     attribution_carried: bool = False
+    attribution_basis: str = ""  # where a source not in the claim's own sentences came from
     spans: list[tuple[int, int]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -185,7 +192,9 @@ class Claim:
         attribution: dict[str, Any] = {"source": outlet}
         if self.attribution is not None:
             attribution.update(self.attribution.to_json())
-            if self.attribution_carried:
+            if self.attribution_basis:
+                attribution["basis"] = self.attribution_basis
+            elif self.attribution_carried:
                 attribution["carried_from_earlier_sentence"] = True
         else:
             attribution["originator"] = outlet
@@ -247,7 +256,7 @@ def extract_claims(
     claims: list[Claim] = []
     for sentence in sentences:
         _assemble(sentence, claims, dictionary)
-    _finish(doc, claims, sentences, gaz, reference)
+    _finish(doc, claims, sentences, gaz, reference, dictionary)
     return claims
 
 
@@ -499,9 +508,7 @@ def _assemble(sentence: _Sentence, claims: list[Claim], dictionary: ActorDiction
         last = claims[-1]
         linked = bool(_NO_TRIGGER_LINK.search(sentence.text))
         same_paragraph = last.paragraph == sentence.paragraph
-        if (sentence.figures and (linked or same_paragraph)) or (
-            linked and same_paragraph and sentence.places
-        ):
+        if (sentence.figures and (linked or same_paragraph)) or (linked and sentence.places):
             _absorb(last, sentence, None)
     elif not sentence.triggers and sentence.figures:
         _casualty_claim(sentence, claims)
@@ -573,13 +580,72 @@ def _foil(sentence: _Sentence, earlier: list[Claim], made: list[Claim]) -> None:
         claim.notes.append(f"foiled the planned {planned.trigger}")
 
 
+def _principal_source(sentences: list[_Sentence]) -> Attribution | None:
+    """The monitor or rescue group the article cites most (the Syrian Observatory, the White
+    Helmets): where an article's tolls come from when a sentence does not say."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Attribution] = {}
+    for sentence in sentences:
+        a = sentence.attribution
+        if a is None or sentence.carried:
+            continue
+        if a.kind in (SourceKind.MONITOR, SourceKind.NGO):
+            counts[a.originator] += 1
+            first.setdefault(a.originator, a)
+    if not counts:
+        return None
+    return first[counts.most_common(1)[0][0]]
+
+
+def _fallback_attribution(
+    claim: Claim,
+    sentences: list[_Sentence],
+    named: tuple[Attribution, str] | None,
+    principal: Attribution | None,
+) -> None:
+    """A claim whose sentences cite no one takes, in this order: the source of the next two
+    sentences ("... killed nine people. The Observatory said the strike ..."), the article's
+    source line or the monitor it cites most, or the agency of its dateline; each marked with
+    its basis (Admiralty grading keeps the difference between said here and said elsewhere)."""
+    last = claim.sentence_index + len(claim.spans) - 1
+    for sentence in sentences[last + 1 : last + 3]:
+        if sentence.paragraph - claim.paragraph > 1:
+            break
+        if sentence.attribution is not None and not sentence.carried:
+            claim.attribution, claim.attribution_basis = sentence.attribution, "next sentence"
+            claim.attribution_carried = True
+            return
+    if named is not None and named[1] == "source line":
+        claim.attribution, claim.attribution_basis = named
+    elif principal is not None:
+        claim.attribution = principal
+        claim.attribution_basis = "the source the article cites most"
+    elif named is not None:
+        claim.attribution, claim.attribution_basis = named
+    else:
+        return
+    claim.attribution_carried = True
+
+
 def _finish(
-    doc: Document, claims: list[Claim], sentences: list[_Sentence], gaz: Any, reference: Any
+    doc: Document,
+    claims: list[Claim],
+    sentences: list[_Sentence],
+    gaz: Any,
+    reference: Any,
+    dictionary: ActorDictionary,
 ) -> None:
     context = _context_place(doc, sentences, gaz)
     read = [c for c in claims if c.date is not None]  # dated by their own sentences
+    named = document_source(doc.text, dictionary)
+    principal = _principal_source(sentences)
     for claim in claims:
+        if claim.attribution is None:
+            _fallback_attribution(claim, sentences, named, principal)
         _fix_types(claim)
+        claim.places.sort(key=_place_rank)
+        if not claim.places or _place_rank(claim.places[0]) >= 2:
+            _nearby_place(claim, sentences)
         if claim.date is None:
             _fallback_date(claim, claims, sentences, reference, read)
         _not_after_publication(claim, doc)
@@ -591,6 +657,46 @@ def _finish(
                 f"no place in the text; placed in {context.text}, "
                 "the governorate the article is about"
             )
+
+
+def _nearby_place(claim: Claim, sentences: list[_Sentence]) -> None:
+    """A claim that names no town ("a rocket attack on a crowded market in northern Syria")
+    takes the first town or site named just after it (the next three sentences, this or the
+    next paragraph: "The attack took place in the city of Jisr al-Shughur"), or else just
+    before it (a caption above the lede), inside the governorate the claim names if it names
+    one. It is marked as taken from a nearby sentence."""
+    admin1 = {p.location.admin1 for p in claim.places if p.location and p.location.admin1}
+    last = claim.sentence_index + len(claim.spans) - 1
+    after = [
+        s
+        for s in sentences[last + 1 : last + 4]
+        if s.paragraph - claim.paragraph <= 1 and not s.triggers
+    ]
+    before = [
+        s for s in reversed(sentences[max(0, claim.sentence_index - 2) : claim.sentence_index])
+    ]
+    for sentence in (*after, *before):
+        for place in sentence.places:
+            loc = place.location
+            if _place_rank(place) > 1 or loc is None or (admin1 and loc.admin1 not in admin1):
+                continue
+            claim.places.insert(0, place)
+            claim.notes.append(f"place {place.text!r} from a sentence next to the claim")
+            return
+
+
+def _place_rank(place: PlaceRef) -> int:
+    """Which place leads (becomes the report's location): a resolved town or site, then a road
+    or named area, then an admin area, then a name the gazetteer does not know; text order
+    within each (the sort is stable)."""
+    loc = place.location
+    if not place.resolved or loc is None:
+        return 3
+    if place.kind == "region" or loc.precision == GeoPrecision.REGION:
+        return 2
+    if place.kind in ("road", "area"):
+        return 1
+    return 0
 
 
 def _fix_types(claim: Claim) -> None:

@@ -70,7 +70,7 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
     (
         r"shell(?:ing|ed|s)|artillery (?:fire|strikes?|attacks?|shells?)|mortars?(?: shells?| fire"
         r"| rounds?)?|rockets?(?: fire| attacks?| strikes?)?|missiles?(?: strikes?| attacks?)?"
-        r"|(?:grad|mlrs|multiple rocket)|bombard(?:ed|ing)|tank fire|shelled",
+        r"|(?:grad|mlrs|multiple rocket)|bombard(?:ed|ing)|tank fire|shelled|cluster munitions?",
         _E.EXPLOSIONS,
         "Shelling/artillery/missile attack",
         6,
@@ -98,7 +98,7 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
         "",
     ),
     (
-        r"clash(?:es|ed)?|fighting|firefights?|gun ?battles?|gunfights?|exchanged fire"
+        r"clash(?:es|ed|ing)?|fighting|firefights?|gun ?battles?|gunfights?|exchanged fire"
         r"|ambush(?:ed)?|battles?|fought|counter-?attack(?:ed|s)?|infiltration attempts?"
         r"|infiltrated",
         _E.BATTLES,

@@ -34,7 +34,8 @@ _NAME_TOKEN = (
     r"(?:(?:(?:al|el|as|ash|an|ad|ar|at|az|bin|ibn|abu|umm|um)[-\s])?[A-Z][\w'’`-]*"
     r"|[\u0600-\u06ff]+)"
 )
-_NAME = r"(?P<name>" + _NAME_TOKEN + r"(?:[\s-]+" + _NAME_TOKEN + r"){0,3})"
+_NAME_BARE = _NAME_TOKEN + r"(?:[\s-]+" + _NAME_TOKEN + r"){0,3}"
+_NAME = r"(?P<name>" + _NAME_BARE + r")"
 _DIRECTION = (
     r"(?:north|south|east|west|central|north-?west|north-?east|south-?west|south-?east)(?:ern)?"
 )
@@ -64,7 +65,37 @@ _PLACE_NOUN = re.compile(
     r"\b(?P<noun>town|village|city|hamlet|villages|towns|area|neighbou?rhood|outskirts|suburbs"
     r"|countryside|vicinity)\s+of\s+" + _NAME,
 )
-_AND_MORE = re.compile(r"^\s*(?:,\s*|\s+and\s+|\s+or\s+)" + _NAME)
+# (no "^": ``match`` at a position anchors there, "^" would only match at the string's start)
+_AND_MORE = re.compile(r"\s*(?:,\s*|\s+and\s+|\s+or\s+)" + _NAME)
+#: "rural Idlib", "the countryside of Jisr al-Shughur", "the Jisr al-Shughur countryside",
+#: "Idlib's southern countryside": areas around a town or of an admin unit
+_AREA = re.compile(
+    r"\b(?P<text>(?:rural|(?:the\s+)?(?:" + _DIRECTION + r"\s+)?(?:countryside|outskirts|suburbs)"
+    r"\s+of)\s+"
+    + _NAME_BARE
+    + r"|(?:(?:the\s+)?"
+    + _DIRECTION
+    + r"\s+)?"
+    + _NAME_BARE
+    + r"(?:['’]s)?\s+(?:(?:"
+    + _DIRECTION
+    + r")\s+)?"
+    r"(?:countryside|outskirts|suburbs|environs))\b"
+)
+#: Masked before names are looked for: a country as owner or adjective of a place ("Syria's
+#: Idlib", "Syrian Idlib", "northern Syria's Hama"): the place is what follows.
+_COUNTRY_OWNER = re.compile(
+    r"\b(?:(?:" + _DIRECTION + r")\s+)?(?:Syria|Turkey|Iraq|Lebanon)(?:['’]s)\s+"
+    r"|\b(?:Syrian|Turkish)\s+(?=(?:town|village|city|province|governorate|region|border"
+    r"|countryside|[A-Z][a-z]))"
+)
+#: An all-capitals dateline place: "JISR AL-SHUGHUR, Syria (AP) —"
+_DATELINE = re.compile(
+    r"(?:^|(?<=\s))(?P<name>[A-Z][A-Z'’`]+(?:[\s-]+[A-Z][A-Z'’`]+){0,3}),\s+(?:Syria|Turkey)"
+    r"\s*(?:\(|—|–|-)"
+)
+#: A possessive inside a name: "Afrin's Jandairis" (two places), "Hama's airport" (a site).
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 
 _NOT_PLACES = frozenset(
     [
@@ -244,7 +275,7 @@ class PlaceRef:
 
 def find_place_names(sentence: str) -> list[tuple[int, int, str, str]]:
     """(start, end, text, kind) for each place-like phrase, left to right, no overlaps."""
-    text = normalise_quotes(sentence)
+    text = _COUNTRY_OWNER.sub(lambda m: " " * len(m.group(0)), normalise_quotes(sentence))
     found: list[tuple[int, int, str, str]] = []
 
     def add(start: int, end: int, kind: str) -> None:
@@ -253,6 +284,20 @@ def find_place_names(sentence: str) -> list[tuple[int, int, str, str]]:
         phrase = sentence[start:end].strip()
         phrase = re.sub(r"^the\s+", "", phrase, flags=re.I)
         found.append((end - len(phrase), end, phrase, kind))
+
+    for m in _DATELINE.finditer(text):
+        if m.group("name").lower() not in _NOT_PLACES:
+            add(m.start("name"), m.end("name"), "place")
+    for m in _AREA.finditer(text):
+        start, end = _trim(text, m.start("text"), m.end("text"))
+        city = re.match(r"\s+city\b", text[end : end + 6], re.I)  # "outskirts of Idlib city"
+        if start < end and re.search(r"[A-Z]", text[start:end]) and not city:
+            add(start, end, "region")
+    # from here on "Afrin's Jandairis" reads as "Afrin, Jandairis", "Hama's airport" as
+    # "Hama   airport" (same length: offsets stay those of the sentence)
+    text = _POSSESSIVE.sub(
+        lambda m: ", " if re.match(r"\s+[A-Z]", text[m.end() : m.end() + 2]) else "  ", text
+    )
 
     for m in _REGION.finditer(text):
         if m.group("name").lower() not in _COUNTRIES and m.group("name").lower() != "syrian":
@@ -266,7 +311,7 @@ def find_place_names(sentence: str) -> list[tuple[int, int, str, str]]:
             start, end = _trim(text, m.start("name"), m.end("name"))
             if start >= end:
                 continue
-            add(start, end, "place")
+            add(start, end, _city_or_place(text, m, start, end))
             tail = m.end("name")
             while (more := _AND_MORE.match(text, tail)) is not None:
                 s2, e2 = _trim(text, more.start("name"), more.end("name"))
@@ -276,6 +321,20 @@ def find_place_names(sentence: str) -> list[tuple[int, int, str, str]]:
     for m in re.finditer(r"[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+){0,2}", text):
         add(m.start(), m.end(), "place")
     return sorted(found)
+
+
+_NEAR_CITY = re.compile(r"\b(?:near|outside|city\s+of|outskirts\s+of)\s+(?:the\s+)?$", re.I)
+
+
+def _city_or_place(text: str, m: re.Match[str], start: int, end: int) -> str:
+    """ "city" for a governorate's name that means its capital: "Idlib city", "the city of
+    Idlib", "near Idlib", "outside Hama" (one is near a point, not inside a province)."""
+    if text[start:end].lower() not in _GOVERNORATES:
+        return "place"
+    before = text[m.start() : start]
+    if _NEAR_CITY.search(before) or re.match(r"\s+city\b", text[end : end + 6], re.I):
+        return "city"
+    return "place"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -380,7 +439,9 @@ class Resolver:
                         0.9,
                     )
                 return PlaceRef(text, start, end, kind)
-        query = text
+        query = _POSSESSIVE.sub("", text)  # "Hama's airport": Hama airport
+        if kind == "city":
+            kind = "place"
         precision = GeoPrecision.TOWN
         if kind == "site":
             precision = GeoPrecision.NEAR_TOWN
