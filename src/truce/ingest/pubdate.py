@@ -82,9 +82,9 @@ def url_clue(url: str | None) -> Clue | None:
             day = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             if day is not None:
                 return Clue(day, day, "URL path", 0.8)
-    m = _URL_MONTH.search(path)
-    if m is not None:
-        found = _month(int(m.group(1)), int(m.group(2)))
+    month = _URL_MONTH.search(path)
+    if month is not None:
+        found = _month(int(month.group(1)), int(month.group(2)))
         if found is not None:
             return Clue(found[0], found[1], "URL path (month only)", 0.7)
     return None

@@ -34,7 +34,7 @@ from truce.ingest.boilerplate import (
 from truce.ingest.document import Comment, Document, Published, Removed
 from truce.ingest.formats import Source
 from truce.ingest.pubdate import Clue, dateline_clue, decide, header_clue, url_clue
-from truce.ingest.timex import find_dates, parse_date_line
+from truce.ingest.timex import Span, find_dates, parse_date_line
 from truce.model.vocab import TimePrecision
 
 __all__ = ["find_comments", "outlet_from_url", "read_text", "sniff_text"]
@@ -281,7 +281,8 @@ def read_text(source: Source) -> Document:
             drop(text, reason)
             continue
         if _URL_LINE.match(text):
-            url = url or text if text.startswith("http") else url
+            if url is None and text.startswith("http"):
+                url = text
             drop(text, "the page's address")
             continue
         reason = chrome_reason(text)
@@ -331,9 +332,9 @@ def read_text(source: Source) -> Document:
 
     clues += _clues(source, dates)
     if body and marks[0] == "":
-        found = dateline_clue(body[0])
-        if found is not None:
-            clues.append(found)
+        lead = dateline_clue(body[0])
+        if lead is not None:
+            clues.append(lead)
     found_url = url_clue(url)
     if found_url is not None:
         clues.append(found_url)
@@ -378,6 +379,8 @@ def _headline(text: str, following: list[_Unit]) -> bool:
 def _clues(source: Source, dates: list[tuple[str, object, str]]) -> list[Clue]:
     out: list[Clue] = []
     for where, found, text in dates:
+        span: Span
+        label: str
         span, label = found  # type: ignore[misc]
         month_only = span.precision == TimePrecision.MONTH
         if label in ("published", "posted", "date"):
