@@ -18,7 +18,7 @@ unresolved: coordinates are never invented.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from truce.ingest.actors import normalise_quotes
@@ -81,6 +81,11 @@ _AREA = re.compile(
     + _DIRECTION
     + r")\s+)?"
     r"(?:countryside|outskirts|suburbs|environs))\b"
+)
+#: The words of an area phrase around its town's name ("the northern countryside of", "rural")
+_AREA_WORDS = re.compile(
+    r"\b(?:the|rural|of|" + _DIRECTION + r"|countryside|outskirts|suburbs|environs)\b|['’]s\b",
+    re.I,
 )
 #: Masked before names are looked for: a country as owner or adjective of a place ("Syria's
 #: Idlib", "Syrian Idlib", "northern Syria's Hama"): the place is what follows.
@@ -438,6 +443,12 @@ class Resolver:
                         "admin area (name in phrase)",
                         0.9,
                     )
+                # "the outskirts of Jisr al-Shughur", "the Ariha countryside": around a town
+                core = _AREA_WORDS.sub(" ", text).strip()
+                if core and core != text and not _AREA_WORDS.search(core):
+                    around = self._resolve(start, end, core, "site")
+                    if around is not None and around.resolved:
+                        return replace(around, text=text, method=f"{around.method}; around it")
                 return PlaceRef(text, start, end, kind)
         query = _POSSESSIVE.sub("", text)  # "Hama's airport": Hama airport
         if kind == "city":
