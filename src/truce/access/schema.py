@@ -78,6 +78,9 @@ drafts = Table(
     Column("created_by", String(64), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    # The index of the entry it was filed as: a filed draft stays as a tombstone, so a second
+    # filing of it is refused (409) rather than appended again.
+    Column("filed_index", Integer),
     Index("ix_drafts_party", "party"),
 )
 

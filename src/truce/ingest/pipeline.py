@@ -256,7 +256,7 @@ class _Filer:
         with self.node.store.engine.begin() as conn:
             for index, entry in ledger.iter_entries(0, ledger.size):
                 if entry.kind in ("report.filed", "claim.queued"):
-                    body = parse_body(entry.kind, entry.body)
+                    body = parse_body(entry.kind, entry.body, recorded=True)
                     handler = (
                         project_ingested_document
                         if entry.kind == "report.filed"

@@ -318,7 +318,12 @@ class Store:
             stop = min(start + _BATCH, total)
             conn = ProjectionConnection(raw)
             batch = [
-                Projection(conn, index, entry, parse_body(entry.kind, entry.body, f"entry {index}"))
+                Projection(
+                    conn,
+                    index,
+                    entry,
+                    parse_body(entry.kind, entry.body, f"entry {index}", recorded=True),
+                )
                 for index, entry in ledger.iter_entries(start, stop)
                 if entry.kind in _HANDLERS
             ]  # kinds with no projection (yet) stay in the log only

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -32,8 +33,11 @@ from sqlalchemy import null as sa_null
 from truce.agreement import tables as agreement_tables
 from truce.errors import NotFoundError, ValidationError
 from truce.model.vocab import EVENT_FAMILIES, EventType, OccurrenceGrade, sub_event_types
+from truce.model.zone import polygon_problem, read_wkt
 from truce.store import release, schema
 from truce.store.spatial import published_clause
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "BASEMAP_LAYERS",
@@ -327,13 +331,36 @@ def _shape_geojson(wkt: str) -> Any:
     return shapely.geometry.mapping(shapely.set_precision(shapely.from_wkt(wkt), 1e-6))
 
 
+def _zone_problem(wkt: str) -> str | None:
+    try:
+        geom = read_wkt(wkt)
+    except ValueError as exc:
+        return str(exc)
+    return polygon_problem(geom)
+
+
 def zones_geojson(conn: Connection) -> dict[str, Any]:
+    """The zones as a FeatureCollection. A stored geometry that is not a valid polygon (from a
+    log written before zones were checked for it) is left out and named under ``skipped``
+    (with what is wrong), so one bad zone never takes the layer down for everyone."""
     z = schema.zones
     features = []
+    skipped = []
     for row in conn.execute(select(z).order_by(z.c.id)).mappings():
+        problem = _zone_problem(row["wkt"])
+        geometry = None
+        if problem is None:
+            try:
+                geometry = _shape_geojson(row["wkt"])
+            except shapely.errors.GEOSException as exc:
+                problem = f"the geometry cannot be drawn: {exc}"
+        if geometry is None:
+            log.warning("zone %s left out of the map: %s", row["id"], problem)
+            skipped.append({"id": row["id"], "version": row["version"], "problem": problem})
+            continue
         features.append(
             _feature(
-                _shape_geojson(row["wkt"]),
+                geometry,
                 {
                     "id": row["id"],
                     "name": row["name"],
@@ -347,7 +374,7 @@ def zones_geojson(conn: Connection) -> dict[str, Any]:
                 row["id"],
             )
         )
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": features, "skipped": skipped}
 
 
 def sites_geojson(conn: Connection) -> dict[str, Any]:

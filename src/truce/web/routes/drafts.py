@@ -1,23 +1,26 @@
 """Drafts: a party's unfinished records, visible to its own officers and monitors and the chair.
 
 Anyone else gets 404 for another party's draft (its existence is not disclosed). ``POST
-/api/v1/drafts/{id}/file`` validates, signs (custodially) and appends it, then deletes the draft.
+/api/v1/drafts/{id}/file`` validates, signs (custodially) and appends it on the server's one
+writer, and keeps the draft as a tombstone: filing it again (or ten times at once) is a 409.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from truce.access import drafts as draft_book
 from truce.access.accounts import Principal
 from truce.access.drafts import Drafts
 from truce.access.policy import check_act, check_member, may_read_drafts
 from truce.errors import NotFoundError
-from truce.model.kinds import parse_body
 from truce.web.deps import Services, current, services
 from truce.web.routes.records import Filed, PartyParam, acting_party, filed
+from truce.web.sequencer import Appended
 
 router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])
 
@@ -89,10 +92,12 @@ def delete_draft(draft_id: str, svc: Svc, who: Who) -> Response:
 async def file_draft(draft_id: str, svc: Svc, who: Who) -> Filed:
     check_member(who)
     draft = _visible(svc, who, draft_id)
-    model = parse_body(draft["kind"], draft["body"], f"draft {draft_id}")
-    appended = await svc.append(who, draft["party"], draft["kind"], model)
-    _drafts(svc).delete(draft_id)
-    return filed(appended, f"R-{appended.index}" if draft["kind"] == "report.filed" else None)
+    check_act(who, draft["party"], draft["kind"])
+    index, entry = await asyncio.wrap_future(
+        svc.sequencer.call(lambda node: draft_book.file_draft(node, draft_id))
+    )
+    appended = Appended(index, (entry,))
+    return filed(appended, f"R-{index}" if draft["kind"] == "report.filed" else None)
 
 
 __all__ = ["PartyParam", "acting_party", "router"]
