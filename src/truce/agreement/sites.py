@@ -50,6 +50,7 @@ from truce.geo.names import has_arabic
 from truce.model import Site, SiteKind
 from truce.model.kinds import validation_error
 from truce.node import Node
+from truce.spreadsheet import restore
 
 __all__ = [
     "SiteLoad",
@@ -194,7 +195,7 @@ def _csv_rows(path: Path) -> Iterator[_Row]:
         values: dict[str, Any] = {}
         for name, cell in zip(fields, row, strict=False):
             if name and cell.strip() and name not in values:
-                values[name] = cell.strip()
+                values[name] = restore(cell).strip()
         yield _Row(f"{path.name} line {number}", values)
 
 

@@ -62,8 +62,9 @@ from truce.report.registry import (
     Problem,
     register_format,
 )
+from truce.spreadsheet import neutralise_row, restore
 
-__all__ = ["COLUMNS", "REQUIRED", "export_acled", "import_acled"]
+__all__ = ["COLUMNS", "NUMERIC", "REQUIRED", "export_acled", "import_acled"]
 
 COLUMNS = (
     "event_id_cnty",
@@ -97,6 +98,23 @@ COLUMNS = (
     "fatalities",
     "tags",
     "timestamp",
+)
+#: Columns whose genuine numbers stay numbers in an export (every other cell that could start a
+#: spreadsheet formula is neutralised: :mod:`truce.spreadsheet`).
+NUMERIC = frozenset(
+    (
+        "year",
+        "time_precision",
+        "inter1",
+        "inter2",
+        "interaction",
+        "iso",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "fatalities",
+        "timestamp",
+    )
 )
 #: Columns an imported file must have; the others default (precision 1, no fatalities...).
 REQUIRED = ("event_date", "event_type", "sub_event_type", "actor1", "latitude", "longitude")
@@ -189,10 +207,12 @@ def row_for(event: Event) -> dict[str, str]:
 
 
 def export_acled(events: Sequence[Event], stream: TextIO, context: ExportContext) -> ExportResult:
-    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    numeric = [c in NUMERIC for c in COLUMNS]
     for event in events:
-        writer.writerow(row_for(event))
+        row = row_for(event)
+        writer.writerow(neutralise_row((row[c] for c in COLUMNS), numeric))
     return ExportResult(written=len(events))
 
 
@@ -415,7 +435,7 @@ def import_acled(path: Path, context: ImportContext) -> ImportPlan:
         if None in values:  # more cells than header columns
             plan.problems.append(Problem(start, "", "has more cells than the header has columns"))
             continue
-        row = _Row(start, {k: v or "" for k, v in values.items()})
+        row = _Row(start, {k: restore(v or "") for k, v in values.items()})
         report = _convert(row)
         ident = row.get("event_id_cnty")
         if ident:

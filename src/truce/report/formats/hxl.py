@@ -19,6 +19,7 @@ from truce.model import CasualtyKind, Report
 from truce.report.codes import casualty_total, sides
 from truce.report.read import Event
 from truce.report.registry import ExportContext, ExportResult, Format, register_format
+from truce.spreadsheet import neutralise_row
 
 __all__ = ["COLUMNS", "export_hxl"]
 
@@ -62,31 +63,31 @@ def export_hxl(events: Sequence[Event], stream: TextIO, context: ExportContext) 
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([h for h, _ in COLUMNS])
     writer.writerow([t for _, t in COLUMNS])
+    numeric = [tag.startswith(("#geo", "#affected")) for _, tag in COLUMNS]
     for event in events:
         r = event.report
         loc = r.location
         s = sides(r)
-        writer.writerow(
-            [
-                event.id,
-                r.event_type.value,
-                r.sub_event_type,
-                r.date.start.isoformat(),
-                r.date.end.isoformat(),
-                loc.admin1 or "",
-                loc.place or loc.area or "",
-                format(loc.point.lat, "f") if loc.point else "",
-                format(loc.point.lon, "f") if loc.point else "",
-                s.actor1,
-                s.actor2,
-                *_range(r, CasualtyKind.KILLED),
-                *_range(r, CasualtyKind.INJURED),
-                event.occurrence or "",
-                " ".join(event.zones),
-                "; ".join(src.name for src in r.sources),
-                r.title or r.text[:200],
-            ]
-        )
+        row = [
+            event.id,
+            r.event_type.value,
+            r.sub_event_type,
+            r.date.start.isoformat(),
+            r.date.end.isoformat(),
+            loc.admin1 or "",
+            loc.place or loc.area or "",
+            format(loc.point.lat, "f") if loc.point else "",
+            format(loc.point.lon, "f") if loc.point else "",
+            s.actor1,
+            s.actor2,
+            *_range(r, CasualtyKind.KILLED),
+            *_range(r, CasualtyKind.INJURED),
+            event.occurrence or "",
+            " ".join(event.zones),
+            "; ".join(src.name for src in r.sources),
+            r.title or r.text[:200],
+        ]
+        writer.writerow(neutralise_row(row, numeric))
     return ExportResult(written=len(events))
 
 

@@ -37,6 +37,7 @@ from truce.report.registry import (
     Problem,
     register_format,
 )
+from truce.spreadsheet import neutralise_row
 
 __all__ = ["export_sites_geojson", "export_sites_hxl", "export_zones_geojson"]
 
@@ -104,7 +105,8 @@ def export_sites_hxl(
         values["lat"], values["lon"] = format(site.lat, "f"), format(site.lon, "f")
         values["names"] = "; ".join(site.names)
         values["approximate"] = "yes" if site.approximate else "no"
-        writer.writerow([values[name] for name, _, _ in SITE_HXL])
+        row = [str(values[name]) for name, _, _ in SITE_HXL]
+        writer.writerow(neutralise_row(row, (name in ("lat", "lon") for name, _, _ in SITE_HXL)))
     return ExportResult(written=len(sites))
 
 
