@@ -16,7 +16,6 @@ to a GeoJSON or WKT file, or to ``none``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -27,7 +26,8 @@ import shapely
 from numpy.typing import NDArray
 from pyproj import Transformer
 
-from truce.errors import ConfigError
+from truce.errors import ConfigError, ValidationError
+from truce.intake import loads_json, read_text
 
 __all__ = ["METRIC_CRS", "Aoi", "aoi_from_setting", "default_aoi", "to_lonlat", "to_metric"]
 
@@ -131,15 +131,17 @@ def aoi_from_setting(value: str | None) -> Aoi:
             f"TRUCE_AOI {value!r} is neither a box, 'none', nor a readable file",
             hint="Use minlon,minlat,maxlon,maxlat, a GeoJSON or WKT file, or 'none'.",
         )
-    text = path.read_text(encoding="utf-8")
     try:
+        text = read_text(path, encoding="utf-8")
         if text.lstrip().startswith("{"):
-            data = json.loads(text)
+            data = loads_json(text, path)
             features = data.get("features") or [data]
             geoms = [shapely.geometry.shape(f.get("geometry", f)) for f in features]
             geom = shapely.union_all(geoms)
         else:
             geom = shapely.from_wkt(text)
+    except ValidationError as exc:
+        raise ConfigError(f"TRUCE_AOI file {exc.message}", hint=exc.hint) from None
     except (ValueError, KeyError, AttributeError, TypeError, shapely.errors.GEOSException) as exc:
         raise ConfigError(f"TRUCE_AOI file {path}: not a GeoJSON or WKT polygon ({exc})") from None
     if geom.geom_type not in ("Polygon", "MultiPolygon"):

@@ -7,7 +7,6 @@ Accepts a FeatureCollection, a single Feature, or a bare geometry. Every problem
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +16,9 @@ import shapely
 import shapely.geometry
 
 from truce.errors import ValidationError
+from truce.intake import check_records, loads_json, read_text
 
 __all__ = ["Feature", "feature_geometry", "read_features"]
-
-MAX_BYTES = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -41,20 +39,8 @@ class Feature:
 
 
 def read_json(path: Path) -> Any:
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ValidationError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB")
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ValidationError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"{path}: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+    """The file's JSON: capped read, UTF-8, no duplicate keys (:mod:`truce.intake`)."""
+    return loads_json(read_text(path), path)
 
 
 def read_features(path: Path) -> list[Feature]:
@@ -66,6 +52,7 @@ def read_features(path: Path) -> list[Feature]:
         raw = data.get("features")
         if not isinstance(raw, list):
             raise ValidationError(f"{path}: a FeatureCollection needs a 'features' array")
+        check_records(len(raw), path, "features")
     elif kind == "Feature":
         raw = [data]
     elif kind in _GEOMETRY_TYPES:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import math
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -46,6 +45,7 @@ from truce.agreement.batch import append_batch
 from truce.agreement.geojson import feature_geometry, read_features
 from truce.agreement.tables import patrol_observations, patrol_tracks, patrols
 from truce.errors import NotFoundError, ValidationError
+from truce.intake import check_records, parse_xml, read_bytes
 from truce.model import Report, ZoneKind
 from truce.model.patrol import (
     MAX_TRACK_POINTS,
@@ -70,7 +70,6 @@ __all__ = [
     "track_parts",
 ]
 
-MAX_BYTES = 20_000_000
 _STEP_S = 30
 _MAX_GAP_S = 600
 _JITTER_S, _JITTER_M = 5, 5.0
@@ -95,19 +94,10 @@ def parse_time(value: str, where: str) -> datetime:
 
 
 # -- GPX ------------------------------------------------------------------------------------------
-def _gpx(path: Path) -> ET.Element:
-    if path.stat().st_size > MAX_BYTES:
-        raise ValidationError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB")
-    text = path.read_bytes()
-    if b"<!DOCTYPE" in text or b"<!ENTITY" in text:  # no DTDs: entity expansion attacks
-        raise ValidationError(f"{path}: GPX with a DOCTYPE or ENTITY is refused")
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        line, column = exc.position
-        raise ValidationError(
-            f"{path}: not XML: {exc.msg} at line {line} column {column}"
-        ) from None
+def _gpx(path: Path) -> Any:
+    # Capped read, and expat's own DOCTYPE/ENTITY refusal after decoding (a byte search for
+    # "<!DOCTYPE" misses it in a UTF-16 file): truce.intake.
+    root = parse_xml(read_bytes(path), path)
     if not root.tag.endswith("gpx"):
         raise ValidationError(f"{path}: not GPX (root element is {root.tag!r})")
     return root
@@ -123,6 +113,7 @@ def _gpx_points(path: Path, element: str) -> list[tuple[float, float, str | None
     out = []
     for n, node in enumerate(e for e in root.iter() if _local(e.tag) == element):
         where = f"{path.name} {element} {n}"
+        check_records(n + 1, path, f"<{element}> points")
         try:
             lat, lon = float(node.attrib["lat"]), float(node.attrib["lon"])
         except (KeyError, ValueError):

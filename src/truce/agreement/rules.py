@@ -44,6 +44,7 @@ import pydantic
 import yaml
 
 from truce.errors import ValidationError
+from truce.intake import read_text
 from truce.model.agreement import CONDITION_FIELDS, Agreement, Clause
 from truce.model.kinds import validation_error
 
@@ -358,10 +359,5 @@ def read_agreement(
     zones: Collection[str] | None = None,
     sites: Collection[str] | None = None,
 ) -> Agreement:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ValidationError(f"{path}: cannot read ({exc.strerror})") from None
+    text = read_text(path)  # capped (truce.intake)
     return parse_agreement(text, str(path), zones=zones, sites=sites)

@@ -47,6 +47,7 @@ from truce.agreement.geojson import feature_geometry, read_features
 from truce.errors import ValidationError
 from truce.geo import Gazetteer, Place
 from truce.geo.names import has_arabic
+from truce.intake import check_records, read_text
 from truce.model import Site, SiteKind
 from truce.model.kinds import validation_error
 from truce.node import Node
@@ -163,11 +164,14 @@ def _hxl_field(hashtag: str) -> str | None:
 
 
 def _csv_rows(path: Path) -> Iterator[_Row]:
+    rows = []
+    reader = csv.reader(io.StringIO(read_text(path)))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(f"{path}: not UTF-8 text") from None
-    rows = list(csv.reader(io.StringIO(text)))
+        for row in reader:
+            rows.append(row)
+            check_records(len(rows) - 2, path, "rows")
+    except csv.Error as exc:
+        raise ValidationError(f"{path} line {reader.line_num}: not CSV ({exc})") from None
     if not rows:
         raise ValidationError(f"{path}: empty file")
     header = rows[0]

@@ -9,7 +9,6 @@ entry says ``"mode": "client"``; the ledger checks its signature and chain eithe
 from __future__ import annotations
 
 import base64
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import httpx
 
 from truce.cli.app import AppContext, cli, pass_app
 from truce.errors import ConfigError, NotFoundError, TruceError, ValidationError
+from truce.intake import check_records, loads_json, read_text
 from truce.ledger.entry import Entry
 from truce.ledger.keys import SigningKey
 from truce.model.kinds import parse_body
@@ -90,10 +90,7 @@ def entry_sign(
     origin: str | None,
 ) -> None:
     """Sign one entry and print it as a base64 leaf (one line, for 'truce entry submit')."""
-    try:
-        body = json.loads(body_file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"{body_file}: not JSON: {exc}") from None
+    body = loads_json(read_text(body_file, encoding="utf-8"), body_file)
     model = parse_body(kind, body, str(body_file))
     if server:
         with _client(server, token) as client:
@@ -128,9 +125,10 @@ def entry_submit(
     leaves = [
         line.strip()
         for f in files
-        for line in f.read_text(encoding="ascii").splitlines()
+        for line in read_text(f, encoding="ascii").splitlines()
         if line.strip()
     ]
+    check_records(len(leaves), ", ".join(map(str, files)), "entries")
     if not leaves:
         raise NotFoundError("no entries in the files given")
     if server:

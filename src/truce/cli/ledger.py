@@ -14,7 +14,8 @@ import click
 from truce.cli.app import AppContext, cli, echo_json, pass_app
 from truce.cli.mirror import open_mirror
 from truce.config import Settings
-from truce.errors import CheckpointError, ConfigError, ProofError
+from truce.errors import CheckpointError, ConfigError, ProofError, ValidationError
+from truce.intake import loads_json, read_text
 from truce.ledger.bundle import LedgerSource, check_bundle, make_bundle
 from truce.ledger.cosign import (
     add_cosignatures,
@@ -382,9 +383,9 @@ def check_bundle_cmd(bundle_file: Path, policy_file: Path | None, leaf_file: Pat
         _check_tlog_proof(raw, policy_file, leaf_file)
         return
     try:
-        data = json.loads(bundle_file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ProofError(f"{bundle_file} is not JSON: {exc}") from None
+        data = loads_json(read_text(bundle_file, encoding="utf-8"), bundle_file)
+    except ValidationError as exc:
+        raise ProofError(exc.message, hint=exc.hint) from None
     policy = Policy.from_file(policy_file) if policy_file else None
     if isinstance(data, dict) and data.get("format") == SPLIT_VIEW_FORMAT:
         explanation = verify_split_view(data, policy.log.vkey if policy else None)

@@ -9,18 +9,13 @@ import click
 import pydantic
 
 from truce.cli.app import AppContext, cli, echo_json, pass_app
-from truce.errors import ValidationError
+from truce.intake import loads_json, read_text
 from truce.model import Report
 from truce.model.kinds import validation_error
 
 
 def load_report(path: Path) -> Report:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ValidationError(f"{path}: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"{path}: not JSON: {exc.msg} at line {exc.lineno}") from None
+    data = loads_json(read_text(path, encoding="utf-8"), path)
     try:
         return Report.model_validate(data)
     except pydantic.ValidationError as exc:

@@ -35,6 +35,7 @@ from shapely import STRtree, box
 from truce.errors import ValidationError
 from truce.geo.names import arabic_key, arabic_words, fold, has_arabic, latin_key, skeleton
 from truce.geo.place import AdminArea, Direction, coordinate
+from truce.intake import loads_json, read_text
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -145,7 +146,7 @@ def _direction(word: str | None) -> Direction | None:
 def read_admin_geojson(path: Path) -> tuple[int, list[tuple[AdminUnit, BaseGeometry]]]:
     """The level and the units (with polygons) of one COD-AB admin GeoJSON file."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = loads_json(read_text(path, encoding="utf-8"), path)
         features = document["features"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ValidationError(f"{path}: not a GeoJSON FeatureCollection ({exc})") from None

@@ -64,8 +64,10 @@ def import_file(
     directory: Path, source: Path, *, admin: bool = False, replace: bool | None = None
 ) -> Imported:
     """Check ``source`` and keep a copy in ``directory``; raises naming the file and line."""
-    if not source.is_file():
+    if not source.exists():
         raise ValidationError(f"{source}: no such file")
+    if not source.is_file():  # a copy is kept: a device or FIFO (/dev/zero) would never end
+        raise ValidationError(f"{source}: not a regular file (a device, FIFO or directory)")
     if not admin and source.suffix.lower() not in PLACE_SUFFIXES:
         raise ValidationError(
             f"{source}: unknown place-list format {source.suffix!r}",

@@ -25,7 +25,7 @@ the coordinates of one of its source records.
 from __future__ import annotations
 
 import csv
-import json
+import io
 import math
 import re
 from collections import defaultdict
@@ -36,6 +36,7 @@ from pathlib import Path
 from truce.errors import ValidationError
 from truce.geo.distance import haversine_km
 from truce.geo.names import arabic_key, has_arabic, is_latin, latin_key, skeleton
+from truce.intake import check_records, loads_json, read_text
 
 __all__ = [
     "GEONAMES_ADMIN1_TO_PCODE",
@@ -121,10 +122,11 @@ def _float(value: str, what: str, where: str) -> float:
 
 def read_geonames(path: Path) -> Iterator[SourceRecord]:
     """Records of a GeoNames dump (see the module docstring)."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    with io.StringIO(read_text(path, encoding="utf-8"), newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = list(_GEONAMES_COLUMNS)
         for lineno, row in enumerate(reader, start=1):
+            check_records(lineno - 1, path, "lines")
             if lineno == 1 and row and row[0] == "geonameid":
                 header = row
                 continue
@@ -266,22 +268,21 @@ def _prefix(columns: Iterable[str]) -> str:
 def read_csv_places(path: Path) -> Iterator[SourceRecord]:
     """Records of an OCHA-style CSV (see the module docstring). Ids get the prefix ``ocha:``
     for OCHA's community list, else ``place:`` unless they carry their own ``prefix:``."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    with io.StringIO(read_text(path), newline="") as handle:
         reader = csv.DictReader(handle)
         prefix = _prefix(reader.fieldnames or ())
         for lineno, row in enumerate(reader, start=2):
+            check_records(lineno - 1, path, "rows")
             yield _row_record(row, f"{path}:{lineno}", prefix)
 
 
 def read_geojson_places(path: Path) -> Iterator[SourceRecord]:
     """Records of a GeoJSON FeatureCollection of Points (properties as in the CSV)."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{path}: not a GeoJSON file ({exc})") from None
+    document = loads_json(read_text(path, encoding="utf-8"), path)
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list):
         raise ValidationError(f"{path}: expected a GeoJSON FeatureCollection")
+    check_records(len(features), path, "features")
     prefix = _prefix(features[0].get("properties") or {} if features else {})
     for number, feature in enumerate(features, start=1):
         where = f"{path}: feature {number}"
@@ -301,7 +302,7 @@ def read_geojson_places(path: Path) -> Iterator[SourceRecord]:
 def read_places(path: Path) -> Iterator[SourceRecord]:
     """Records of any supported file, chosen by suffix (.txt/.tsv GeoNames, .csv, .geojson)."""
     suffix = path.suffix.lower()
-    if not path.is_file():
+    if not path.exists() or path.is_dir():
         raise ValidationError(f"{path}: no such file")
     if suffix in (".txt", ".tsv"):
         return read_geonames(path)

@@ -44,6 +44,7 @@ from truce.ingest.store import (
     project_ingested_document,
     project_pending_claim,
 )
+from truce.intake import check_records
 from truce.ledger.entry import Entry
 from truce.model import PartyKind, Report
 
@@ -223,9 +224,12 @@ def read_document(data: bytes, name: str, options: Options = Options()) -> Docum
 
 
 def _read_file(path: Path, limit: int) -> bytes:
+    # At most limit + 1 bytes whatever stat() says: /dev/zero and FIFOs report a size of 0.
     try:
-        check_size(str(path), path.stat().st_size, limit)
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+        check_size(str(path), len(data), limit)
+        return data
     except FileNotFoundError:
         raise IngestError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -374,7 +378,10 @@ def ingest(
         pending.clear()
         waiting.clear()
 
-    for path in iter_inputs(paths):
+    given = list(paths)
+    inputs = list(iter_inputs(given))
+    check_records(len(inputs), ", ".join(map(str, given)), "documents")
+    for path in inputs:
         name = str(path)
         try:
             data = _read_file(path, options.max_bytes)

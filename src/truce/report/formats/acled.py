@@ -31,6 +31,8 @@ from typing import Any, TextIO
 
 import pydantic
 
+from truce.errors import ValidationError
+from truce.intake import check_records, read_text
 from truce.model import (
     ActorRole,
     CasualtyKind,
@@ -405,12 +407,19 @@ def _column_of(path: str) -> str:
 
 def import_acled(path: Path, context: ImportContext) -> ImportPlan:
     plan = ImportPlan()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        plan.problems.append(Problem(0, "", f"{path} is not UTF-8 text ({exc.reason})"))
-        return plan
+    text = read_text(path)  # capped: /dev/zero is refused, not read (truce.intake)
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _read_rows(path, reader, plan, context)
+    except csv.Error as exc:  # a cell over csv's field limit, a NUL byte...
+        raise ValidationError(
+            f"{path} line {reader.line_num}: not CSV ({exc}); nothing was imported"
+        ) from None
+
+
+def _read_rows(
+    path: Path, reader: csv.DictReader[str], plan: ImportPlan, context: ImportContext
+) -> ImportPlan:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -432,6 +441,7 @@ def import_acled(path: Path, context: ImportContext) -> ImportPlan:
         start = line + 1
         line = reader.line_num
         plan.rows += 1
+        check_records(plan.rows, path, "rows")
         if None in values:  # more cells than header columns
             plan.problems.append(Problem(start, "", "has more cells than the header has columns"))
             continue

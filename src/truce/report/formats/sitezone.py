@@ -24,7 +24,7 @@ from typing import Any, TextIO
 import shapely
 from shapely.geometry import mapping
 
-from truce.errors import TruceError
+from truce.errors import TooLarge, TruceError
 from truce.report.formats.layout import write_collection
 from truce.report.read import Event
 from truce.report.registry import (
@@ -138,6 +138,8 @@ def import_sites(path: Path, context: ImportContext) -> ImportPlan:
     plan = ImportPlan(per_row=False)
     try:
         load = read_sites(path)
+    except TooLarge:
+        raise  # over a cap: its own message and hint (how to raise it), not a bad feature
     except TruceError as exc:
         plan.problems.append(_loader_problem(exc))
         return plan
@@ -155,6 +157,8 @@ def import_zones(path: Path, context: ImportContext) -> ImportPlan:
     plan = ImportPlan(per_row=False)
     try:
         load = read_zones(path, on_invalid=context.options.get("repair", "repair"))
+    except TooLarge:
+        raise  # over a cap: its own message and hint (how to raise it), not a bad feature
     except TruceError as exc:
         plan.problems.append(_loader_problem(exc))
         return plan
