@@ -16,7 +16,6 @@ to a GeoJSON or WKT file, or to ``none``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -27,6 +26,7 @@ import shapely
 from numpy.typing import NDArray
 from pyproj import Transformer
 
+from truce import jsonlimits
 from truce.errors import ConfigError
 
 __all__ = ["METRIC_CRS", "Aoi", "aoi_from_setting", "default_aoi", "to_lonlat", "to_metric"]
@@ -134,7 +134,7 @@ def aoi_from_setting(value: str | None) -> Aoi:
     text = path.read_text(encoding="utf-8")
     try:
         if text.lstrip().startswith("{"):
-            data = json.loads(text)
+            data = jsonlimits.loads(text, str(path))
             features = data.get("features") or [data]
             geoms = [shapely.geometry.shape(f.get("geometry", f)) for f in features]
             geom = shapely.union_all(geoms)

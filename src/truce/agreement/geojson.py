@@ -7,7 +7,6 @@ Accepts a FeatureCollection, a single Feature, or a bare geometry. Every problem
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import shapely
 import shapely.geometry
 
+from truce import jsonlimits
 from truce.errors import ValidationError
 
 __all__ = ["Feature", "feature_geometry", "read_features"]
@@ -49,12 +49,7 @@ def read_json(path: Path) -> Any:
         raise ValidationError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise ValidationError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"{path}: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+    return jsonlimits.loads(text, str(path))
 
 
 def read_features(path: Path) -> list[Feature]:

@@ -9,7 +9,6 @@ entry says ``"mode": "client"``; the ledger checks its signature and chain eithe
 from __future__ import annotations
 
 import base64
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import click
 import httpx
 
+from truce import jsonlimits
 from truce.cli.app import AppContext, cli, pass_app
 from truce.errors import ConfigError, NotFoundError, TruceError, ValidationError
 from truce.ledger.entry import Entry
@@ -91,9 +91,9 @@ def entry_sign(
 ) -> None:
     """Sign one entry and print it as a base64 leaf (one line, for 'truce entry submit')."""
     try:
-        body = json.loads(body_file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"{body_file}: not JSON: {exc}") from None
+        body = jsonlimits.loads(body_file.read_bytes(), str(body_file))
+    except OSError as exc:
+        raise ValidationError(f"{body_file}: cannot read ({exc.strerror})") from None
     model = parse_body(kind, body, str(body_file))
     if server:
         with _client(server, token) as client:

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
+from truce import jsonlimits
 from truce.cli.app import AppContext, cli, echo_json, pass_app
 from truce.cli.mirror import open_mirror
 from truce.config import Settings
-from truce.errors import CheckpointError, ConfigError, ProofError
+from truce.errors import CheckpointError, ConfigError, ProofError, ValidationError
 from truce.ledger.bundle import LedgerSource, check_bundle, make_bundle
 from truce.ledger.cosign import (
     add_cosignatures,
@@ -315,9 +316,9 @@ def proof_bundle(app: AppContext, index: int, out: Path | None, policy_file: Pat
 def check_bundle_cmd(bundle_file: Path, policy_file: Path | None) -> None:
     """Check a proof bundle (or a split-view proof) offline, with nothing else. Non-zero if bad."""
     try:
-        data = json.loads(bundle_file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ProofError(f"{bundle_file} is not JSON: {exc}") from None
+        data = jsonlimits.loads(bundle_file.read_bytes(), str(bundle_file))
+    except (ValidationError, OSError) as exc:
+        raise ProofError(str(getattr(exc, "message", exc))) from None
     policy = Policy.from_file(policy_file) if policy_file else None
     if isinstance(data, dict) and data.get("format") == SPLIT_VIEW_FORMAT:
         explanation = verify_split_view(data, policy.log.vkey if policy else None)

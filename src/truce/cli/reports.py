@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pydantic
 
+from truce import jsonlimits
 from truce.cli.app import AppContext, cli, echo_json, pass_app
 from truce.errors import ValidationError
 from truce.model import Report
@@ -16,11 +17,9 @@ from truce.model.kinds import validation_error
 
 def load_report(path: Path) -> Report:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ValidationError(f"{path}: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"{path}: not JSON: {exc.msg} at line {exc.lineno}") from None
+        data = jsonlimits.loads(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot read ({exc.strerror})") from None
     try:
         return Report.model_validate(data)
     except pydantic.ValidationError as exc:
