@@ -205,7 +205,12 @@ def _no_constant(name: str) -> Any:
 
 
 def loads_json(text: str | bytes, path: Path | str) -> Any:
-    """Parse JSON, refusing duplicate object keys and NaN/Infinity; errors name ``path``."""
+    """Parse JSON, refusing duplicate object keys, NaN/Infinity and nesting deeper than
+    :data:`truce.jsonlimits.MAX_DEPTH`; errors name ``path``."""
+    from truce import jsonlimits
+
+    if jsonlimits.deeper_than(text):
+        raise ValidationError(jsonlimits.too_deep_message(str(path)))
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except _Duplicate as exc:

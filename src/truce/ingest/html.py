@@ -24,7 +24,6 @@ A paragraph trafilatura returns that is a caption or comment found here is moved
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
@@ -33,7 +32,8 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from truce.errors import IngestError
+from truce import jsonlimits
+from truce.errors import IngestError, ValidationError
 from truce.ingest.boilerplate import chrome_reason, is_caption, normalise, words
 from truce.ingest.document import Comment, Document, Published, Removed
 from truce.ingest.formats import Source
@@ -102,9 +102,9 @@ def _json_ld(tree: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(script.text or "")
-        except ValueError:
-            continue
+            data = jsonlimits.loads(script.text or "", "JSON-LD")
+        except ValidationError:
+            continue  # a page's broken or hostile metadata: read the page without it
         items = data if isinstance(data, list) else data.get("@graph", [data])
         out.extend(i for i in items if isinstance(i, dict))
     return out

@@ -25,7 +25,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from truce.errors import CheckpointError, LedgerError, NotFoundError, ProofError
+from truce import jsonlimits
+from truce.errors import CheckpointError, LedgerError, NotFoundError, ProofError, ValidationError
 from truce.ledger.batch import REGISTRATION_KIND, ROTATION_KIND, registration_key, rotation_key
 from truce.ledger.cosign import cosigned_checkpoint, cosigned_sizes
 from truce.ledger.entry import Entry
@@ -270,7 +271,7 @@ def check_bundle(
     bundle: dict[str, Any] | str, *, policy: Policy | None = None, now: int | None = None
 ) -> BundleCheck:
     """Verify a proof bundle offline; return what it proves, or raise naming what failed."""
-    data = json.loads(bundle) if isinstance(bundle, str) else bundle
+    data = _loads(bundle) if isinstance(bundle, str) else bundle
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise ProofError(f"not a {BUNDLE_FORMAT} file")
     keys_from_bundle = policy is None
@@ -317,3 +318,10 @@ def check_bundle(
             f"bundle: entry {index} is not signed by {entry.author}'s registered key: {exc}"
         ) from None
     return BundleCheck(index, entry, checkpoint, tuple(result.signers), policy, keys_from_bundle)
+
+
+def _loads(text: str) -> Any:
+    try:
+        return jsonlimits.loads(text, "the file")
+    except ValidationError as exc:
+        raise ProofError(exc.message) from None

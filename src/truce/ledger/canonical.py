@@ -19,6 +19,7 @@ import orjson
 import rfc8785
 
 from truce.errors import EntryError
+from truce.jsonlimits import deeper_than, too_deep_message
 
 __all__ = ["MAX_SAFE_INTEGER", "canonicalize", "parse_canonical"]
 
@@ -156,8 +157,11 @@ def parse_canonical(data: bytes) -> Any:
     in it could be a float, and, if it is not ASCII, it is NFC with no character from U+E000 up
     (where code-point and UTF-16 key orders can differ). Everything else, valid or not, goes
     through :func:`_parse_exact`, which decides with the standard library and ``rfc8785``; the
-    property tests check that both paths agree on arbitrary and mutated input.
+    property tests check that both paths agree on arbitrary and mutated input. Nesting past
+    :data:`truce.jsonlimits.MAX_DEPTH` levels is refused before anything recurses.
     """
+    if deeper_than(data):
+        raise EntryError(too_deep_message("the entry"))
     try:
         value = orjson.loads(data)
         same = orjson.dumps(value, option=_ORJSON_OPTIONS) == data
@@ -184,6 +188,8 @@ def _parse_exact(data: bytes) -> Any:
         )
     except json.JSONDecodeError as exc:
         raise EntryError(f"not JSON: {exc.msg} at character {exc.pos}") from None
+    except RecursionError:  # pragma: no cover - parse_canonical refuses it first
+        raise EntryError(too_deep_message("the entry")) from None
     ascii_only = text.isascii()
     if not ascii_only and not unicodedata.is_normalized("NFC", text):
         _check(value, "$")

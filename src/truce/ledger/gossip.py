@@ -18,12 +18,12 @@ does. :func:`verify_split_view` checks such a file with nothing but the log's ke
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from truce.errors import CheckpointError, ConfigError, NotFoundError, ProofError
+from truce import jsonlimits
+from truce.errors import CheckpointError, ConfigError, NotFoundError, ProofError, ValidationError
 from truce.ledger.merkle import EMPTY_ROOT, Hash, verify_consistency
 from truce.ledger.mirror import Mirror
 from truce.ledger.note import Checkpoint, Note, NoteVerifier, open_checkpoint
@@ -242,7 +242,7 @@ def verify_split_view(evidence: dict[str, Any] | str, log_vkey: str | None = Non
     ``log_vkey`` is the log key the checker trusts; without it the key in the file is used (and
     must be compared with a trusted one by the reader).
     """
-    data = json.loads(evidence) if isinstance(evidence, str) else evidence
+    data = _loads(evidence) if isinstance(evidence, str) else evidence
     if not isinstance(data, dict) or data.get("format") != SPLIT_VIEW_FORMAT:
         raise ProofError(f"not a {SPLIT_VIEW_FORMAT} file")
     try:
@@ -273,3 +273,10 @@ def verify_split_view(evidence: dict[str, Any] | str, log_vkey: str | None = Non
         f"{small.size} is {_b64(derived)}, but the log also signed root {_b64(small.root)} for "
         f"size {small.size}: two histories"
     )
+
+
+def _loads(text: str) -> Any:
+    try:
+        return jsonlimits.loads(text, "the file")
+    except ValidationError as exc:
+        raise ProofError(exc.message) from None

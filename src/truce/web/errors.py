@@ -6,8 +6,9 @@ Every error the API returns is ``{"status": int, "code": str, "message": str, "f
 ``message``, ``field`` and ``hint`` (what to do next; the web app shows it); a request that
 fails validation (malformed JSON, unknown field, wrong type) is ``422 invalid`` naming the first
 bad field as a dotted path (``locations.0.point.lat``); an unknown path is ``404 not_found``; a
-body over the limit is ``413 too_large``, refused before it is read past the limit. Routes raise
-``TruceError`` subclasses, never ``HTTPException``, for domain errors (datasette's
+body over the limit is ``413 too_large``, refused before it is read past the limit; a JSON body
+nested deeper than :data:`truce.jsonlimits.MAX_DEPTH` is ``422 invalid`` before it is parsed.
+Routes raise ``TruceError`` subclasses, never ``HTTPException``, for domain errors (datasette's
 ``handle_exception``).
 """
 
@@ -24,6 +25,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from truce import errors as e
+from truce.jsonlimits import deeper_than, too_deep_message
 
 __all__ = ["BodyLimit", "error_body", "install_error_handlers", "status_for"]
 
@@ -159,7 +161,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class BodyLimit:
-    """ASGI middleware: refuse request bodies over a limit (413) before reading past it.
+    """ASGI middleware: refuse request bodies over a limit (413) before reading past it, and
+    bodies nested too deep to parse safely (422; uploads, which importers check, excepted).
 
     ``limits`` maps a path prefix to its own limit (uploads may be larger than JSON requests);
     the longest matching prefix wins, else ``default``.
@@ -207,6 +210,12 @@ class BodyLimit:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        kind = dict(scope.get("headers") or []).get(b"content-type", b"").lower()
+        if not kind.startswith((b"multipart/", b"application/x-www-form-urlencoded")) and (
+            deeper_than(body)
+        ):
+            await self._refuse(send, 422, "invalid", too_deep_message("the request body"))
+            return
         sent = False
 
         async def replay() -> MutableMapping[str, Any]:
