@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from benchmarks.harness import Baseline, Result, best_rate, timed
+from benchmarks.harness import Baseline, Result, best_cpu_rate, best_rate, timed
 from truce.ledger.entry import Entry
 from truce.ledger.keys import SigningKey, VerifyKey
 from truce.ledger.log import Ledger
@@ -108,6 +108,36 @@ def raw_verify_rates(leaves: list[bytes]) -> tuple[float, float]:
     return one, every
 
 
+def backend_verify_rates(leaves: list[bytes]) -> dict[str, float]:
+    """One-core verify rate of each Ed25519 library behind the seam, called directly, and of the
+    seam itself (:meth:`VerifyKey.verify`), on the same signatures in the same run."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from nacl.bindings import crypto_sign_open
+
+    raw = SigningKey.from_seed(bytes([1]) * 32).public_key.raw
+    sample = [(leaf[:-64], leaf[-64:]) for leaf in leaves[4:20004:4]][:5000]
+    openssl = Ed25519PublicKey.from_public_bytes(raw)
+    seam = VerifyKey.from_bytes(raw)
+
+    def run_openssl() -> None:
+        for msg, sig in sample:
+            openssl.verify(sig, msg)
+
+    def run_libsodium() -> None:
+        for msg, sig in sample:
+            crypto_sign_open(sig + msg, raw)
+
+    def run_seam() -> None:
+        for msg, sig in sample:
+            seam.verify(msg, sig)
+
+    return {
+        name: best_cpu_rate(len(sample), fn)
+        for name, fn in (("cryptography", run_openssl), ("pynacl", run_libsodium),
+                         ("seam", run_seam))
+    }  # fmt: skip
+
+
 def run(quick: bool) -> list[Result]:
     size = 50_000 if quick else 1_000_000
     batch = 4096
@@ -120,6 +150,14 @@ def run(quick: bool) -> list[Result]:
     verify_one, verify_all = raw_verify_rates(leaves)
     sha_rate = best_rate(100_000, lambda: [hashlib.sha256(msg).digest() for _ in range(100_000)])
     base = Baseline("ed25519.verify.raw", round(verify_all, 1), "verifies/s")
+    backends = backend_verify_rates(leaves)
+    judge = Baseline("ed25519.verify.backend", round(backends["cryptography"], 1), "verifies/CPU-s")
+    for name, rate in backends.items():
+        results.append(Result("ed25519.verify.backend", round(rate, 1), "verifies/CPU-s",
+                              {"backend": name, "cores": 1}, judge,
+                              round(rate / backends["cryptography"], 3),
+                              notes="cryptography is the judge; seam = PyNaCl first, "
+                                    "cryptography on every reject"))  # fmt: skip
     results += [
         Result("ed25519.sign.raw", round(sign_rate, 1), "signs/s", {"cores": 1}),
         Result("ed25519.verify.raw", round(verify_one, 1), "verifies/s", {"cores": 1}),

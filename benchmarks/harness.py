@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Baseline", "Result", "best_rate", "machine", "timed"]
+__all__ = ["Baseline", "Result", "best_cpu_rate", "best_rate", "cpu_timed", "machine", "timed"]
 
 
 @dataclass
@@ -53,6 +53,18 @@ def timed(fn: Callable[[], object]) -> float:
 def best_rate(count: int, fn: Callable[[], object], repeat: int = 3) -> float:
     """Items per second of the fastest of ``repeat`` runs of ``fn`` (which handles ``count``)."""
     return count / min(timed(fn) for _ in range(repeat))
+
+
+def cpu_timed(fn: Callable[[], object]) -> float:
+    """CPU seconds of this process spent in ``fn`` (fairer than wall time on a shared machine)."""
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def best_cpu_rate(count: int, fn: Callable[[], object], repeat: int = 3) -> float:
+    """Items per CPU-second of the cheapest of ``repeat`` runs of ``fn``."""
+    return count / min(cpu_timed(fn) for _ in range(repeat))
 
 
 def machine() -> dict[str, Any]:

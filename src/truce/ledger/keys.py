@@ -4,13 +4,24 @@ Signatures follow RFC 8032 (Ed25519, pure mode).  RFC 8032 leaves some edge case
 (non-canonical encodings, small-order points, cofactored versus cofactorless verification), and
 libraries disagree on them; see the Ed25519 edge-case vectors of C2SP CCTV
 (https://github.com/C2SP/CCTV/tree/main/ed25519) and "Taming the many EdDSAs" (Chalkias et al.,
-2020).  A ledger kept by several parties must judge every signature alike, so truce verifies with
-exactly one implementation, the ``cryptography`` package (OpenSSL), and records in
-``ed25519_accepted.json`` which of the 914 CCTV vectors it accepts.  ``ED25519_IMPLEMENTATION``
-names the library and OpenSSL build in use; the unit test ``tests/unit/test_ed25519_pin.py``
-fails if the installed build accepts a different set.  Regenerate the record with::
+2020).  A ledger kept by several parties must judge every signature alike, so one implementation,
+the ``cryptography`` package (OpenSSL), is the judge, and ``ed25519_accepted.json`` records which
+of the 914 CCTV vectors it accepts.  ``ED25519_IMPLEMENTATION`` names the library and OpenSSL
+build in use; the unit test ``tests/unit/test_ed25519_pin.py`` fails if the installed build
+accepts a different set.  Regenerate the record with::
 
     python -m truce.ledger.keys --record-vectors tests/data/ed25519/ed25519vectors.json
+
+Every verification goes through one seam, :func:`_verify_raw`.  When PyNaCl is installed it
+first asks libsodium (``crypto_sign_open``), about twice as fast as OpenSSL here
+(``benchmarks/bench_ledger.py`` measures both in the same run).  libsodium is stricter than the
+judge, never looser: both verify cofactorless with a byte-wise comparison of R and require a
+canonical S, and libsodium additionally rejects a small-order or non-canonical public key and a
+small-order R.  So a signature libsodium accepts is one OpenSSL accepts, and every signature
+libsodium rejects goes to OpenSSL for the verdict: the accepted set is the judge's exactly
+(``tests/unit/test_ed25519_backends.py`` runs every vector through both libraries and the seam).
+A forged signature costs both checks, about 1.5 times what the judge alone costs.
+``ED25519_HOT_PATH`` names the fast path in use, or says there is none.
 
 Verification fails closed: any malformed key, signature or message raises
 :class:`truce.errors.SignatureError`, never another exception type.
@@ -39,7 +50,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import cryptography
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.backends.openssl import backend as _openssl_backend
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -49,7 +59,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from truce.errors import ConfigError, SignatureError
 
+try:  # the optional fast path; the judge below is cryptography either way
+    import nacl as _nacl
+    from nacl.bindings import crypto_sign_open as _sodium_open
+except ImportError:  # pragma: no cover - PyNaCl is a dependency, but the seam works without it
+    _nacl = None  # type: ignore[assignment]
+    _sodium_open = None  # type: ignore[assignment]
+
 __all__ = [
+    "ED25519_HOT_PATH",
     "ED25519_IMPLEMENTATION",
     "MIN_CHUNK",
     "PUBLIC_KEY_SIZE",
@@ -70,6 +88,11 @@ ED25519_IMPLEMENTATION: Final[str] = (
     f"cryptography {cryptography.__version__} ({_openssl_backend.openssl_version_text()})"
 )
 
+#: The fast path tried first, e.g. ``"PyNaCl 1.6.2 (libsodium)"``, or ``"none"``.
+ED25519_HOT_PATH: Final[str] = (
+    f"PyNaCl {_nacl.__version__} (libsodium)" if _sodium_open is not None else "none"
+)
+
 SEED_SIZE: Final = 32
 PUBLIC_KEY_SIZE: Final = 32
 SIGNATURE_SIZE: Final = 64
@@ -87,6 +110,30 @@ _NO_ENC = serialization.NoEncryption()
 
 #: Where the record of accepted CCTV vectors lives (committed next to this module).
 ACCEPTED_VECTORS_FILE: Final = Path(__file__).with_name("ed25519_accepted.json")
+
+
+def _verify_raw(key_raw: bytes, key: Ed25519PublicKey | None, msg: bytes, sig: bytes) -> bool:
+    """Whether ``sig`` is a valid signature of ``msg`` by the key ``key_raw``: the one seam.
+
+    ``key`` is the judge's object for ``key_raw`` (None if the judge could not load it).  The
+    caller has checked that all three are bytes and ``sig`` is 64 bytes long.  libsodium's yes
+    is final (it accepts a subset of what OpenSSL accepts, see the module docstring); its no,
+    or any error from it, is re-judged by OpenSSL.
+    """
+    if key is None:  # the judge cannot load this key: nothing verifies against it
+        return False
+    if _sodium_open is not None:
+        try:
+            _sodium_open(sig + msg, key_raw)
+        except Exception:  # BadSignatureError, or anything odd: the judge decides
+            pass
+        else:
+            return True
+    try:
+        key.verify(sig, msg)
+    except Exception:  # InvalidSignature, or anything else: fail closed
+        return False
+    return True
 
 
 def _b64decode_strict(text: str) -> bytes:
@@ -156,12 +203,8 @@ class VerifyKey:
             raise SignatureError(
                 f"Ed25519 signature must be {SIGNATURE_SIZE} bytes, got {len(sig)}"
             )
-        try:
-            self._key.verify(bytes(sig), bytes(msg))
-        except InvalidSignature:
-            raise SignatureError("Ed25519 signature does not verify") from None
-        except Exception as exc:  # fail closed whatever the library raises
-            raise SignatureError(f"Ed25519 signature does not verify: {exc}") from None
+        if not _verify_raw(self._raw, self._key, bytes(msg), bytes(sig)):
+            raise SignatureError("Ed25519 signature does not verify")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, VerifyKey):
@@ -340,11 +383,8 @@ def _verify_chunk(raw_items: Sequence[tuple[bytes, bytes, bytes]], offset: int) 
             except Exception:
                 key = None
             cache[key_raw] = key
-        try:
-            if key is None or len(sig) != SIGNATURE_SIZE:
-                raise InvalidSignature
-            key.verify(sig, msg)
-        except Exception:
+        sizes_ok = len(key_raw) == PUBLIC_KEY_SIZE and len(sig) == SIGNATURE_SIZE
+        if not (sizes_ok and _verify_raw(key_raw, key, msg, sig)):
             failed.append(offset + i)
     return failed
 
