@@ -15,7 +15,7 @@ from truce.cli.app import AppContext, cli, echo_json, pass_app
 from truce.cli.mirror import open_mirror
 from truce.config import Settings
 from truce.errors import CheckpointError, ConfigError, ProofError, ValidationError
-from truce.intake import loads_json, read_text
+from truce.intake import loads_json, read_bytes
 from truce.ledger.bundle import LedgerSource, check_bundle, make_bundle
 from truce.ledger.cosign import (
     add_cosignatures,
@@ -378,12 +378,16 @@ def check_bundle_cmd(bundle_file: Path, policy_file: Path | None, leaf_file: Pat
     """Check a proof bundle, a C2SP tlog-proof or a split-view proof offline. Non-zero if bad."""
     from truce.ledger.tlog_proof import HEADER
 
-    raw = bundle_file.read_bytes()
+    raw = read_bytes(bundle_file)
     if raw.startswith(HEADER.encode() + b"\n"):
         _check_tlog_proof(raw, policy_file, leaf_file)
         return
     try:
-        data = loads_json(read_text(bundle_file, encoding="utf-8"), bundle_file)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError(f"{bundle_file}: not UTF-8 text") from None
+        data = loads_json(text, bundle_file)
     except ValidationError as exc:
         raise ProofError(exc.message, hint=exc.hint) from None
     policy = Policy.from_file(policy_file) if policy_file else None
@@ -414,7 +418,7 @@ def _check_tlog_proof(raw: bytes, policy_file: Path | None, leaf_file: Path | No
             hint="Pass --policy FILE (the log operator prints one with 'truce ledger policy').",
         )
     policy = Policy.from_file(policy_file)
-    leaf = leaf_file.read_bytes() if leaf_file else None
+    leaf = read_bytes(leaf_file) if leaf_file else None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
