@@ -9,20 +9,19 @@ from pathlib import Path
 import click
 
 from truce.cli.app import AppContext, cli, pass_app
-from truce.errors import ConfigError, ValidationError
+from truce.errors import ConfigError
 from truce.ingest import FORMATS, Options, ingest
 from truce.ingest.places import node_gazetteer
 
 
-def _date(value: str | None) -> date | None:
+def _date(value: str | None) -> date | tuple[date, date] | None:
+    """``--published``: a day, a month (``2018-10``) or a range (``2018-10-01/2018-10-09``)."""
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(
-            f"--published {value!r} is not a date", hint="Give it as YYYY-MM-DD."
-        ) from None
+    from truce.ingest.pubdate import parse_published
+
+    start, end = parse_published(value)
+    return start if start == end else (start, end)
 
 
 @cli.command("ingest")
@@ -30,7 +29,8 @@ def _date(value: str | None) -> date | None:
 @click.option(
     "--published",
     metavar="DATE",
-    help="Publication date (YYYY-MM-DD); trusted over any date found in the page.",
+    help="Publication date: a day (YYYY-MM-DD), a month (YYYY-MM) or a range (A/B); trusted "
+    "over any date found in the page.",
 )
 @click.option("--url", help="The document's URL (recorded with the evidence).")
 @click.option("--outlet", help="The outlet's name (else from the page or the URL).")
