@@ -205,8 +205,7 @@ def find_attribution(
     if found is None:
         candidates = [*_INVERTED.finditer(text), *_APPOSITION.finditer(text)]
         for m in [*candidates, *_SUBJECT_VERB.finditer(text)]:
-            who = m.group("who")
-            candidate = _resolve(who, m.start("who"), mentions, previous)
+            candidate = _resolve(m.group("who"), m.start("who"), mentions, previous)
             if candidate is not None:
                 found, verb, span = candidate, m.group("verb").lower(), m.span()
                 break

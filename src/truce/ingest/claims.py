@@ -374,7 +374,7 @@ def _roles(sentence: _Sentence, trigger: Trigger | None) -> list[ActorRef]:
         elif re.search(r"\bby\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start]):
             role = ActorRole.PERPETRATOR
         elif not _TARGET_PREP.search(text[max(0, m.start - 14) : m.start]):
-            role = ActorRole.ASSOCIATED if entry.inter != Inter.CIVILIANS else ActorRole.TARGET
+            role = ActorRole.ASSOCIATED  # civilians were taken care of above
         refs.append(ActorRef(entry.name, role, entry.inter, entry.country, m.text))
     # of several actors before the trigger, the last clause's subject is the perpetrator; the
     # others (e.g. a place's owner mentioned earlier) stay associated
