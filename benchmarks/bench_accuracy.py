@@ -554,7 +554,9 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                         why = "missing" if val is None else f"wrong: {val} for {ev[lab]}"
                         out.score(measure, key, ok, "" if ok else why)
         with node.store.engine.connect() as conn:
-            incident = dict(conn.execute(sql("SELECT id, incident_id FROM reports")).all())
+            incident: dict[str, str] = dict(
+                conn.execute(sql("SELECT id, incident_id FROM reports")).tuples().all()
+            )
     finally:
         node.close()
     for aid, key, group in pending_items:
