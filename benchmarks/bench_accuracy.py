@@ -554,9 +554,8 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                         why = "missing" if val is None else f"wrong: {val} for {ev[lab]}"
                         out.score(measure, key, ok, "" if ok else why)
         with node.store.engine.connect() as conn:
-            incident: dict[str, str] = dict(
-                conn.execute(sql("SELECT id, incident_id FROM reports")).tuples().all()
-            )
+            rows = conn.execute(sql("SELECT id, incident_id FROM reports")).all()
+            incident: dict[str, str] = {r[0]: r[1] for r in rows}
     finally:
         node.close()
     for aid, key, group in pending_items:
