@@ -102,7 +102,7 @@ def _json_ld(tree: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = jsonlimits.loads(script.text or "", "JSON-LD")
+            data = jsonlimits.loads(script.text or "", "JSON-LD", lenient=True)
         except ValidationError:
             continue  # a page's broken or hostile metadata: read the page without it
         items = data if isinstance(data, list) else data.get("@graph", [data])
