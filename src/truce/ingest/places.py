@@ -52,7 +52,7 @@ _ADMIN = re.compile(
 )
 _SITE = re.compile(
     r"\b(?P<text>" + _NAME + r"\s+(?:air\s*base|airbase|air\s*field|airfield|airport"
-    r"|military\s+airport|military\s+base|base|hospital|camp|dam|observation\s+post"
+    r"|military\s+airport|military\s+base|base|hospital|(?:(?:[Dd]isplacement|[Dd]isplaced|IDP|[Rr]efugee)\s+)?[Cc]amps?|camp|dam|observation\s+post"
     r"|observation\s+point|checkpoint|crossing|border crossing|prison|school|mosque|market))\b",
 )
 _LOCATIVE = re.compile(
