@@ -70,7 +70,8 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
     (
         r"shell(?:ing|ed|s)|artillery (?:fire|strikes?|attacks?|shells?)|mortars?(?: shells?| fire"
         r"| rounds?)?|rockets?(?: fire| attacks?| strikes?)?|missiles?(?: strikes?| attacks?)?"
-        r"|(?:grad|mlrs|multiple rocket)|bombard(?:ed|ing)|tank fire|shelled|cluster munitions?",
+        r"|(?:grad|mlrs|multiple rocket)|bombard(?:ed|ing)|tank fire|shelled|cluster munitions?"
+        r"|cluster (?:bombs?|rockets?|shells?|missiles?|submunitions?)",
         _E.EXPLOSIONS,
         "Shelling/artillery/missile attack",
         6,
