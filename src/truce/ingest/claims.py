@@ -76,7 +76,7 @@ _OTHER_TIME = re.compile(
     r"\b(?:(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:earlier|before|ago|later)"
     r"|earlier (?:this|that|in the) (?:week|month|year)|last (?:week|month|year)|previously"
     r"|in (?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December)|since (?:then|\d{4})|the previous (?:day|week|month))\b",
+    r"|December)|since (?:then|\d{4})|(?:has|have|had) since|the previous (?:day|week|month))\b",
     re.I,
 )
 _OBJECT_OF = re.compile(
@@ -788,7 +788,7 @@ def _join(host: Claim, other: Claim) -> None:
         if span not in host.spans:
             host.spans.append(span)
             host.sentences.append(sentence)
-    if not _own_date(host) and _own_date(other):
+    if not _own_date(host) and _own_date(other) and not other.date_method.startswith("from an"):
         host.date, host.date_text = other.date, other.date_text
         host.date_method = f"{other.date_method} (a later sentence about the same event)"
     elif host.date is None and other.date is not None:

@@ -85,6 +85,15 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
         "strike (weapon not named)",
     ),
     (
+        # "an explosion in the town of Afrin killed two": a blast, its device not named (ACLED
+        # codes it as a remote explosive unless a weapon is named; any named weapon wins here)
+        r"explosions?|blasts?",
+        _E.EXPLOSIONS,
+        "Remote explosive/landmine/IED",
+        3,
+        "explosion (device not named)",
+    ),
+    (
         r"(?:recaptured|retook|regained(?: control of)?|liberated)",
         _E.BATTLES,
         "Government regains territory",
