@@ -70,6 +70,11 @@ _SEPARATE = re.compile(
     r"\b(?:separately|another|in a separate|elsewhere|meanwhile|in another|a second|also on)\b",
     re.I,
 )
+#: What comes before a date in a dateline: "Beirut, " or "BEIRUT, Syria, " at a sentence's start.
+_DATELINE_BEFORE = re.compile(
+    r"^\s*[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){0,2},(?:\s*[A-Z]\w+,)?\s*$"
+)
+_DATELINE_END = re.compile(r"\)\s*[:–—-]?|\s[–—-]\s|:")
 #: A sentence set at another time than the story's ("two days earlier", "last month"): its
 #: event is another, even where it names no date of its own.
 _OTHER_TIME = re.compile(
@@ -295,7 +300,16 @@ def _read_sentences(
                         attr.said_on_text and d.text in attr.said_on_text
                     ):
                         said_on = d
-            event_dates = [d for d in dates if d is not said_on]
+            dateline_end = -1
+            for d in dates:
+                if dateline_end < 0 and d.span and _DATELINE_BEFORE.match(text[: d.start]):
+                    # "Beirut, Aug 8 (Agency - 8th Aug, 2021) :": the report's day, not the event's
+                    said_on = said_on or d
+                    ends = [m.end() for m in _DATELINE_END.finditer(text, d.end, d.end + 120)]
+                    dateline_end = ends[-1] if ends else d.end
+            event_dates = [
+                d for d in dates if d is not said_on and not (d.start < dateline_end and d.span)
+            ]
             if (
                 said_on is not None
                 and said_on.span is not None

@@ -61,7 +61,8 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
     (
         r"air ?strikes?|air ?raids?|aerial (?:bombardment|attacks?|strikes?)|barrel bombs?"
         r"|(?:war ?planes?|jets?|aircraft|helicopters?|bombers?) (?:struck|bombed|targeted|hit"
-        r"|pounded|attacked|raided|carried out)|bombed|bombing raids?|bombardment",
+        r"|pounded|attacked|raided|carried out|dropped)|bombed|bombing raids?|bombardment"
+        r"|dropped (?:\w+ ){0,2}bombs?",
         _E.EXPLOSIONS,
         "Air/drone strike",
         7,
