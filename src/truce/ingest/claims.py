@@ -555,7 +555,7 @@ def _casualty_claim(sentence: _Sentence, claims: list[Claim]) -> None:
         sentence_index=sentence.index,
         mark=sentence.mark,
     )
-    claim.notes.append("event type inferred from the casualty report; the text names no weapon")
+    claim.notes.append(_INFERRED)
     _absorb(claim, sentence, None)
     claims.append(claim)
 
@@ -710,8 +710,10 @@ def _killed(claim: Claim) -> int | None:
 
 def _compatible(a: Claim, b: Claim) -> bool:
     """Could ``a`` and ``b``, read from one document, be one event told twice?"""
-    if event_family(a.sub_event_type) != event_family(b.sub_event_type):
-        return False
+    if event_family(a.sub_event_type) != event_family(b.sub_event_type) and not (
+        _inferred(a) or _inferred(b)
+    ):
+        return False  # (a toll with no weapon named is the toll of any violent event)
     if a.modality != b.modality or a.background or b.background:
         return False
     if (a.mark == "caption") != (b.mark == "caption"):
@@ -796,8 +798,20 @@ def _linked(earlier: Claim, later: Claim) -> bool:
     return any(c.sentences and _NO_TRIGGER_LINK.search(c.sentences[0]) for c in vague)
 
 
+_INFERRED = "event type inferred from the casualty report; the text names no weapon"
+
+
+def _inferred(claim: Claim) -> bool:
+    """A claim read from a death toll alone ("It killed five members of one family")."""
+    return _INFERRED in claim.notes and claim.event_type != EventType.BATTLES
+
+
 def _join(host: Claim, other: Claim) -> None:
     """Merge ``other`` (a later claim of the same event) into ``host``."""
+    if _inferred(host) and not _inferred(other):  # the weapon, named later
+        host.event_type, host.sub_event_type = other.event_type, other.sub_event_type
+        host.trigger, host.mode = other.trigger, other.mode
+        host.notes.remove(_INFERRED)
     for span, sentence in zip(other.spans, other.sentences, strict=False):
         if span not in host.spans:
             host.spans.append(span)
