@@ -86,6 +86,15 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
         "strike (weapon not named)",
     ),
     (
+        # "special forces raided a house", "assaulted the compound": a ground raid (any weapon or
+        # air raid named in the sentence wins)
+        r"raid(?:s|ed)?|assault(?:s|ed)?|commando operation",
+        _E.BATTLES,
+        "Armed clash",
+        3,
+        "raid",
+    ),
+    (
         # "an explosion in the town of Afrin killed two": a blast, its device not named (ACLED
         # codes it as a remote explosive unless a weapon is named; any named weapon wins here)
         r"explosions?|blasts?",
