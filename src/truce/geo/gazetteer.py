@@ -166,13 +166,13 @@ class Gazetteer:
         loaded = read_index(data / "places.tsv", admin)
         if loaded is None:
             records = [r for p in SOURCE_FILES for r in read_places(data / "sources" / p.name)]
-            places = build_places(records, admin)
+            built = build_places(records, admin)
             multilingual = data / "sources" / MULTILINGUAL.name
             if multilingual.exists():
-                places = add_names(places, read_names(multilingual))
-            return cls(places, admin)
-        places, keys = loaded
-        return cls(places, admin, keys=keys)
+                built = add_names(built, read_names(multilingual))
+            return cls(built, admin)
+        indexed, keys = loaded
+        return cls(indexed, admin, keys=keys)
 
     @classmethod
     def from_files(
