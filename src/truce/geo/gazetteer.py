@@ -51,6 +51,7 @@ from truce.geo.multilingual import MULTILINGUAL, add_names, read_names
 from truce.geo.names import (
     LANGS,
     arabic_key,
+    arabic_skeletons,
     arabic_to_latin,
     fold,
     has_arabic,
@@ -345,7 +346,8 @@ class Gazetteer:
             if not found:
                 # No Arabic-script variant: meet the Latin spellings by consonants.
                 latin = latin_key(arabic_to_latin(text))
-                self._skeleton_match(found, text, latin, skeleton_of_key(latin), pcode, True)
+                for skel in arabic_skeletons(text):
+                    self._skeleton_match(found, text, latin, skel, pcode, True)
             return found
         queries = [text]
         if lang == "tr" and turkish_to_ascii(text) != text:

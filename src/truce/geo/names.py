@@ -53,9 +53,9 @@ __all__ = [
     "LANGS",
     "MIN_SKELETON",
     "NAMES_VERSION",
-    "arabic_consonants",
     "arabic_key",
     "arabic_skeleton",
+    "arabic_skeletons",
     "arabic_to_latin",
     "arabic_words",
     "cyrillic_to_latin",
@@ -285,17 +285,40 @@ def arabic_to_latin(text: str) -> str:
     return "".join(words).translate(_ARABIC_LATIN)
 
 
-def arabic_consonants(text: str) -> str:
-    """The consonants of :func:`arabic_to_latin` in skeleton form, before the
-    too-short check (for scoring a skeleton match)."""
-    return skeleton_of_key(latin_key(arabic_to_latin(text)), minimum=0)
+# Arabic letters → the skeleton's consonant classes directly (no Latin digraphs to run into
+# each other: ت+ح is t-h, not "th"); long vowels, ع and ء are vowels ("a"), dropped last.
+_ARABIC_SKELETON = str.maketrans(
+    {
+        "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "h", "د": "d", "ذ": "d",
+        "ر": "r", "ز": "z", "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+        "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+        "پ": "b", "چ": "s", "ڤ": "f", "ا": "a", "و": "a", "ي": "a", "ع": "a", "ء": "a",
+    }
+)  # fmt: skip
+
+
+def arabic_skeletons(text: str) -> list[str]:
+    """The Latin consonant skeletons an Arabic-script name may have, comparable with
+    :func:`skeleton` of its Latin spellings: with a ة before another word read t (Ma`arrat
+    an-Nu`man) and read as a vowel (Mazra`a, Khirba: the Latin keys' common words); '' ones
+    (too short) left out."""
+    text = unicodedata.normalize("NFC", text)
+    out: dict[str, None] = {}
+    for construct in (True, False):
+        marked = _TA_MARBUTA_CONSTRUCT.sub("ت", text) if construct else text
+        words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in arabic_words(marked)]
+        words = [w[:-1] if len(w) > 2 and w.endswith("ه") else w for w in words]
+        # As in Latin keys: doubled letters collapse, then the vowels go (Hmeimim: h-m-m-m).
+        skel = _DOUBLED.sub(r"\1", "".join(words).translate(_ARABIC_SKELETON)).replace("a", "")
+        if len(skel) >= MIN_SKELETON:
+            out[skel] = None
+    return list(out)
 
 
 def arabic_skeleton(text: str) -> str:
-    """The Latin consonant skeleton of an Arabic-script name, comparable with
-    :func:`skeleton` of its Latin spellings ('' when too short)."""
-    consonants = arabic_consonants(text)
-    return consonants if len(consonants) >= MIN_SKELETON else ""
+    """The first of :func:`arabic_skeletons` ('' when too short)."""
+    skeletons = arabic_skeletons(text)
+    return skeletons[0] if skeletons else ""
 
 
 def is_latin(text: str) -> bool:
