@@ -206,3 +206,16 @@ def test_not_a_feed_is_an_error_not_a_crash(home: Path, feeds: FeedServer) -> No
     watcher = Watcher(state, never)
     assert "not an RSS or Atom feed" in (watcher.poll(rss).error or "")
     assert "no 'messages' list" in (watcher.poll(tg).error or "")
+
+
+def test_a_telegram_export_on_disk(home: Path, feeds: FeedServer, capsys) -> None:  # type: ignore[no-untyped-def]
+    feeds.add("telegram", 40)  # entities list (even n)
+    feeds.add("telegram", 41)  # plain string
+    export = feeds.root / "telegram"
+    assert truce(home, "sources", "add", "telegram-export", "tg", str(export)) == 0
+    assert truce(home, "sources", "watch", "--once") == 0
+    assert len(ledger_documents(home)) == 2
+    (item,) = [i for i in State.of_home(home).seen_items() if i["key"].endswith(":140")]
+    assert item["key"] == "telegram:1234567:140" and item["status"] == "ingested"
+    assert truce(home, "sources", "add", "telegram-export", "tg2", str(feeds.root / "none")) == 2
+    assert "neither a URL nor an existing export" in capsys.readouterr().err
