@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean regen
+.PHONY: demo test lint typecheck pytest bench soak clean regen
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ regen: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(if $(QUICK),--quick,)
+
+# The channels' kill -9 soak for an hour (the suite runs it for 30 s); SOAK_S=600 for less.
+soak: $(STAMP)
+	TRUCE_SOAK_S=$(or $(SOAK_S),3600) $(BIN)/pytest -q -s -p no:timeout tests/integration/test_channels_soak.py
 
 clean:
 	rm -rf $(VENV) var

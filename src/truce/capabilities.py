@@ -184,8 +184,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         "ingest",  # open-source documents into claims and reports, and the review queue
         tables=("truce.ingest.store",),
         projections=("truce.ingest.store",),
-        routers=("truce.web.routes_review",),
+        routers=("truce.web.routes_review", "truce.web.routes_sources"),
         commands=(
+            _c(
+                "sources",
+                "Channels: RSS/Atom feeds, Telegram channel exports and watched folders, polled "
+                "on a schedule; each new item is ingested once ('truce sources watch').",
+                "truce.cli.sources",
+            ),
             _c(
                 "ingest",
                 "Read news pages (files or directories of HTML or text) and file their claims as "

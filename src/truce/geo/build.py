@@ -1,7 +1,8 @@
 """Build the gazetteer's compact index from the source files: ``python -m truce.geo.build``.
 
-Reads the shipped sources (``data/sources/``: the GeoNames/WOF localities TSV and the OCHA
-communities CSV) and the OCHA admin boundaries (``data/admin/``), merges records that are the same
+Reads the shipped sources (``data/sources/``: the GeoNames/WOF localities TSV, the OCHA
+communities CSV and the multilingual WOF names, :mod:`truce.geo.multilingual`) and the OCHA
+admin boundaries (``data/admin/``), merges records that are the same
 place (:func:`truce.geo.sources.merge`), places every point in its governorate, district and
 sub-district (OCHA's P-codes where the community list gives them, else point-in-polygon), and
 writes:
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import overload
 
 from truce.geo.admin import AdminIndex
+from truce.geo.multilingual import add_names, read_names
 from truce.geo.names import (
     NAMES_VERSION,
     arabic_key,
@@ -214,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     admin = AdminIndex.from_geojson(ADMIN_FILES)
     records = [r for path in SOURCE_FILES for r in read_places(path)]
-    places = build_places(records, admin)
+    places = add_names(build_places(records, admin), read_names())
     args.out.mkdir(parents=True, exist_ok=True)
     admin.write_table(args.out / "admin_units.tsv")
     count = write_index(places, args.out / "places.tsv")

@@ -11,6 +11,17 @@ are ranked by match tier, by agreement with the governorate the text mentions (`
 distance to the other places of the same document (``near``), then by population; confidence
 drops when several places fit equally well. An unknown name gives ``[]``: coordinates are never
 invented.
+
+Names in every script: ``lookup(name, lang=...)`` takes a name as a Russian, Turkish, Arabic or
+English text writes it — ``lookup("Саракиб", lang="ru")``, ``lookup("Serakib", lang="tr")``,
+``lookup("سراقب", lang="ar")`` all give Saraqib. Russian names the data holds (Who's On First,
+:mod:`truce.geo.multilingual`) match exactly; any other Cyrillic name is transliterated
+(:func:`truce.geo.names.cyrillic_to_latin`) into the Latin tiers, with е read as a and х as h
+when nothing else fits; Turkish spellings are also read as English (``Cisr`` → ``Jisr``); an
+Arabic-script name no Arabic variant has is matched by its consonants against the Latin
+spellings (:func:`truce.geo.names.arabic_skeleton`). ``lang`` is optional (the script decides
+most of it); the extraction modules pass the language of the sentence. Inflected forms
+("Саракибе", "Serakib'te") are the caller's to strip.
 """
 
 from __future__ import annotations
@@ -36,7 +47,20 @@ from truce.geo.build import (
     read_index,
 )
 from truce.geo.distance import haversine_km
-from truce.geo.names import arabic_key, fold, has_arabic, latin_key, skeleton
+from truce.geo.multilingual import MULTILINGUAL, add_names, read_names
+from truce.geo.names import (
+    LANGS,
+    arabic_key,
+    arabic_skeletons,
+    arabic_to_latin,
+    fold,
+    has_arabic,
+    has_cyrillic,
+    latin_key,
+    skeleton,
+    skeleton_of_key,
+    turkish_to_ascii,
+)
 from truce.geo.place import AdminArea, Direction, Match, Method, Place
 from truce.geo.sources import read_places
 
@@ -67,7 +91,10 @@ _DESCRIPTOR = re.compile(
     r"military\s+base|base|(?:(?:displacement|displaced|idp|refugee)\s+)?camps?|hospital|outskirts))?$",
     re.IGNORECASE,
 )
+#: Factor for a Cyrillic name matched only after reading е as a and х as h.
+CYRILLIC_VARIANT = 0.9
 _MAX_RESULTS = 10
+_VOWELS = re.compile("[aeiou]")
 _KIND_ORDER = {"site": 0, "populated place": 1, "admin area": 2}
 
 _BaseIndex = dict[str, list[int]]
@@ -140,9 +167,13 @@ class Gazetteer:
         loaded = read_index(data / "places.tsv", admin)
         if loaded is None:
             records = [r for p in SOURCE_FILES for r in read_places(data / "sources" / p.name)]
-            return cls(build_places(records, admin), admin)
-        places, keys = loaded
-        return cls(places, admin, keys=keys)
+            built = build_places(records, admin)
+            multilingual = data / "sources" / MULTILINGUAL.name
+            if multilingual.exists():
+                built = add_names(built, read_names(multilingual))
+            return cls(built, admin)
+        indexed, keys = loaded
+        return cls(indexed, admin, keys=keys)
 
     @classmethod
     def from_files(
@@ -247,27 +278,38 @@ class Gazetteer:
         *,
         admin1: str | None = None,
         near: Sequence[Place] = (),
+        lang: str | None = None,
     ) -> list[Match]:
         """Places called ``name``, best first (at most 10); [] when the name is unknown.
 
+        ``name`` may be in Latin, Cyrillic or Arabic script: "Saraqib", "Serakib",
+        "Саракиб", "سراقب" all find Saraqib (see the module docstring). ``lang``: the
+        language of the text the name comes from ("ar", "en", "ru", "tr"), when known; "tr"
+        also tries the Turkish spelling read as English (``Cisr`` → ``Jisr``).
         ``admin1``: the governorate the text mentions, in any accepted spelling or script
         ("Idlib", "Idleb", "إدلب") or as a P-code ("SY07"); candidates elsewhere rank lower.
         ``near``: places already resolved in the same document; candidates closer to them rank
         higher. Raises :class:`~truce.errors.ValidationError` for an ``admin1`` that names
-        no governorate.
+        no governorate or a ``lang`` it does not know.
         """
-        text = " ".join(name.split()).strip(" .,;:\"'()")
+        if lang is not None and lang not in LANGS:
+            raise ValidationError(
+                f"lang {lang!r} is not a language the gazetteer knows",
+                field="lang",
+                hint="Pass one of " + ", ".join(sorted(LANGS)) + ", or None when unknown.",
+            )
+        text = " ".join(name.split()).strip(" .,;:\"'()«»")
         if not text or len(text) > MAX_NAME_LENGTH:
             return []
         pcode = self._admin1_pcode(admin1)
-        found = self._match(text, pcode)
+        found = self._match(text, pcode, lang)
         if not found:
             m = _DESCRIPTOR.match(text)
             core = m.group("core") if m else text
             if core and fold(core) != fold(text):
                 found = {
                     pid: (place, "descriptor", variant, score * 0.85)
-                    for pid, (place, _, variant, score) in self._match(core, pcode).items()
+                    for pid, (place, _, variant, score) in self._match(core, pcode, lang).items()
                 }
         if not found:
             return []
@@ -288,7 +330,9 @@ class Gazetteer:
             )
         return unit.pcode
 
-    def _match(self, text: str, pcode: str | None) -> dict[str, tuple[Place, Method, str, float]]:
+    def _match(
+        self, text: str, pcode: str | None, lang: str | None = None
+    ) -> dict[str, tuple[Place, Method, str, float]]:
         found: dict[str, tuple[Place, Method, str, float]] = {}
 
         def add(places: Iterable[Place], method: Method, score: float) -> None:
@@ -299,17 +343,43 @@ class Gazetteer:
         add(self._candidates(0, fold(text)), "exact", TIER_CONFIDENCE["exact"])
         if has_arabic(text):
             add(self._candidates(2, arabic_key(text)), "arabic", TIER_CONFIDENCE["arabic"])
+            if not found:
+                # No Arabic-script variant: meet the Latin spellings by consonants.
+                latin = latin_key(arabic_to_latin(text))
+                for skel in arabic_skeletons(text):
+                    self._skeleton_match(found, text, latin, skel, pcode, True)
             return found
-        key = latin_key(text)
-        if not key:
-            return found
-        add(self._candidates(1, key), "normalised", TIER_CONFIDENCE["normalised"])
+        queries = [text]
+        if lang == "tr" and turkish_to_ascii(text) != text:
+            queries.append(turkish_to_ascii(text))
+        keys = [k for k in dict.fromkeys(latin_key(q) for q in queries) if k]
+        for key in keys:
+            add(self._candidates(1, key), "normalised", TIER_CONFIDENCE["normalised"])
+        if not found and has_cyrillic(text):
+            # Russian writes fatha as е and both ح and خ as х: Джеба = Jaba, Хилла = Hilla.
+            for variant in _cyrillic_variants(keys):
+                score = TIER_CONFIDENCE["normalised"] * CYRILLIC_VARIANT
+                add(self._candidates(1, variant), "normalised", score)
         good = [p for p, *_ in found.values() if pcode is None or p.admin1_pcode == pcode]
         if good:
             return found
-        skel = skeleton(text)
-        if not skel:
-            return found
+        for key in keys:
+            skel = skeleton_of_key(key)
+            if skel:
+                self._skeleton_match(found, text, key, skel, pcode, False)
+        return found
+
+    def _skeleton_match(
+        self,
+        found: dict[str, tuple[Place, Method, str, float]],
+        text: str,
+        key: str,
+        skel: str,
+        pcode: str | None,
+        consonants_only: bool,
+    ) -> None:
+        """Add the places whose skeleton is ``skel`` and whose Latin key is similar enough to
+        ``key`` (compared without vowels when ``consonants_only``: Arabic script writes few)."""
         best: dict[int | str, tuple[Place, float]] = {}
         pairs: list[tuple[int | str, Place | None, str]] = [
             (i, None, other) for i, other in self._skeletons.get(skel, ())
@@ -320,10 +390,13 @@ class Gazetteer:
                 for n in registered.names
                 if skeleton(n) == skel
             ]
+        query = _VOWELS.sub("", key) if consonants_only else key
         for ref, site, other in pairs:
+            if consonants_only:
+                other = _VOWELS.sub("", other)
             # The consonants agree; how much of the rest (vowels, letters) does? quick_ratio
             # is a cheap upper bound of ratio: most pairs stop there.
-            matcher = SequenceMatcher(None, key, other, autojunk=False)
+            matcher = SequenceMatcher(None, query, other, autojunk=False)
             if matcher.quick_ratio() < SKELETON_MIN_SIMILARITY:
                 continue
             similarity = matcher.ratio()
@@ -337,7 +410,6 @@ class Gazetteer:
             score = TIER_CONFIDENCE["skeleton"] * (0.4 + 0.6 * similarity)
             if place.id not in found or found[place.id][3] < score:
                 found[place.id] = (place, "skeleton", text, score)
-        return found
 
     def _rank(
         self,
@@ -463,6 +535,16 @@ def _index_site(site: Place, index: tuple[_SiteIndex, ...], site_ids: dict[str, 
         for key in dict.fromkeys(keys):
             if key:
                 index[tier][key] = [*index[tier].get(key, ()), site]
+
+
+def _cyrillic_variants(keys: Sequence[str]) -> list[str]:
+    """Keys of a transliterated Cyrillic name with е read as a and х as h (not the keys)."""
+    out: dict[str, None] = {}
+    for key in keys:
+        for variant in (key.replace("e", "a"), key.replace("kh", "h")):
+            out[variant] = None
+        out[key.replace("e", "a").replace("kh", "h")] = None
+    return [k for k in out if k not in keys]
 
 
 def _km(a: Place, b: Place) -> float:

@@ -23,6 +23,23 @@ and OCHA's own (``Orm Eljoz``). This module turns a name into matching keys, thr
     three consonants are not used (``Qah`` and ``Kah`` both give ``kh``, and so does every
     other two-consonant name).
 
+Names in other scripts and languages are folded into the same keys:
+
+``cyrillic_to_latin``
+    Russian (and Ukrainian/Belarusian) Cyrillic → the Latin letters an English transliteration of
+    the Arabic name would use: х → kh, ш → sh, дж/ж → j, в → w (Arabic و), й → y, ь ъ dropped,
+    э/е → e … so ``Саракиб``/``Серакиб`` → ``sarakib``/``serakib`` and ``Хмеймим`` → ``khmeymim``.
+    :func:`latin_key` applies it itself: a Cyrillic name has a Latin key and a skeleton.
+``turkish_to_ascii``
+    Turkish spelling → English-style letters: c → j, ç → ch, ş → sh, ğ → gh, ı → i
+    (``Cisr-ı Şuğur`` → ``Jisr-i Shughur``). ş, ğ and ı are folded by :func:`latin_key` too (no
+    other language the gazetteer meets uses them); the c → j step only when the caller says the
+    name is Turkish (``lang="tr"``) — French ``c`` is a k.
+``arabic_to_latin`` / ``arabic_skeleton``
+    Arabic script → a consonantal Latin rendering (ق → q, خ → kh, ش → sh, ع dropped, ة → a …) and
+    its consonant skeleton, so an Arabic name that no Arabic-script variant of the gazetteer has
+    still meets the Latin spellings: ``سراقب`` → ``srqb`` → skeleton ``srkb`` = ``Saraqib``'s.
+
 Keys are plain ``str``; the gazetteer indexes every variant of every place under each tier.
 """
 
@@ -33,23 +50,30 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "LANGS",
     "MIN_SKELETON",
     "NAMES_VERSION",
     "arabic_key",
+    "arabic_skeleton",
+    "arabic_skeletons",
+    "arabic_to_latin",
     "arabic_words",
+    "cyrillic_to_latin",
     "fold",
     "has_arabic",
+    "has_cyrillic",
     "is_latin",
     "latin_key",
     "normalise",
     "skeleton",
     "skeleton_of_key",
     "transliteration_like",
+    "turkish_to_ascii",
 ]
 
 #: Bump when any rule below changes: the shipped index (``data/places.tsv``) records it, and
 #: :mod:`truce.geo.build` must be re-run (a test checks this).
-NAMES_VERSION = 6
+NAMES_VERSION = 7
 
 #: Shortest skeleton used for matching; shorter ones collide with hundreds of places.
 MIN_SKELETON = 3
@@ -76,8 +100,47 @@ _LATIN_SPECIAL = str.maketrans(
         "ə": "e",
         "Ə": "e",
         "ħ": "h",
+        # Turkish letters (no other language the gazetteer meets uses ş ğ ç this way).
+        "ş": "sh",
+        "Ş": "sh",
+        "ğ": "gh",
+        "Ğ": "gh",
+        "ç": "ch",
+        "Ç": "ch",
+        "İ": "i",
     }
 )
+
+#: Languages a caller may name for a query (``Gazetteer.lookup(name, lang=...)``).
+LANGS = frozenset({"ar", "en", "ru", "tr"})
+
+_CYRILLIC_RANGE = re.compile("[\u0400-\u04ff]")
+# Russian renderings of Arabic names: х is kh (خ, and often ح), в is و, ж and дж are ج.
+_CYRILLIC_PAIRS = (("дж", "j"), ("кх", "kh"), ("ай", "ay"), ("ей", "ey"), ("ий", "i"), ("ый", "y"))
+_CYRILLIC = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "w", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j",
+        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+        "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "w", "ә": "a", "ғ": "gh",
+        "қ": "q", "һ": "h", "ң": "n", "ө": "o", "ү": "u",
+    }
+)  # fmt: skip
+_TA_MARBUTA_CONSTRUCT = re.compile("ة(?=[\u064b-\u065f]*\\s+\\S)")
+_TURKISH = str.maketrans(
+    {"c": "j", "C": "J", "ç": "ch", "Ç": "Ch", "ş": "sh", "Ş": "Sh", "ğ": "gh", "Ğ": "Gh",
+     "ı": "i", "İ": "I", "â": "a", "Â": "A", "î": "i", "û": "u", "ö": "o", "ü": "u"}
+)  # fmt: skip
+# Arabic letters → Latin consonants (vowel letters as the vowels they write; ع and ء dropped).
+_ARABIC_LATIN = str.maketrans(
+    {
+        "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d",
+        "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t",
+        "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m",
+        "ن": "n", "ه": "h", "و": "w", "ي": "y", "پ": "p", "چ": "ch", "ڤ": "v",
+    }
+)  # fmt: skip
 
 # Ayn and hamza are written ' ` ’ ‘ ʿ ʾ ʼ ʻ ´ or not at all: drop them all.
 _AYN_HAMZA = re.compile("['`’‘ʿʾʼʻ´′‛\"“”]")
@@ -192,6 +255,72 @@ def has_arabic(text: str) -> bool:
     return _ARABIC_RANGE.search(text) is not None
 
 
+def has_cyrillic(text: str) -> bool:
+    """True if ``text`` contains Cyrillic letters."""
+    return _CYRILLIC_RANGE.search(text) is not None
+
+
+def cyrillic_to_latin(text: str) -> str:
+    """Cyrillic letters → Latin (see the module docstring); other characters kept."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    for cyr, lat in _CYRILLIC_PAIRS:
+        text = text.replace(cyr, lat)
+    return text.translate(_CYRILLIC)
+
+
+def turkish_to_ascii(text: str) -> str:
+    """Turkish spelling → English-style transliteration letters (c → j, ş → sh, ğ → gh …)."""
+    return unicodedata.normalize("NFC", text).translate(_TURKISH)
+
+
+def arabic_to_latin(text: str) -> str:
+    """An Arabic-script name → consonantal Latin letters, word by word, article dropped
+    (``سراقب`` → ``sraqb``, ``خان شيخون`` → ``khanshykhwn``); '' for no Arabic letters.
+    A final ة is ``a`` (``ah`` in most transliterations); ا ي و are kept as a, y, w."""
+    # ة before another word is read t (the construct state: معرة النعمان, Ma`arrat an-Nu`man).
+    text = _TA_MARBUTA_CONSTRUCT.sub("ت", unicodedata.normalize("NFC", text))
+    words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in arabic_words(text)]
+    # A final ه (ة unified) is a vowel: Hama, Saraqeb's "-ah" spellings drop it.
+    words = [w[:-1] + "ا" if len(w) > 2 and w.endswith("ه") else w for w in words]
+    return "".join(words).translate(_ARABIC_LATIN)
+
+
+# Arabic letters → the skeleton's consonant classes directly (no Latin digraphs to run into
+# each other: ت+ح is t-h, not "th"); long vowels, ع and ء are vowels ("a"), dropped last.
+_ARABIC_SKELETON = str.maketrans(
+    {
+        "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "h", "د": "d", "ذ": "d",
+        "ر": "r", "ز": "z", "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+        "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+        "پ": "b", "چ": "s", "ڤ": "f", "ا": "a", "و": "a", "ي": "a", "ع": "a", "ء": "a",
+    }
+)  # fmt: skip
+
+
+def arabic_skeletons(text: str) -> list[str]:
+    """The Latin consonant skeletons an Arabic-script name may have, comparable with
+    :func:`skeleton` of its Latin spellings: with a ة before another word read t (Ma`arrat
+    an-Nu`man) and read as a vowel (Mazra`a, Khirba: the Latin keys' common words); '' ones
+    (too short) left out."""
+    text = unicodedata.normalize("NFC", text)
+    out: dict[str, None] = {}
+    for construct in (True, False):
+        marked = _TA_MARBUTA_CONSTRUCT.sub("ت", text) if construct else text
+        words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in arabic_words(marked)]
+        words = [w[:-1] if len(w) > 2 and w.endswith("ه") else w for w in words]
+        # As in Latin keys: doubled letters collapse, then the vowels go (Hmeimim: h-m-m-m).
+        skel = _DOUBLED.sub(r"\1", "".join(words).translate(_ARABIC_SKELETON)).replace("a", "")
+        if len(skel) >= MIN_SKELETON:
+            out[skel] = None
+    return list(out)
+
+
+def arabic_skeleton(text: str) -> str:
+    """The first of :func:`arabic_skeletons` ('' when too short)."""
+    skeletons = arabic_skeletons(text)
+    return skeletons[0] if skeletons else ""
+
+
 def is_latin(text: str) -> bool:
     """True if every letter of ``text`` is a Latin letter (with or without diacritics)."""
     letters = [c for c in text if c.isalpha()]
@@ -208,6 +337,8 @@ _FOREIGN_LETTERS = frozenset("xXəƏøØåÅ")
 def transliteration_like(name: str) -> bool:
     """True if a Latin name looks like an English, BGN/PCGN or French transliteration of
     Arabic (used only to decide which variants feed the fuzzy skeleton tier)."""
+    if has_cyrillic(name):
+        return True  # folded by cyrillic_to_latin into transliteration letters
     if _FOREIGN_LETTERS & set(name):
         return False
     decomposed = unicodedata.normalize("NFD", name)
@@ -226,7 +357,8 @@ def fold(text: str) -> str:
 
 
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN_SPECIAL))
+    text = unicodedata.normalize("NFC", text).translate(_LATIN_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -241,7 +373,10 @@ def _latin_token(token: str) -> str:
 
 @lru_cache(maxsize=65536)
 def latin_key(name: str) -> str:
-    """The normalised key of a Latin-script name (see the module docstring); may be ''."""
+    """The normalised key of a Latin-script (or Cyrillic) name (see the module docstring);
+    may be ''."""
+    if has_cyrillic(name):
+        name = cyrillic_to_latin(name)
     text = _AYN_HAMZA.sub("", _strip_marks(name).casefold())
     tokens = _NON_ALNUM.sub(" ", text).split()
     kept: list[str] = []
@@ -291,9 +426,9 @@ def skeleton(name: str) -> str:
     return skeleton_of_key(latin_key(name))
 
 
-def skeleton_of_key(key: str) -> str:
+def skeleton_of_key(key: str, minimum: int = MIN_SKELETON) -> str:
     """The skeleton of an already normalised Latin key (``skeleton(n) ==
-    skeleton_of_key(latin_key(n))``)."""
+    skeleton_of_key(latin_key(n))``); '' when shorter than ``minimum``."""
     for pattern, repl in _SKELETON_RULES:
         key = pattern.sub(repl, key)
-    return key if len(key) >= MIN_SKELETON else ""
+    return key if len(key) >= minimum else ""

@@ -16,6 +16,8 @@ a ``router``), included in that order; one that does not exist is an error, neve
 from __future__ import annotations
 
 import importlib
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,6 +48,42 @@ _INDEX = """<!doctype html><meta charset="utf-8"><title>truce</title>
 """
 
 
+def _start_channels(
+    settings: Settings, sequencer: Sequencer
+) -> tuple[threading.Thread, threading.Event] | None:
+    """When channels are configured (``truce sources add``), poll them in a thread of the
+    server, ingesting on the writer thread (:mod:`truce.channels.watch`)."""
+    from truce.channels.state import State
+
+    if not State.exists_in(settings.home):
+        return None
+    state = State.of_home(settings.home)
+    if not state.sources():
+        state.close()
+        return None
+    from truce.channels.watch import Watcher
+    from truce.ingest.pipeline import Options, Outcome, ingest_bytes
+
+    def ingest(data: bytes, name: str, options: Options) -> Outcome:
+        return sequencer.call(lambda node: ingest_bytes(node, data, name, options)).result()
+
+    log = logging.getLogger("truce.channels")
+    watcher = Watcher(state, ingest, log=log.info)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            watcher.run(stop)
+        except Exception:  # the server goes on; the status shows the last poll
+            log.exception("channel watcher stopped")
+        finally:
+            state.close()
+
+    thread = threading.Thread(target=run, name="truce-channels", daemon=True)
+    thread.start()
+    return thread, stop
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -66,9 +104,14 @@ def create_app(
             projector = ProjectorProcess(node.settings.ledger_dir, node.settings.database_url)
             projector.start()
             node.store.project_in(projector)
+        channels = _start_channels(settings, sequencer)
+        _app.state.channels = channels
         try:
             yield
         finally:
+            if channels is not None:
+                channels[1].set()
+                channels[0].join(timeout=30)
             await accounts.aclose()
             sequencer.close()
             node.store.project_in(None)
