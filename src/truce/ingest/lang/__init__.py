@@ -1,0 +1,170 @@
+"""The languages ingestion reads, one module each behind one interface (:class:`Language`).
+
+English is the original reader (:mod:`truce.ingest.events`, :mod:`~truce.ingest.timex`,
+:mod:`~truce.ingest.casualties`, :mod:`~truce.ingest.attribution`, :mod:`~truce.ingest.places`,
+:mod:`~truce.ingest.actors`), wrapped here unchanged. Every other language is a folder
+``truce/ingest/lang/<code>/`` holding a ``lexicon.py`` (a :class:`~truce.ingest.lang.rules.Lexicon`:
+event words, modality cues, month and number words, casualty nouns and verbs, attribution
+phrases, place prepositions) and an ``actors.yaml`` (the language's names for the actors and
+sources of the shared dictionary); :class:`~truce.ingest.lang.rules.RuleLanguage` turns one into a
+:class:`Language`. Adding a fifth language is adding a folder: :func:`get` finds it by its code.
+
+Claim assembly (:mod:`truce.ingest.claims`) reads each paragraph with the language
+:mod:`~truce.ingest.lang.detect` finds for it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Any, Protocol
+
+from truce.ingest.actors import ActorDictionary
+from truce.ingest.attribution import Attribution
+from truce.ingest.casualties import Figure
+from truce.ingest.events import Trigger
+from truce.ingest.sentences import Sentence
+from truce.ingest.timex import DateMention
+from truce.model.vocab import Modality
+
+__all__ = ["ENGLISH", "Language", "available", "get"]
+
+
+class Language(Protocol):
+    """What claim extraction needs from a language (offsets are in the sentence given)."""
+
+    code: str
+
+    def split_sentences(self, text: str, offset: int = 0) -> list[Sentence]: ...
+
+    def find_triggers(self, sentence: str) -> list[Trigger]: ...
+
+    def modality_for(self, sentence: str, trigger: Trigger) -> Modality: ...
+
+    def is_future(self, sentence: str) -> bool: ...
+
+    def foil_link(self, sentence: str) -> re.Match[str] | None: ...
+
+    def find_dates(
+        self, sentence: str, reference: date | None, *, future: bool = False
+    ) -> list[DateMention]: ...
+
+    def find_figures(self, sentence: str) -> list[Figure]: ...
+
+    def dictionary(self, base: ActorDictionary) -> ActorDictionary: ...
+
+    def find_attribution(
+        self, sentence: str, dictionary: ActorDictionary, previous: Attribution | None
+    ) -> Attribution | None: ...
+
+    def find_place_names(self, sentence: str) -> list[tuple[int, int, str, str]]: ...
+
+    def place_queries(self, name: str) -> Sequence[str]:
+        """The names to look a place up by, best first: the name as written, then forms the
+        gazetteer may know it by (a nominative for a declined Russian name, a romanisation)."""
+        ...
+
+    def admin1(self, text: str) -> list[str]:
+        """The governorates ``text`` names (as the gazetteer takes them), in text order."""
+        ...
+
+    def is_governorate(self, name: str) -> bool:
+        """Whether ``name`` is a governorate's name and nothing more."""
+        ...
+
+
+class _English:
+    """The English reader, as it was before languages were added (the same functions)."""
+
+    code = "en"
+    _GOVERNORATES = re.compile(r"\b(Idlib|Idleb|Hama|Aleppo|Latakia|Lattakia)\b")
+
+    def split_sentences(self, text: str, offset: int = 0) -> list[Sentence]:
+        from truce.ingest.sentences import split_sentences
+
+        return split_sentences(text, offset)
+
+    def find_triggers(self, sentence: str) -> list[Trigger]:
+        from truce.ingest.events import find_triggers
+
+        return find_triggers(sentence)
+
+    def modality_for(self, sentence: str, trigger: Trigger) -> Modality:
+        from truce.ingest.events import modality_for
+
+        return modality_for(sentence, trigger)
+
+    def is_future(self, sentence: str) -> bool:
+        from truce.ingest.events import is_future
+
+        return is_future(sentence)
+
+    def foil_link(self, sentence: str) -> re.Match[str] | None:
+        from truce.ingest.events import FOIL_LINK
+
+        return FOIL_LINK.search(sentence)
+
+    def find_dates(
+        self, sentence: str, reference: date | None, *, future: bool = False
+    ) -> list[DateMention]:
+        from truce.ingest.timex import find_dates
+
+        return find_dates(sentence, reference, future=future)
+
+    def find_figures(self, sentence: str) -> list[Figure]:
+        from truce.ingest.casualties import find_figures
+
+        return find_figures(sentence)
+
+    def dictionary(self, base: ActorDictionary) -> ActorDictionary:
+        return base
+
+    def find_attribution(
+        self, sentence: str, dictionary: ActorDictionary, previous: Attribution | None
+    ) -> Attribution | None:
+        from truce.ingest.attribution import find_attribution
+
+        return find_attribution(sentence, dictionary, previous)
+
+    def find_place_names(self, sentence: str) -> list[tuple[int, int, str, str]]:
+        from truce.ingest.places import find_place_names
+
+        return find_place_names(sentence)
+
+    def place_queries(self, name: str) -> Sequence[str]:
+        return (name,)
+
+    def admin1(self, text: str) -> list[str]:
+        return [m.group(1) for m in self._GOVERNORATES.finditer(text)]
+
+    def is_governorate(self, name: str) -> bool:
+        return self._GOVERNORATES.fullmatch(name) is not None
+
+
+ENGLISH: Language = _English()
+
+
+
+@lru_cache(maxsize=None)
+def get(code: str) -> Language:
+    """The language ``code`` (``en``, ``ru``, ``tr``, ``ar`` or any folder added here); an
+    unknown code reads as English."""
+    if code == "en":
+        return ENGLISH
+    try:
+        module: Any = importlib.import_module(f"truce.ingest.lang.{code}")
+    except ImportError:
+        return ENGLISH
+    language: Language = module.LANGUAGE
+    return language
+
+
+def available() -> tuple[str, ...]:
+    """The language codes truce reads: English and every language folder here."""
+    import pkgutil
+
+    folders = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.ispkg)
+    return ("en", *folders)
