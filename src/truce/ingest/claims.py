@@ -36,8 +36,8 @@ from datetime import timedelta
 from typing import Any
 
 from truce.ingest.actors import ActorDictionary, ActorEntry, Mention
-from truce.ingest.attribution import Attribution, document_source, find_attribution
-from truce.ingest.casualties import Figure, combine, find_figures
+from truce.ingest.attribution import Attribution, document_source
+from truce.ingest.casualties import Figure, combine
 from truce.ingest.document import Document
 from truce.ingest.events import Trigger
 from truce.ingest.lang import ENGLISH, Language
@@ -409,6 +409,12 @@ def _roles(sentence: _Sentence, trigger: Trigger | None) -> list[ActorRef]:
             role = ActorRole.ASSOCIATED
         elif trigger is not None and m.start <= trigger.start < m.end:
             role = ActorRole.PERPETRATOR  # "Russian airstrikes"
+        elif (
+            trigger is not None
+            and sentence.language.subject_after
+            and 0 <= m.start - trigger.end <= sentence.language.subject_after
+        ):
+            role = ActorRole.PERPETRATOR  # verb first: "قصفت قوات النظام"
         elif m.end <= position:
             role = ActorRole.PERPETRATOR
             subject_actors.append(m)

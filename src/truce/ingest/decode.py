@@ -130,7 +130,8 @@ def _guess(data: bytes, first_bad: int) -> tuple[str, str, str]:
     if high and len(_ARABIC.findall(arabic)) >= 0.6 * high:
         return arabic, "windows-1256", f"{why}; decoded as windows-1256 (Arabic) by detection"
     cyrillic = data.decode("cp1251", errors="replace")
-    if high and len(_CYRILLIC.findall(cyrillic)) >= 0.8 * high:
+    # a few high bytes are Western accents ("Hürriyet"); Russian text is mostly high bytes
+    if high >= 20 and len(_CYRILLIC.findall(cyrillic)) >= 0.8 * high:
         return cyrillic, "windows-1251", f"{why}; decoded as windows-1251 (Cyrillic) by detection"
     try:
         text = data.decode("cp1252")

@@ -19,7 +19,7 @@ import importlib
 import re
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from typing import Any, Protocol
 
 from truce.ingest.actors import ActorDictionary
@@ -37,6 +37,8 @@ class Language(Protocol):
     """What claim extraction needs from a language (offsets are in the sentence given)."""
 
     code: str
+    #: how many characters after a trigger its subject may stand (0: before it, as in English)
+    subject_after: int
 
     def split_sentences(self, text: str, offset: int = 0) -> list[Sentence]: ...
 
@@ -80,6 +82,7 @@ class _English:
     """The English reader, as it was before languages were added (the same functions)."""
 
     code = "en"
+    subject_after = 0
     _GOVERNORATES = re.compile(r"\b(Idlib|Idleb|Hama|Aleppo|Latakia|Lattakia)\b")
 
     def split_sentences(self, text: str, offset: int = 0) -> list[Sentence]:
@@ -147,8 +150,7 @@ class _English:
 ENGLISH: Language = _English()
 
 
-
-@lru_cache(maxsize=None)
+@cache
 def get(code: str) -> Language:
     """The language ``code`` (``en``, ``ru``, ``tr``, ``ar`` or any folder added here); an
     unknown code reads as English."""

@@ -27,11 +27,60 @@ LANGUAGES = ("en", "ru", "tr", "ar")
 _TURKISH_LETTERS = frozenset("ıİğĞşŞ")
 _TURKISH_SHARED = frozenset("çÇöÖüÜ")
 _TURKISH_WORDS = frozenset(
-    "ve bir bu da de ile için olarak göre bildirdi açıklamasına tarafından sonra olan "
-    "ise gibi kadar daha çok en ki mi ne yılında günü saldırı kişi köyü ilçesi".split()
+    [
+        "ve",
+        "bir",
+        "bu",
+        "da",
+        "de",
+        "ile",
+        "için",
+        "olarak",
+        "göre",
+        "bildirdi",
+        "açıklamasına",
+        "tarafından",
+        "sonra",
+        "olan",
+        "ise",
+        "gibi",
+        "kadar",
+        "daha",
+        "çok",
+        "en",
+        "ki",
+        "mi",
+        "ne",
+        "yılında",
+        "günü",
+        "saldırı",
+        "kişi",
+        "köyü",
+        "ilçesi",
+    ]
 )
 _ENGLISH_WORDS = frozenset(
-    "the and of to in on at was were is are by for with that said from has have".split()
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "was",
+        "were",
+        "is",
+        "are",
+        "by",
+        "for",
+        "with",
+        "that",
+        "said",
+        "from",
+        "has",
+        "have",
+    ]
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -102,7 +151,9 @@ def detect_document(title: str | None, body: tuple[str, ...]) -> tuple[Detection
     per = []
     for paragraph in body:
         found = detect(paragraph)
-        per.append(found.language if found.language != "und" and found.confidence >= 0.6 else doc_lang)
+        per.append(
+            found.language if found.language != "und" and found.confidence >= 0.6 else doc_lang
+        )
     if whole.language == "und":
         whole = Detection("en", 0.0, whole.letters)
     return whole, per

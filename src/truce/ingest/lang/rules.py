@@ -128,6 +128,8 @@ class Lexicon:
     translate: dict[int, int | str | None] = field(default_factory=dict)
     #: more names for a place name, best first (stems, romanisations)
     variants: Callable[[str], list[str]] = field(default=lambda name: [])
+    #: how far after a trigger its subject may stand (verb-first Arabic: "قصفت قوات النظام")
+    subject_after: int = 0
     clause_break: str = r"[;:]"
 
 
@@ -138,12 +140,7 @@ def _alternation(words: Sequence[str]) -> str:
 def hijri_to_gregorian(year: int, month: int, day: int) -> date:
     """The Gregorian day of a Hijri date by the tabular (arithmetic) Islamic calendar."""
     jdn = (
-        day
-        + math.ceil(29.5 * (month - 1))
-        + (year - 1) * 354
-        + (3 + 11 * year) // 30
-        + 1948440
-        - 1
+        day + math.ceil(29.5 * (month - 1)) + (year - 1) * 354 + (3 + 11 * year) // 30 + 1948440 - 1
     )
     return date.fromordinal(jdn - 1721425)
 
@@ -154,6 +151,7 @@ class RuleLanguage:
     def __init__(self, lexicon: Lexicon, package: str) -> None:
         self.lexicon = lexicon
         self.code = lexicon.code
+        self.subject_after = lexicon.subject_after
         self.package = package
         lx = lexicon
         flags = re.I
@@ -180,7 +178,7 @@ class RuleLanguage:
         name = lx.name
         self._locative = re.compile(r"(?<!\w)(?:" + lx.locative + r")\s+(?P<name>" + name + ")")
         self._after_name = re.compile(
-            r"(?P<name>" + name + r")\s+(?:" + lx.after_name + r")(?!\w)", re.I
+            r"(?P<name>" + name + r")\s+(?i:" + lx.after_name + r")(?!\w)"
         )
         self._bare_suffixed = re.compile(r"(?<!\w)(?P<name>" + name + r")['’]\w+")
         self._regions = tuple(
@@ -215,7 +213,9 @@ class RuleLanguage:
             if end >= len(text) or end <= start:
                 continue
             nxt = text[end]
-            if not (nxt.isupper() or nxt.isdigit() or "\u0600" <= nxt <= "\u06ff" or nxt in "\"«“(["):
+            if not (
+                nxt.isupper() or nxt.isdigit() or "\u0600" <= nxt <= "\u06ff" or nxt in '"«“(['
+            ):
                 continue
             word = re.search(r"([\w.]+)[.!?…]*[\"'”’»)\]]*\s*$", text[start:end])
             token = word.group(1).rstrip(".").lower() if word else ""
@@ -243,7 +243,9 @@ class RuleLanguage:
         for pattern, et, sub, weight, mode in self._triggers:
             for m in pattern.finditer(text):
                 found.append(
-                    Trigger(m.start(), m.end(), sentence[m.start() : m.end()], et, sub, weight, mode)
+                    Trigger(
+                        m.start(), m.end(), sentence[m.start() : m.end()], et, sub, weight, mode
+                    )
                 )
         found.sort(key=lambda t: (t.start, -t.weight))
         kept: list[Trigger] = []
@@ -294,22 +296,47 @@ class RuleLanguage:
         lx = self.lexicon
         months = _alternation(list(lx.months))
         suffix = r"(?:['’]?\w*)"
-        year = r"(?P<y>(?:19|20)\d\d)" + suffix + (r"(?:\s*(?:" + lx.year_suffix + "))?" if lx.year_suffix else "")
+        year = (
+            r"(?P<y>(?:19|20)\d\d)"
+            + suffix
+            + (r"(?:\s*(?:" + lx.year_suffix + "))?" if lx.year_suffix else "")
+        )
         day = r"(?P<d>[0-3]?\d)(?:-?(?:го|e|ое|nci|ncı|üncü|uncu))?"
         wd = _alternation(list(lx.weekdays))
         m = r"(?P<m>" + months + r")" + suffix
         i = re.I
         self._date_patterns: list[tuple[str, re.Pattern[str]]] = [
             ("iso", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?!\d)")),
-            ("dotted", re.compile(r"(?<!\d)(?P<d>[0-3]?\d)[./](?P<mo>[01]?\d)[./](?P<y>(?:19|20)\d\d)(?!\d)")),
+            (
+                "dotted",
+                re.compile(
+                    r"(?<!\d)(?P<d>[0-3]?\d)[./](?P<mo>[01]?\d)[./](?P<y>(?:19|20)\d\d)(?!\d)"
+                ),
+            ),
             (
                 "dd-m",
                 re.compile(
-                    r"(?<!\d)(?P<d1>[0-3]?\d)\s*(?:-|–|—|\.\.)\s*(?P<d2>[0-3]?\d)\s+" + m
-                    + r"(?:\s+" + year + r")?", i,
+                    r"(?<!\d)(?P<d1>[0-3]?\d)\s*(?:-|–|—|\.\.)\s*(?P<d2>[0-3]?\d)\s+"
+                    + m
+                    + r"(?:\s+"
+                    + year
+                    + r")?",
+                    i,
                 ),
             ),
-            ("dm", re.compile(r"(?<![\d\w])" + day + r"\s+(?:من\s+)?(?:شهر\s+)?" + m + r"(?:\s*(?:,|،)?\s*" + year + r")?", i)),
+            (
+                "dm",
+                re.compile(
+                    r"(?<![\d\w])"
+                    + day
+                    + r"\s+(?:من\s+)?(?:شهر\s+)?"
+                    + m
+                    + r"(?:\s*(?:,|،)?\s*"
+                    + year
+                    + r")?",
+                    i,
+                ),
+            ),
         ]
         if lx.hijri_months:
             hijri = _alternation(list(lx.hijri_months))
@@ -319,7 +346,8 @@ class RuleLanguage:
                     "hijri",
                     re.compile(
                         r"(?<!\d)(?P<d>[0-3]?\d)\s+(?P<m>" + hijri + r")\s+(?P<y>1[34]\d\d)"
-                        r"(?:\s*(?:هـ|ه|للهجرة))?", i,
+                        r"(?:\s*(?:هـ|ه|للهجرة))?",
+                        i,
                     ),
                 ),
             )
@@ -333,7 +361,9 @@ class RuleLanguage:
             ("ago", re.compile(r"(?<!\w)(?:" + lx.ago + r")", i)),
             (
                 "weekday",
-                re.compile(r"(?:(?P<last>" + lx.last_weekday + r")\s+)?(?<!\w)(?P<wd>" + wd + r")\w*", i),
+                re.compile(
+                    r"(?:(?P<last>" + lx.last_weekday + r")\s+)?(?<!\w)(?P<wd>" + wd + r")\w*", i
+                ),
             ),
         ]
 
@@ -403,7 +433,11 @@ class RuleLanguage:
                 return None
             if year is None and ref is None:
                 return made(None, True)
-            first = timex._safe(year, month, d1) if year else timex._yearless(month, d1, ref, future)  # type: ignore[arg-type]
+            if year is not None:
+                first = timex._safe(year, month, d1)
+            else:
+                assert ref is not None
+                first = timex._yearless(month, d1, ref, future)
             if first is None:
                 return None
             last = timex._safe(first.year, month, d2)
@@ -414,7 +448,10 @@ class RuleLanguage:
             month = self._month(g["m"])
             if month is None or year is None:
                 return None
-            return made(Span(date(year, month, 1), timex._month_end(year, month), TimePrecision.MONTH), False)
+            return made(
+                Span(date(year, month, 1), timex._month_end(year, month), TimePrecision.MONTH),
+                False,
+            )
         if ref is None:
             return made(None, True)
         if rule == "yesterday":
@@ -458,10 +495,13 @@ class RuleLanguage:
     def _build_figures(self) -> None:
         lx = self.lexicon
         words = _alternation(list(lx.numbers))
-        num = r"\d{1,5}" + (r"|(?:" + words + r")(?:(?:\s+و?|\s*-\s*)(?:" + words + r"))?" if words else "")
+        num = r"\d{1,5}" + (
+            r"|(?:" + words + r")(?:(?:\s+و?|\s*-\s*)(?:" + words + r"))?" if words else ""
+        )
         vague = _alternation(list(lx.vague)) if lx.vague else r"(?!x)x"
         quant = (
-            r"(?P<q>(?:(?P<mod>" + "|".join(
+            r"(?P<q>(?:(?P<mod>"
+            + "|".join(
                 f"(?P<{name}>{pat})"
                 for name, pat in (
                     ("least", lx.at_least),
@@ -470,12 +510,26 @@ class RuleLanguage:
                     ("upto", lx.up_to),
                     ("nearly", lx.nearly),
                 )
-            ) + r")\s+)?(?<!\w)(?P<n1>" + num + r")(?!\w)(?:\s*(?:-|–)\s*(?P<n2>" + num + r"))?"
+            )
+            + r")\s+)?(?<!\w)(?P<n1>"
+            + num
+            + r")(?!\w)(?:\s*(?:-|–)\s*(?P<n2>"
+            + num
+            + r"))?"
             r"(?P<after>\s*(?:" + lx.more_than_after + r"))?|(?P<vague>" + vague + r"))"
         )
         noun = (
-            r"(?:(?:" + lx.adjectives + r")\s+){0,2}(?P<noun>" + lx.civilians + "|" + lx.combatants
-            + "|" + lx.people + "|" + lx.others + r")"
+            r"(?:(?:"
+            + lx.adjectives
+            + r")\s+){0,2}(?P<noun>"
+            + lx.civilians
+            + "|"
+            + lx.combatants
+            + "|"
+            + lx.people
+            + "|"
+            + lx.others
+            + r")"
         )
         verb = r"(?P<verb>" + lx.killed + "|" + lx.injured + r")"
         i = re.I
@@ -498,7 +552,9 @@ class RuleLanguage:
         numbers = self.lexicon.numbers
         if raw in numbers:
             return numbers[raw]
-        parts = [p.removeprefix("و") if p not in numbers else p for p in re.split(r"[\s-]+", raw) if p]
+        parts = [
+            p.removeprefix("و") if p not in numbers else p for p in re.split(r"[\s-]+", raw) if p
+        ]
         if len(parts) == 2 and all(p in numbers for p in parts):
             a, b = numbers[parts[0]], numbers[parts[1]]
             return a + b if (a >= 10) != (b >= 10) or a >= 100 or b >= 100 else None
@@ -561,10 +617,14 @@ class RuleLanguage:
         found.sort(key=lambda f: f.start)
         out: list[Figure] = []
         for f in found:  # "... and 12 others injured": others are of the category before
-            if f.category == CasualtyCategory.UNKNOWN and self._others.search(f.text):
+            if f.category == CasualtyCategory.UNKNOWN and self._others.search(
+                self.normalise(f.text)
+            ):
                 known = [o for o in out if o.category != CasualtyCategory.UNKNOWN]
                 if known:
-                    f = Figure(known[-1].category, f.kind, f.low, f.best, f.high, f.text, f.start, f.end)
+                    f = Figure(
+                        known[-1].category, f.kind, f.low, f.best, f.high, f.text, f.start, f.end
+                    )
             out.append(f)
         return out
 
@@ -616,13 +676,9 @@ class RuleLanguage:
                     info = {"cited": info["via_only"], "kind": SourceKind.OUTLET}
                 inherited = tuple(info.pop("via", None) or ())
                 via = [
-                    v.entry
-                    for v in mentions
-                    if v.category == "outlet" and isinstance(v.entry, str)
+                    v.entry for v in mentions if v.category == "outlet" and isinstance(v.entry, str)
                 ]
-                via_t = tuple(
-                    v for v in dict.fromkeys([*inherited, *via]) if v != info["cited"]
-                )
+                via_t = tuple(v for v in dict.fromkeys([*inherited, *via]) if v != info["cited"])
                 return Attribution(
                     cited=info["cited"],
                     kind=info["kind"],
@@ -731,7 +787,7 @@ class RuleLanguage:
                 )
                 if gov is None:
                     return (name,)
-                return (f"{direction} {gov}".strip(), name)
+                return (name, f"{direction} {gov}".strip())
         out = [name]
         if text != name:
             out.append(text)
@@ -739,6 +795,10 @@ class RuleLanguage:
             if gov_pattern.fullmatch(text):
                 out.append(english)
         out += self.lexicon.variants(text)
+        words = text.split()
+        for n in range(len(words) - 1, 0, -1):  # "سراقب ومعرة": the first words alone
+            out.append(" ".join(words[:n]))
+            out += self.lexicon.variants(" ".join(words[:n]))
         return list(dict.fromkeys(out))
 
     def is_governorate(self, name: str) -> bool:
