@@ -27,10 +27,10 @@ from truce.ingest.attribution import Attribution
 from truce.ingest.casualties import Figure
 from truce.ingest.events import Trigger
 from truce.ingest.sentences import Sentence
-from truce.ingest.timex import DateMention
+from truce.ingest.timex import DateMention, Span
 from truce.model.vocab import Modality
 
-__all__ = ["ENGLISH", "Language", "available", "get"]
+__all__ = ["ENGLISH", "Language", "available", "get", "parse_date_line"]
 
 
 class Language(Protocol):
@@ -170,3 +170,48 @@ def available() -> tuple[str, ...]:
 
     folders = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.ispkg)
     return ("en", *folders)
+
+
+#: Labels before a date line: "Опубликовано:", "Yayınlanma:", "نشر في", "تاريخ النشر:"
+_LABEL = re.compile(
+    r"^(?P<label>опубликовано|дата публикации|обновлено|yayınlanma(?: tarihi)?|yayın tarihi"
+    r"|güncelleme|güncellenme|تاريخ النشر|نشر في|نشر بتاريخ|تحديث|آخر تحديث)\s*:?\s*",
+    re.I,
+)
+_UPDATED = re.compile(r"обновлено|güncelle|تحديث", re.I)
+
+
+def parse_date_line(line: str) -> tuple[Span, str] | None:
+    """A line that is only a date in Russian, Turkish or Arabic ("15 марта 2020 года", "15 Mart
+    2020, 14:05", "١٥ آذار ٢٠٢٠"): its span and label ("published", "updated" or ""), as
+    :func:`truce.ingest.timex.parse_date_line` gives for English (which tries this after its own
+    forms)."""
+    text = line.strip()
+    if len(text) > 60 or not text:
+        return None
+    label = ""
+    m = _LABEL.match(text)
+    if m is not None:
+        label = "updated" if _UPDATED.match(m.group("label")) else "published"
+        text = text[m.end() :]
+    core = re.sub(
+        r"[\s,،|–-]*(?:в\s+|saat\s+|الساعة\s+)?\d{1,2}[:.]\d\d(?:\s*(?:MSK|TSİ|GMT))?$", "", text
+    )
+    core = core.strip(" .,،")
+    if not core:
+        return None
+    for code in available():
+        if code == "en":
+            continue
+        found = [d for d in get(code).find_dates(core, None) if d.span is not None]
+        if len(found) != 1 or found[0].relative:
+            continue
+        d = found[0]
+        rest = (core[: d.start] + core[d.end :]).strip(" .,،")
+        if rest and not re.fullmatch(r"(?:года|г\.?|yılı|م|هـ|(?:\w+day|\w{2,12}))?", rest, re.I):
+            continue
+        if rest and code == "ru" and rest not in ("года", "г.", "г"):
+            continue
+        assert d.span is not None
+        return d.span, label
+    return None

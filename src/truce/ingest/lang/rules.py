@@ -128,9 +128,22 @@ class Lexicon:
     translate: dict[int, int | str | None] = field(default_factory=dict)
     #: more names for a place name, best first (stems, romanisations)
     variants: Callable[[str], list[str]] = field(default=lambda name: [])
+    #: triggers this close (characters between them) name one event (see find_triggers)
+    pair_gap: int = 30
     #: how far after a trigger its subject may stand (verb-first Arabic: "قصفت قوات النظام")
     subject_after: int = 0
     clause_break: str = r"[;:]"
+
+
+_VIOLENT = (EventType.EXPLOSIONS, EventType.BATTLES)
+
+
+def _violent(a: Trigger, b: Trigger) -> bool:
+    """Both triggers name violence, or one is its disruption ("repelled an attack")."""
+    kinds = {a.sub_event_type, b.sub_event_type}
+    if "Disrupted weapons use" in kinds:
+        return bool({a.event_type, b.event_type} & set(_VIOLENT))
+    return a.event_type in _VIOLENT and b.event_type in _VIOLENT
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -182,7 +195,7 @@ class RuleLanguage:
         )
         self._bare_suffixed = re.compile(r"(?<!\w)(?P<name>" + name + r")['’]\w+")
         self._regions = tuple(
-            (re.compile(r"(?<!\w)(?:" + pat + r")(?!\w)", flags), direction)
+            (re.compile(r"(?<!\w)(?:" + pat + r")(?!\w)"), direction)
             for pat, direction in lx.regions
         )
         self._governorates = tuple(
@@ -255,7 +268,17 @@ class RuleLanguage:
                 kept.append(t)
             elif t.weight > clash.weight:
                 kept[kept.index(clash)] = t
-        return sorted(kept, key=lambda t: t.start)
+        kept.sort(key=lambda t: t.start)
+        # Words that name one event twice, side by side ("قصفت الطائرات الحربية": shelled, the
+        # warplanes; "تصدت لمحاولة تسلل": repelled an infiltration attempt): the heavier one.
+        out: list[Trigger] = []
+        for t in kept:
+            if out and t.start - out[-1].end <= self.lexicon.pair_gap and _violent(t, out[-1]):
+                if t.weight > out[-1].weight:
+                    out[-1] = t
+                continue
+            out.append(t)
+        return out
 
     def _clause(self, text: str, start: int, end: int) -> tuple[str, str]:
         before = text[max(0, start - 90) : start]

@@ -16,6 +16,12 @@ from truce.model.vocab import EventType
 _E = EventType
 _P = r"(?:[وفبل]|وب|ول|فب)?"  # proclitics
 _AR = r"[\u0621-\u064a]"
+#: words that end a place name: prepositions, "countryside", directions, place nouns
+_STOP = (
+    r"(?:في|من|على|الى|عن|مع|بعد|قبل|يوم|ما|بين|منذ|عند|خلال|قرب|بالقرب|بريف|وريف|ريف|للنازحين"
+    r"|النازحين|شمال\w*|جنوب\w*|شرق\w*|غرب\w*|مدين\w*|بلد\w*|قري\w*|محافظ\w*|منطق\w*|حيث|التي|الذي"
+    r"|اثر|جراء|ضمن|نحو|بينهم|امس|اليوم|الواقع\w*)(?!\w)"
+)
 
 
 def variants(name: str) -> list[str]:
@@ -116,19 +122,18 @@ LEXICON = Lexicon(
             + r"(?:ال)?مدفعي\w*|"
             + _P
             + r"(?:ال)?هاون"
-            r"|"
-            + _P
-            + r"راجمات?\w*|"
-            + _P
-            + r"قصفت|"
-            + _P
-            + r"استهدفت?\w*|"
-            + _P
-            + r"(?:ال)?استهداف\w*",
+            r"|" + _P + r"راجمات?\w*|" + _P + r"قصفت",
             _E.EXPLOSIONS,
             "Shelling/artillery/missile attack",
             6,
             "artillery",
+        ),
+        (
+            _P + r"استهدفت?\w*|" + _P + r"(?:ال)?استهداف\w*",
+            _E.EXPLOSIONS,
+            "Shelling/artillery/missile attack",
+            2,
+            "strike (weapon not named)",
         ),
         (
             _P
@@ -274,7 +279,7 @@ LEXICON = Lexicon(
     yesterday=_P + r"امس|" + _P + r"البارحة",
     day_before_yesterday=r"اول امس|اول من امس",
     today=_P + r"اليوم|صباح اليوم|مساء اليوم",
-    night=r"ليل\w* امس|الليلة الماضية|منتصف الليل",
+    night=r"ليل\w* امس|الليلة الماضية|منتصف الليل|خلال (?:ال)?(?:ساعات|الساعات) (?:ال)?(?:24|اربع وعشرين) (?:ال)?ماضية|خلال (?:ال)?24 ساعة (?:ال)?ماضية",
     last_week=r"الاسبوع الماضي|الاسبوع الفائت",
     last_weekday=r"(?!x)x",
     ago=r"منذ\s+(?P<n>\d+|\w+)\s+(?P<unit>ايام|يوم|يومين|اسابيع|اسبوع|اشهر|شهر)",
@@ -337,7 +342,7 @@ LEXICON = Lexicon(
     witnesses=r"مصادر\w*|ناشط\w*|شهود|مراسل\w*|الاهالي|اهالي|سكان",
     anaphors=r"المرصد|الوزارة|المصدر",
     not_a_source=r"ما|ان|انه|انها|الى",
-    name=_AR + r"{2,}(?:\s+" + _AR + r"{2,}){0,2}",
+    name=r"(?!" + _STOP + r")" + _AR + r"{2,}(?:\s+(?!" + _STOP + r")" + _AR + r"{2,}){0,2}",
     locative=r"(?:في|قرب|بالقرب من|بلد\w*|قري\w*|مدين\w*|منطق\w*|محيط|اطراف|على|مخيم|حي|مدينتي|بلدتي|قريتي)"
     r"(?:\s+(?:بلد\w*|قري\w*|مدين\w*|منطق\w*))?",
     after_name=r"(?!x)x",

@@ -97,7 +97,7 @@ LEXICON = Lexicon(
             "artillery",
         ),
         (
-            r"saldırı düzenle\w*|saldırı\w*|saldırdı\w*|vurdu\w*|hedef al\w*",
+            r"saldırı düzenle\w*|saldırdı\w*|vurdu\w*|hedef al\w*",
             _E.EXPLOSIONS,
             "Shelling/artillery/missile attack",
             2,
@@ -181,14 +181,14 @@ LEXICON = Lexicon(
         ),
         (r"ateşkes\w* ihlal\w*|ihlal\w*|ihlal et\w*", _E.STRATEGIC, "Other", 3, "violation"),
     ),
-    planned=r"planl\w*|hazırlı\w*|hazırlan\w*|niyet\w*|yapacak\w*|düzenleyecek\w*|edecek\w*|olacak\w*"
+    planned=r"\w+(?:ecek|acak|eceğ|acağ)\w*|planl\w*|hazırlı\w*|hazırlan\w*|niyet\w*|yapacak\w*|düzenleyecek\w*|edecek\w*|olacak\w*"
     r"|başlayacak\w*|amaçla\w*|gerçekleştirilecek\w*",
     foiled=r"önlendi\w*|önledi\w*|engellendi\w*|engelledi\w*|düşürül\w*|püskürtül\w*|girişim\w*"
     r"|bertaraf\w*|akamete uğrat\w*|imha edil\w*",
     denied=r"yalanla\w*|reddet\w*|doğru değil\w*|asılsız\w*|gerçeği yansıtmıyor\w*|düzenlemedi\w*",
     alleged=r"iddia\w*|iddiaya göre|öne sür\w*|suçla\w*|ileri sür\w*",
     announced=r"duyurdu\w*|ilan et\w*|açıkladı\w*",
-    future=r"yarın|gelecek hafta|önümüzdeki\w*|yapacak\w*|edecek\w*|olacak\w*|planl\w*",
+    future=r"\w+(?:ecek|acak|eceğ|acağ)\w*|yarın|gelecek hafta|önümüzdeki\w*|yapacak\w*|edecek\w*|olacak\w*|planl\w*",
     foil_link=r"(?:plan\w*|girişim\w*|saldırı\w*)\s+(?:\w+\s+){0,2}?(?:önlendi|engellendi|akamete uğratıldı)",
     months={
         "ocak": 1,
@@ -216,7 +216,7 @@ LEXICON = Lexicon(
     yesterday=r"dün",
     day_before_yesterday=r"evvelsi gün|önceki gün",
     today=r"bugün|bu sabah|bu akşam",
-    night=r"dün gece|gece saatlerinde|dün akşam",
+    night=r"dün gece|gece saatlerinde|dün akşam|son 24 saatte|son 24 saat içinde",
     last_week=r"geçen hafta|geçtiğimiz hafta",
     last_weekday=r"geçen|geçtiğimiz",
     ago=r"(?P<n>\d+|\w+)\s+(?P<unit>gün|hafta|ay)\s+önce",
@@ -285,7 +285,7 @@ LEXICON = Lexicon(
     + _LOWER
     + r"]+){0,2}",
     locative=r"(?!x)x",
-    after_name=r"köy\w*|ilçe\w*|belde\w*|kasaba\w*|kent\w*|şehr\w*|bölge\w*|kırsal\w*|il\b|ili\w*"
+    after_name=r"ile|arasında\w*|yakın\w*|çevresi\w*|civarı\w*|köy\w*|ilçe\w*|belde\w*|kasaba\w*|kent\w*|şehr\w*|bölge\w*|kırsal\w*|il\b|ili\w*"
     r"|mahalle\w*|beldesi\w*|yerleşim\w*|hava üss\w*|gözlem noktas\w*",
     regions=(
         (r"(?P<gov>[" + _UPPER + r"]\w+)['’]?(?:in|ın|un|ün|nin|nın)\s+(?:güney\w*)", "southern"),
