@@ -367,6 +367,8 @@ def _resolve_place(
     gives for it (:meth:`Language.place_queries`); the reference keeps the text as written."""
     queries = lang.place_queries(name)
     first = resolver.resolve(start, end, queries[0], kind)
+    if first is not None and first.resolved and queries[0] != name:
+        first = replace(first, text=name)
     if len(queries) == 1 or (first is not None and first.resolved):
         return first
     for query in queries[1:]:

@@ -128,6 +128,14 @@ class Lexicon:
     translate: dict[int, int | str | None] = field(default_factory=dict)
     #: more names for a place name, best first (stems, romanisations)
     variants: Callable[[str], list[str]] = field(default=lambda name: [])
+    #: "погибли трое", "مقتل ثلاثة": the verb before the figure (not Turkish, verb-last)
+    verb_first_figures: bool = True
+    #: how far before a cue that follows its source ("X ... bildirdi") the source may stand
+    source_before: int = 60
+    #: how far after a cue that precedes its source ("сообщил заместитель руководителя X")
+    source_after: int = 60
+    #: nouns that make a governorate's name its capital ("kent", "город", "مدينة")
+    city_words: str = r"(?!x)x"
     #: triggers this close (characters between them) name one event (see find_triggers)
     pair_gap: int = 30
     #: how far after a trigger its subject may stand (verb-first Arabic: "قصفت قوات النظام")
@@ -193,6 +201,7 @@ class RuleLanguage:
         self._after_name = re.compile(
             r"(?P<name>" + name + r")\s+(?i:" + lx.after_name + r")(?!\w)"
         )
+        self._city = re.compile(r"(?<!\w)(?:" + lx.city_words + r")", re.I)
         self._bare_suffixed = re.compile(r"(?<!\w)(?P<name>" + name + r")['’]\w+")
         self._regions = tuple(
             (re.compile(r"(?<!\w)(?:" + pat + r")(?!\w)"), direction)
@@ -556,8 +565,11 @@ class RuleLanguage:
         )
         verb = r"(?P<verb>" + lx.killed + "|" + lx.injured + r")"
         i = re.I
+        verb_first = re.compile(
+            r"(?<!\w)" + verb + r"\w*\s+(?:\S+\s+){0,3}?" + quant + r"\s+" + noun, i
+        )
         self._fig_patterns = (
-            re.compile(r"(?<!\w)" + verb + r"\w*\s+(?:\S+\s+){0,3}?" + quant + r"\s+" + noun, i),
+            *((verb_first,) if lx.verb_first_figures else ()),
             re.compile(quant + r"\s+" + noun + r"\w*(?P<gap>[^.;؛,،]{0,60}?)(?<!\w)" + verb, i),
             re.compile(quant + r"\s+" + verb, i),
         )
@@ -695,13 +707,27 @@ class RuleLanguage:
                 if found is None:
                     continue
                 info, span = found
+                info.setdefault("text", "")
                 if info.get("via_only"):
-                    info = {"cited": info["via_only"], "kind": SourceKind.OUTLET}
+                    info = {
+                        "cited": info["via_only"],
+                        "kind": SourceKind.OUTLET,
+                        "text": info["text"],
+                    }
                 inherited = tuple(info.pop("via", None) or ())
                 via = [
                     v.entry for v in mentions if v.category == "outlet" and isinstance(v.entry, str)
                 ]
                 via_t = tuple(v for v in dict.fromkeys([*inherited, *via]) if v != info["cited"])
+                # the source and its cue; far apart ("X, ... bildirdi"), the words between are
+                # the claim's, not the attribution's
+                parts = (span,)
+                text_ = sentence[span[0] : span[1]].strip()
+                if span[1] - span[0] > 80:
+                    head = (span[0], span[0] + len(info["text"])) if side == "before" else None
+                    if head is not None:
+                        parts = (head, (m.start(), m.end()))
+                        text_ = f"{sentence[head[0] : head[1]]} … {sentence[m.start() : m.end()]}"
                 return Attribution(
                     cited=info["cited"],
                     kind=info["kind"],
@@ -710,10 +736,10 @@ class RuleLanguage:
                     title=info.get("title"),
                     via=via_t,
                     verb=sentence[m.start() : m.end()].strip(),
-                    text=sentence[span[0] : span[1]].strip(),
-                    start=span[0],
+                    text=text_.strip(),
+                    start=parts[-1][0] if len(parts) > 1 else span[0],
                     end=span[1],
-                    spans=(span,),
+                    spans=parts,
                 )
         return None
 
@@ -726,7 +752,7 @@ class RuleLanguage:
         previous: Attribution | None,
     ) -> tuple[dict[str, Any], tuple[int, int]] | None:
         if side == "after":
-            near = [x for x in mentions if 0 <= x.start - m.end() <= 40]
+            near = [x for x in mentions if 0 <= x.start - m.end() <= self.lexicon.source_after]
             if near:
                 x = near[0]
                 info = _resolve(x.text, x.start, mentions, previous)
@@ -739,11 +765,12 @@ class RuleLanguage:
             cited = " ".join(words)
             end = m.end() + phrase.start(1) + len(cited)
         else:
-            near = [x for x in mentions if 0 <= m.start() - x.end <= 40]
+            near = [x for x in mentions if 0 <= m.start() - x.end <= self.lexicon.source_before]
             if near:
                 x = near[-1]
                 info = _resolve(x.text, x.start, mentions, previous)
                 if info is not None:
+                    info["text"] = x.text
                     return info, (x.start, m.end())
             head = text[max(0, m.start() - 60) : m.start()]
             piece = re.split(r"[,.;:،؛«»\"()]", head)[-1]
@@ -786,7 +813,12 @@ class RuleLanguage:
                 add(m.start(), m.end(), "region")
         for pattern in (self._after_name, self._locative, self._bare_suffixed):
             for m in pattern.finditer(text):
-                add(*self._trim(text, m.start("name"), m.end("name")), "place")
+                # "İdlib kentinde", "город Идлиб", "مدينة إدلب": the city, not the governorate
+                city = self._city.search(m.group(0)[: m.start("name") - m.start()]) or (
+                    self._city.match(text, m.end("name") + 1)
+                )
+                kind = "city" if city else "place"
+                add(*self._trim(text, m.start("name"), m.end("name")), kind)
         return sorted(found)
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -816,7 +848,8 @@ class RuleLanguage:
             out.append(text)
         for gov_pattern, english in self._governorates:
             if gov_pattern.fullmatch(text):
-                out.append(english)
+                # a bare governorate's name is the governorate, as in English ("in Idlib")
+                out.insert(0, english)
         out += self.lexicon.variants(text)
         words = text.split()
         for n in range(len(words) - 1, 0, -1):  # "سراقب ومعرة": the first words alone

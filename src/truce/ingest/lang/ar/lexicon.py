@@ -15,11 +15,32 @@ from truce.model.vocab import EventType
 
 _E = EventType
 _P = r"(?:[وفبل]|وب|ول|فب)?"  # proclitics
+_H = "[\u064b-\u0652]*"  # short vowels and tanween, rarely written, allowed inside key words
+
+
+def _voweled(pattern: str) -> str:
+    """``pattern`` with optional short vowels after each Arabic letter ("قُتل" is "قتل")."""
+    out, in_class, escaped = [], False, False
+    for i, ch in enumerate(pattern):
+        out.append(ch)
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif not in_class and "\u0621" <= ch <= "\u064a" and pattern[i + 1 : i + 2] not in "*+?{":
+            out.append(_H)
+    return "".join(out)
+
+
 _AR = r"[\u0621-\u064a]"
 #: words that end a place name: prepositions, "countryside", directions, place nouns
 _STOP = (
     r"(?:في|من|على|الى|عن|مع|بعد|قبل|يوم|ما|بين|منذ|عند|خلال|قرب|بالقرب|بريف|وريف|ريف|للنازحين"
-    r"|النازحين|شمال\w*|جنوب\w*|شرق\w*|غرب\w*|مدين\w*|بلد\w*|قري\w*|محافظ\w*|منطق\w*|حيث|التي|الذي"
+    r"|النازحين|مدين\w*|بلد\w*|قري\w*|محافظ\w*|منطق\w*|حيث|التي|الذي"
     r"|اثر|جراء|ضمن|نحو|بينهم|امس|اليوم|الواقع\w*)(?!\w)"
 )
 
@@ -321,16 +342,21 @@ LEXICON = Lexicon(
     up_to=r"(?!x)x",
     nearly=r"قرابة|ما يقارب",
     vague={"عدد من": 2, "عشرات": 24, "مئات": 200},
-    civilians=_P
-    + r"(?:مدني\w*|اطفال|طفل\w*|نساء|امراة|امراتين|سيد\w*|مواطن\w*|اشخاص|شخص\w*|مسعف\w*"
-    r"|متطوع\w*|عامل\w*|طفلة|طفلين)",
-    combatants=_P + r"(?:عناصر|عنصر\w*|جنود|جندي\w*|مقاتل\w*|عسكري\w*|ارهابي\w*|مسلح\w*|ضابط\w*)",
+    civilians=_voweled(
+        _P + r"(?:مدني\w*|اطفال|طفل\w*|نساء|امراة|امراتين|سيد\w*|مواطن\w*|اشخاص|شخص\w*|مسعف\w*"
+        r"|متطوع\w*|عامل\w*|طفلة|طفلين)"
+    ),
+    combatants=_voweled(
+        _P + r"(?:عناصر|عنصر\w*|جنود|جندي\w*|مقاتل\w*|عسكري\w*|ارهابي\w*|مسلح\w*|ضابط\w*)"
+    ),
     people=_P + r"(?:اشخاص|شخص\w*)",
     others=_P + r"(?:اخرين|اخرون)",
     adjectives=r"من|(?:ال)?مدنيين|سوريين|اتراك|روس",
-    killed=_P
-    + r"(?:مقتل|قتل|قتلى|قتيل|استشهاد|استشهد|شهداء|شهيد|وفاة|مصرع|لقي\w* حتف\w*|لقوا مصرعهم|مات)",
-    injured=_P + r"(?:اصابة|اصابات|اصيب\w*|جرح|جرحى|جريح\w*|مصاب\w*)",
+    killed=_voweled(
+        _P
+        + r"(?:مقتل|قتل|قتلى|قتيل|استشهاد|استشهد|شهداء|شهيد|وفاة|مصرع|لقي\w* حتف\w*|لقوا مصرعهم|مات|قضى|قضوا)"
+    ),
+    injured=_voweled(_P + r"(?:اصابة|اصابات|اصيب\w*|جرح|جرحى|جريح\w*|مصاب\w*)"),
     attribution=(
         (r"(?:بحسب|حسب|وفقا ل|وفق|نقلا عن|طبقا ل)\s*", "after"),
         (
@@ -364,11 +390,12 @@ LEXICON = Lexicon(
         "سوريا تركيا روسيا دمشق انقرة موسكو النظام قوات الروسية التركية السوري المرصد الدفاع المدني"
         " اليوم امس الماضي الجمعة السبت الاحد الاثنين الثلاثاء الاربعاء الخميس ذلك هذا هذه التي الذي"
         " اطار اثر اعقاب حين وقت ظل اطار حصيلة ريف في من على الى عن مع بعد قبل يوم ما بين منذ عند خلال"
-        " حيث بينهم ضمن نحو جراء".split()
+        " حيث بينهم ضمن نحو جراء شمال جنوب شرق غرب".split()
     ),
     abbreviations=frozenset(),
     translate={ord("أ"): "ا", ord("إ"): "ا", ord("آ"): "ا", ord("ى"): "ي", ord("ـ"): "ـ"},
     variants=variants,
+    city_words=r"مدين\w*|[وب]?مدين\w*",
     clause_break=r"[;:؛]|،\s*(?:لكن|بينما|في حين)",
     subject_after=12,
 )

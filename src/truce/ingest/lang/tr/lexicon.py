@@ -254,7 +254,7 @@ LEXICON = Lexicon(
     people=r"kişi\w*|insan\w*",
     others=r"kişi daha|diğer\w*",
     adjectives=r"sivil|suriyeli|türk|rus|yerel|masum|rejim|terörist|PKK/YPG'li|HTŞ'li|\w+['’]li",
-    killed=r"öldü\w*|ölü\w*|öldürül\w*|hayatını kaybet\w*|yaşamını yitir\w*|can verdi\w*|şehit\w*|ölmüş\w*",
+    killed=r"öldü\w*|ölü\w*|öldürül\w*|hayatını kaybe[dt]\w*|yaşamını kaybe[dt]\w*|yaşamını yitir\w*|can verdi\w*|şehit\w*|ölmüş\w*",
     injured=r"yaralan\w*|yaralı\w*|yaraladı\w*",
     attribution=(
         (
@@ -263,10 +263,15 @@ LEXICON = Lexicon(
             "before",
         ),
         (
-            r"(?:açıkladı|bildirdi|duyurdu|belirtti|kaydetti|aktardı|ifade etti|paylaştı|açıklamasında|açıklamada)",
+            r"(?:açıkladı|bildirdi|duyurdu|belirtti|kaydetti|aktardı|ifade etti|paylaştı|açıklamasında|açıklamada"
+            r"|doğruladı|söyledi|yalanladı|öne sürdü|öne sürmüştü|iddia etti)",
             "before",
         ),
         (r"(?:bildiren|açıklayan|aktaran)", "before"),
+        (
+            r"['’]?(?:dan|den|ndan|nden|tan|ten)\s+(?:yapılan\s+(?:yazılı\s+)?açıklama\w*|geldi|alınan bilgi\w*)",
+            "before",
+        ),
     ),
     witnesses=r"yerel kaynak\w*|bölge kaynak\w*|görgü tanık\w*|aktivist\w*|kaynaklar\w*|yerel halk\w*",
     anaphors=r"bakanlık\w*|açıklama\w*|kurum\w*",
@@ -288,6 +293,22 @@ LEXICON = Lexicon(
     after_name=r"ile|arasında\w*|yakın\w*|çevresi\w*|civarı\w*|köy\w*|ilçe\w*|belde\w*|kasaba\w*|kent\w*|şehr\w*|bölge\w*|kırsal\w*|il\b|ili\w*"
     r"|mahalle\w*|beldesi\w*|yerleşim\w*|hava üss\w*|gözlem noktas\w*",
     regions=(
+        *(
+            (
+                r"(?P<gov>["
+                + _UPPER
+                + r"]\w+)(?:['’]?(?:in|ın|nin|nın))?\s+(?:kentinin\s+)?"
+                + word
+                + r"\w*\s+kırsal\w*",
+                direction,
+            )
+            for word, direction in (
+                ("kuzey", "northern"),
+                ("güney", "southern"),
+                ("doğu", "eastern"),
+                ("batı", "western"),
+            )
+        ),
         (r"(?P<gov>[" + _UPPER + r"]\w+)['’]?(?:in|ın|un|ün|nin|nın)\s+(?:güney\w*)", "southern"),
         (r"(?P<gov>[" + _UPPER + r"]\w+)['’]?(?:in|ın|un|ün|nin|nın)\s+(?:kuzey\w*)", "northern"),
         (r"(?P<gov>[" + _UPPER + r"]\w+)['’]?(?:in|ın|un|ün|nin|nın)\s+(?:doğu\w*)", "eastern"),
@@ -312,5 +333,8 @@ LEXICON = Lexicon(
     ),
     abbreviations=frozenset(["vb", "vs", "dr", "prof", "yrd", "doç", "av"]),
     variants=variants,
+    city_words=r"kent\w*|şehr\w*|şehir\w*|merkez\w*",
     clause_break=r"[;:]|,\s*(?:ancak|ama|fakat|oysa)\b",
+    verb_first_figures=False,
+    source_before=150,
 )
