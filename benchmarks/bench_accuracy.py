@@ -854,6 +854,7 @@ def run_language(lang: str, places: Places | None = None) -> list[Result]:
     name = f"{lang}.dev"
     articles, problems, skip = load_half("a", REALDATA / lang, language_texts(lang))
     if skip is not None:
+        skip = skip.replace("restore says", f"restore --lang {lang} says")
         print(f"   accuracy: {name} skipped: {skip}", file=sys.stderr)
         return [
             Result(
