@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--lang",
         choices=LANGUAGES,
         default="en",
-        help="the language's set (default en; ru, tr, ar: labels in <lang>/, texts in texts/<lang>/)",
+        help="the language set (default en; ru, tr, ar: labels in <lang>/, texts in texts/<lang>/)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
     args = parser.parse_args(argv)
