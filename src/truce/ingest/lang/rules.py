@@ -721,7 +721,7 @@ class RuleLanguage:
                 via_t = tuple(v for v in dict.fromkeys([*inherited, *via]) if v != info["cited"])
                 # the source and its cue; far apart ("X, ... bildirdi"), the words between are
                 # the claim's, not the attribution's
-                parts = (span,)
+                parts: tuple[tuple[int, int], ...] = (span,)
                 text_ = sentence[span[0] : span[1]].strip()
                 if span[1] - span[0] > 80:
                     head = (span[0], span[0] + len(info["text"])) if side == "before" else None
