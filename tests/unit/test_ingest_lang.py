@@ -1,6 +1,6 @@
 """Reading Russian, Turkish and Arabic: detection, and each extractor on sentences written here.
 
-The golden documents (tests/data/ingest/docs/28_ru_* … 42_ar_*) pin whole documents; these
+The golden documents (tests/data/ingest/docs/50_ru_* … 64_ar_*) pin whole documents; these
 tests pin the single rules they rest on, so a failure says which rule broke.
 """
 
@@ -324,7 +324,7 @@ DOCS = Path(__file__).resolve().parents[1] / "data" / "ingest" / "docs"
     ("name", "language", "sub", "day", "place", "originator"),
     [
         (
-            "28_ru_shelling_casualties.txt",
+            "50_ru_shelling_casualties.txt",
             "ru",
             "Shelling/artillery/missile attack",
             "2020-03-13",
@@ -332,7 +332,7 @@ DOCS = Path(__file__).resolve().parents[1] / "data" / "ingest" / "docs"
             "Ministry of Defence of the Russian Federation",
         ),
         (
-            "34_tr_shelling_civilians.txt",
+            "56_tr_shelling_civilians.txt",
             "tr",
             "Shelling/artillery/missile attack",
             "2021-08-20",
@@ -340,7 +340,7 @@ DOCS = Path(__file__).resolve().parents[1] / "data" / "ingest" / "docs"
             "Syria Civil Defence",
         ),
         (
-            "38_ar_observatory_shelling.txt",
+            "60_ar_observatory_shelling.txt",
             "ar",
             "Shelling/artillery/missile attack",
             "2020-03-13",
@@ -382,7 +382,7 @@ def test_a_russian_report_is_filed_in_russian(tmp_path: Path) -> None:
 
     node = Node.init(Settings.from_env(env={}, home=tmp_path / "home"))
     try:
-        data = (DOCS / "28_ru_shelling_casualties.txt").read_bytes()
+        data = (DOCS / "50_ru_shelling_casualties.txt").read_bytes()
         outcome = ingest_bytes(node, data, "28.txt")
         assert outcome.reports, outcome.fates
         assert outcome.language is not None and outcome.language.language == "ru"
