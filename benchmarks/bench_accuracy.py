@@ -48,7 +48,8 @@ the one scored.
   was named but not first, or the primary place is unresolved, an admin area only, or another;
 - ``attribution``: the claim's attribution (source, cited, originator, text) names the label's
   source, fuzzily (case and punctuation folded; acronyms and known aliases: SOHR, the
-  Observatory and its head Rami Abdel Rahman, White Helmets = Syria Civil Defence, CENTCOM…);
+  Observatory and its head Rami Abdel Rahman, White Helmets = Syria Civil Defence, CENTCOM…,
+  and an outlet's own reporting by its address: syrianarchive.org is Syrian Archive);
   only events with a labelled source;
 - ``civilians_killed`` / ``civilians_injured``: the claim's civilians/killed (injured) figure,
   best value (or low = high), equals the label's; only events with a labelled figure;
@@ -175,7 +176,12 @@ def source_matches(label_source: str, attribution: dict[str, Any] | None) -> boo
     words = [w for w in want.split() if w not in {"of", "for", "and", "in", "on"}]
     if len(words) >= 3:
         names.add("".join(w[0] for w in words))  # acronym: SOHR, SNHR, HRW
-    return any(f" {n} " in said_f for n in names if n)
+    if any(f" {n} " in said_f for n in names if n):
+        return True
+    # the outlet's own reporting: its address names it (syrianarchive.org is Syrian Archive)
+    squashed = want.replace(" ", "").replace("'", "")
+    hosts = re.findall(r"([a-z0-9-]+)\.(?:org|com|net|int|info|news)\b", said.casefold())
+    return any(h.replace("-", "") == squashed for h in hosts)
 
 
 # --------------------------------------------------------------------------- labels and geo
@@ -564,7 +570,8 @@ def run_half(articles: list[Article], mode: str, places: Places, home: Path) -> 
                         why = "missing" if val is None else f"wrong: {val} for {ev[lab]}"
                         out.score(measure, key, ok, "" if ok else why)
         with node.store.engine.connect() as conn:
-            incident = dict(conn.execute(sql("SELECT id, incident_id FROM reports")).all())
+            rows = conn.execute(sql("SELECT id, incident_id FROM reports")).all()
+            incident: dict[str, str] = {r[0]: r[1] for r in rows}
     finally:
         node.close()
     for aid, key, group in pending_items:

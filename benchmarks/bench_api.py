@@ -26,12 +26,12 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -196,7 +196,7 @@ class _Pool:
 
 
 async def _open_loop(
-    base: str, requests: list[tuple[str, str, dict[str, Any] | None, str]], rate: float
+    base: str, requests: Sequence[tuple[str, str, dict[str, Any] | None, str]], rate: float
 ) -> tuple[list[float], int, float]:
     """Send ``requests`` at ``rate`` per second on schedule; latencies (s), errors, duration."""
     latencies: list[float] = []
@@ -362,14 +362,14 @@ def _bulk_load(database_url: str, count: int) -> float:
     try:
         cur = raw.cursor()
         if engine.dialect.name == "sqlite":
-            cur.executemany(
+            cast(Any, cur).executemany(  # sqlite3 takes any iterable of rows
                 f"INSERT INTO incidents ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 _incident_rows(count),
             )
         else:
             cur.execute("DROP INDEX IF EXISTS ix_incidents_space_time")
             cur.execute("DROP INDEX IF EXISTS ix_incidents_space_time_core")
-            with cur.copy(f"COPY incidents ({COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cur.copy(f"COPY incidents ({COLUMNS}) FROM STDIN") as copy:
                 for row in _incident_rows(count):
                     copy.write_row(row)
             from truce.store.spatial import CORE_INDEX_SQL, GEO_INDEX_SQL

@@ -105,8 +105,9 @@ def _placement(incidents: int, probes: int = 2_000) -> dict[str, float]:
     fam = FAMILY_CODES["remote"]
 
     def summary(i: int) -> Summary:
+        day = 17_000 + rng.randrange(days)
         s = Summary(
-            i, "remote", "Shelling/artillery/missile attack", *(2 * [17_000 + rng.randrange(days)]),
+            i, "remote", "Shelling/artillery/missile attack", day, day,
             rng.uniform(south, north), rng.uniform(west, east), rng.choice((0.5, 1.0, 2.0, 3.0)),
             (f"v{rng.randrange(incidents // 3 + 1)}",), ("idlib",), (), (),
         )  # fmt: skip

@@ -15,6 +15,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -171,7 +172,7 @@ def run(quick: bool) -> list[Result]:
         rss: list[int] = []
         start = time.perf_counter()
 
-        def batches():  # type: ignore[no-untyped-def]
+        def batches() -> Iterator[list[bytes]]:
             for i in range(0, len(leaves), batch):
                 if i % (batch * 16) == 0:
                     rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -196,10 +197,11 @@ def run(quick: bool) -> list[Result]:
                               ratio >= 0.7))  # fmt: skip
 
         n = log.size
-        for name, prove in (
+        proofs: list[tuple[str, Callable[[int], object]]] = [
             ("ledger.proof.inclusion", lambda i: log.inclusion_proof((i * 7919) % n, n)),
             ("ledger.proof.consistency", lambda i: log.consistency_proof(1 + (i * 7919) % (n - 1))),
-        ):
+        ]
+        for name, prove in proofs:
             samples = []
             for i in range(2000):
                 t0 = time.perf_counter()

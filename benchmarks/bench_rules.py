@@ -97,7 +97,10 @@ def make_world(
     spots = towns[rng.integers(0, 600, n_sites)] + rng.normal(0, 0.02, (n_sites, 2))
     site_kinds = rng.choice(["hospital", "school", "market", "bakery", "base"], n_sites)
     sites = SiteColumns.build(
-        [f"s{i}" for i in range(n_sites)], list(site_kinds), spots[:, 0], spots[:, 1]
+        [f"s{i}" for i in range(n_sites)],
+        list(site_kinds),
+        spots[:, 0].tolist(),
+        spots[:, 1].tolist(),
     )
     return raw, zones, sites, list(cells)
 

@@ -28,7 +28,6 @@ naming the file and what to do; nothing has been appended when it is raised.
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -187,42 +186,10 @@ def parse_xml(data: bytes, path: Path | str) -> ET.Element:
 
 
 # -- JSON -----------------------------------------------------------------------------------------
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _Duplicate(key)
-        result[key] = value
-    return result
-
-
-class _Duplicate(Exception):
-    pass
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def loads_json(text: str | bytes, path: Path | str) -> Any:
-    """Parse JSON, refusing duplicate object keys, NaN/Infinity and nesting deeper than
-    :data:`truce.jsonlimits.MAX_DEPTH`; errors name ``path``."""
+    """Parse JSON from the file ``path`` with :func:`truce.jsonlimits.loads` (duplicate keys,
+    NaN/Infinity and nesting deeper than :data:`truce.jsonlimits.MAX_DEPTH` refused); errors
+    name ``path``."""
     from truce import jsonlimits
 
-    if jsonlimits.deeper_than(text):
-        raise ValidationError(jsonlimits.too_deep_message(str(path)))
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-    except _Duplicate as exc:
-        raise ValidationError(
-            f"{path}: duplicate object key {exc.args[0]!r}; JSON objects must not repeat a key",
-            hint="Keep one value per key: readers disagree on which of two repeated keys counts.",
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"{path}: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    except ValueError as exc:
-        raise ValidationError(f"{path}: not JSON: {exc}") from None
-    except RecursionError:
-        raise ValidationError(f"{path}: JSON nested too deeply") from None
+    return jsonlimits.loads(text, str(path))

@@ -81,18 +81,50 @@ def too_deep_message(what: str = "the JSON") -> str:
     )
 
 
-def loads(text: str | bytes, what: str = "the JSON") -> Any:
-    """``json.loads`` for input from outside: refuses nesting over :data:`MAX_DEPTH` and text
-    that is not JSON with one :class:`~truce.errors.ValidationError` line naming ``what``."""
+def loads(text: str | bytes, what: str = "the JSON", *, lenient: bool = False) -> Any:
+    """``json.loads`` for input from outside, the one reader truce has for it.
+
+    Refuses, with one :class:`~truce.errors.ValidationError` line naming ``what``: nesting over
+    :data:`MAX_DEPTH`, text that is not JSON, an object that repeats a key (two readers may take
+    different values of it: a signature checked over one and a record read from the other) and
+    ``NaN``/``Infinity`` (not JSON). ``lenient`` keeps the last of repeated keys and accepts
+    the constants, as browsers do: for web pages' JSON-LD, where a sloppy page is still news.
+    """
     if deeper_than(text):
         raise ValidationError(too_deep_message(what))
     try:
-        return json.loads(text)
+        if lenient:
+            return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except _Duplicate as exc:
+        raise ValidationError(
+            f"{what}: duplicate object key {exc.args[0]!r}; JSON objects must not repeat a key",
+            hint="Keep one value per key: readers disagree on which of two repeated keys counts.",
+        ) from None
     except json.JSONDecodeError as exc:
         raise ValidationError(
             f"{what}: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     except UnicodeDecodeError as exc:
         raise ValidationError(f"{what}: not UTF-8 at byte {exc.start}") from None
+    except ValueError as exc:  # NaN, Infinity
+        raise ValidationError(f"{what}: not JSON: {exc}") from None
     except RecursionError:  # pragma: no cover - deeper_than refuses it first
         raise ValidationError(too_deep_message(what)) from None
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _Duplicate(key)
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")

@@ -187,8 +187,9 @@ def test_the_seed_without_published_shows_its_claims_in_the_queue(node: Node) ->
     for r in rows:
         assert r["needs"][0]["field"] == "date"
         assert r["needs"][0]["reason"].startswith("publication date unknown")
-    guessed = {r["sub_event_type"] for r in rows if len(r["needs"]) > 1}
-    assert guessed == {"Patrol"}  # placed only from the page's context (the strike: nearby)
+    # each needs its date alone: the patrol, placed from the page's context, is filed at that
+    # precision once the date is known (a guessed place is no need)
+    assert all(len(r["needs"]) == 1 for r in rows)
     reasons = {r["sub_event_type"]: r["needs"][0]["reason"] for r in rows}
     assert reasons["Air/drone strike"] == "publication date unknown: year of 'March 13' unknown"
     assert reasons["Agreement"] == "publication date unknown: year of 'March 3-4' unknown"
@@ -300,17 +301,24 @@ def test_review_cli(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-
     assert json.loads(capsys.readouterr().out) == [row]
 
 
-def test_a_guessed_place_is_queued_and_may_be_confirmed_as_it_is(
+def test_a_guessed_place_or_date_is_filed_at_its_precision_and_tagged(
     node: Node, tmp_path: Path
 ) -> None:
-    page = DOCS / "25_relative_periods.txt"  # one claim names no place near it
-    (outcome,) = ingest([page], Options(published=date(2019, 3, 20)))
-    guessed = [f for f in outcome.fates if any(n.field == "place" for n in f.needs)]
-    assert guessed and "from the rest of the document" in guessed[0].needs[0].reason
-    (outcome,) = ingest([page], Options(published=date(2019, 3, 20)), node=node)
-    cid = next(f.id for f in outcome.fates if f.status == "queued")
-    assert cid is not None
-    done = accept(node, cid, "center", reviewer="chair", reason="the governorate is right")
-    assert done.changes == ()
-    assert done.report in [r["id"] for r in node.reports()]
-    assert history(node.store.engine, [done.report])[done.report]["changes"] == []
+    """A claim whose sentence names no place is placed in the area the document is about, and
+    one whose text gives no date is dated the week up to publication (ACLED's geo_precision 3
+    and time_precision 2): filed so that correlation can meet it with precise reports of the
+    same event, tagged so that an analyst can list the guesses."""
+    page = DOCS / "25_relative_periods.txt"  # the withdrawal names no place near it
+    undated = tmp_path / "undated.txt"
+    undated.write_text("Title\n\nAn air strike hit Saraqib, killing five civilians.\n")
+    (placed,) = ingest([page], Options(published=date(2019, 3, 20)), node=node)
+    (dated,) = ingest([undated], Options(published=date(2019, 3, 20)), node=node)
+    assert not placed.queued and not dated.queued
+    rows = {r["id"]: r for r in node.reports()}
+    withdrawal = next(rows[i] for i in placed.reports if "guess:place" in rows[i]["body"])
+    assert withdrawal["geo_precision"] == 3 and "guess:date" not in withdrawal["body"]
+    (strike,) = (rows[i] for i in dated.reports)
+    tags = json.loads(strike["body"])["tags"]
+    assert "guess:date" in tags and "guess:place" not in tags
+    assert strike["time_precision"] == 2
+    assert (strike["date_start"], strike["date_end"]) == ("2019-03-14", "2019-03-20")

@@ -113,6 +113,9 @@ def test_restore_refuses_labels_that_are_not_a_list(tmp_path: Path) -> None:
         ("Human Rights Watch", {"cited": "Human Rights Watch said today"}, True),
         ("Syrian Observatory for Human Rights", {"source": "bostonglobe.com"}, False),
         ("Syria Civil Defence", None, False),
+        ("Syrian Archive", {"source": "syrianarchive.org"}, True),  # the outlet's own work
+        ("Syrian Archive", {"source": "syrian-archive.org"}, True),
+        ("Syrian Archive", {"source": "syriaarchive.org"}, False),
     ],
 )
 def test_attribution_is_fuzzy_on_names_and_acronyms(

@@ -194,3 +194,15 @@ def test_the_checkers_own_keys_override_the_bundles(world: dict[str, Any]) -> No
     with pytest.raises(CheckpointError, match="0 valid signature"):
         check_bundle(bundle, policy=Policy(other_log.verifier), now=NOW)
     other_log.close()
+
+
+def test_a_bundle_file_that_repeats_a_key_is_refused(world: dict[str, Any]) -> None:
+    """Two readers may take different values of a repeated key (one checks the signature, the
+    other reads the record): a bundle file repeating one is refused, naming the key."""
+    text = json.dumps(bundle_of(world, 17))
+    assert check_bundle(text, now=NOW).entry.kind  # the file as made checks
+    forged = text.replace('"format":', '"entry": {"index": 3}, "format":', 1)
+    with pytest.raises(ProofError, match="duplicate object key 'entry'"):
+        check_bundle(forged, now=NOW)
+    with pytest.raises(ProofError, match="not JSON: NaN is not a JSON number"):
+        check_bundle(text.replace('"format":', '"x": NaN, "format":', 1), now=NOW)

@@ -124,10 +124,10 @@ def split(node: Node, incident: str, reports: Sequence[str], author: str, text: 
         for r in reports:
             if r in members:
                 continue
-            row = conn.execute(select(rep.c.incident_id).where(rep.c.id == r)).first()
-            if row is None:
+            held = conn.execute(select(rep.c.incident_id).where(rep.c.id == r)).first()
+            if held is None:
                 raise NotFoundError(f"no report {r}", hint="List reports with 'truce report list'.")
-            raise ValidationError(f"{r} is in {row[0]}, not in {current}", field="reports")
+            raise ValidationError(f"{r} is in {held[0]}, not in {current}", field="reports")
     if len(reports) >= len(members):
         raise ValidationError(
             f"splitting off every report of {current} would leave it with no report; "

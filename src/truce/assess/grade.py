@@ -249,8 +249,8 @@ def _attribution(
         if party is None:
             reasons.append(f"{responsible['actor']} is not a party to the record: no response due")
     held = actor_key(responsible["actor"]) if responsible else None
-    for key, actor, rid in denials:
-        reasons.append(f"{rid} reports that {actor} denies it")
+    for key, denier, rid in denials:
+        reasons.append(f"{rid} reports that {denier} denies it")
         if key == held:
             state = "denied"
             competing = True

@@ -21,6 +21,7 @@ projection stores.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from truce.assess.correlate import KM_PER_DEG, SLACK, Z_MAX, IncidentState
 from truce.assess.summary import R_VAGUE, Summary
@@ -152,5 +153,5 @@ def key_text(key: object) -> str:
     """The text form of a key, as the SQL projection stores it."""
     if isinstance(key, int):
         return str(key)
-    prefix, name = key  # type: ignore[misc]
+    prefix, name = cast(tuple[int, str], key)
     return f"{prefix}:{name}"

@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlalchemy.sql.elements import BindParameter
 
 from truce.assess import tables
 from truce.assess.correlate import IncidentState, choose
@@ -82,7 +83,7 @@ _ADD_KEYS = text(
 # for its own keys and the tables as they are now. As a bound parameter list, the same number of
 # keys five times over made psycopg prepare the statement on the server, and PostgreSQL's generic
 # plan for it (nested scans) took 10-18 ms where a fresh plan takes about 1 ms.
-_KEYS = bindparam("keys", expanding=True, literal_execute=True)
+_KEYS: BindParameter[list[str]] = bindparam("keys", expanding=True, literal_execute=True)
 _CANDIDATES = (
     select(schema.incidents.c.id, schema.incidents.c.first_index, schema.incidents.c.state)
     .distinct()
@@ -99,6 +100,9 @@ _KEYED_CANDIDATES = (
     .join(schema.incidents, tables.incident_keys.c.incident_id == schema.incidents.c.id)
     .where(tables.incident_keys.c.key.in_(_KEYS))
 )
+#: What the helpers below read and write through: the projection's deferring transaction, or
+#: a plain connection (a rebuild, the CLI).
+Conn = Connection | ProjectionConnection
 _BATCH_INDEX = "truce.assess.index"  # ProjectionConnection.scratch key of the _BatchIndex
 
 
@@ -106,7 +110,7 @@ def _iso(day: int) -> str:
     return (_EPOCH + timedelta(days=day)).isoformat()
 
 
-def resolve(conn: Connection, incident_id: str) -> str | None:
+def resolve(conn: Conn, incident_id: str) -> str | None:
     """The incident now holding ``incident_id``'s reports (itself, or where it was merged)."""
     inc = schema.incidents
     if conn.execute(select(inc.c.id).where(inc.c.id == incident_id)).first() is not None:
@@ -116,10 +120,10 @@ def resolve(conn: Connection, incident_id: str) -> str | None:
     return row[0] if row is not None else None
 
 
-def _states(conn: Connection, ids: Iterable[str]) -> list[IncidentState]:
+def _states(conn: Conn, ids: Iterable[str]) -> list[IncidentState]:
     inc = schema.incidents
     ids = sorted(set(ids))
-    out = []
+    out: list[IncidentState] = []
     for i in range(0, len(ids), _CHUNK):
         rows = conn.execute(
             select(inc.c.id, inc.c.first_index, inc.c.state).where(
@@ -131,13 +135,13 @@ def _states(conn: Connection, ids: Iterable[str]) -> list[IncidentState]:
     return out
 
 
-def _state(conn: Connection, row: Any) -> IncidentState:
+def _state(conn: Conn, row: Any) -> IncidentState:
     if row.state is None:  # projected before correlation existed: rebuild from its reports
         return _rebuild_state(conn, row.id)
     return IncidentState.from_json(row.id, row.first_index, json.loads(row.state))
 
 
-def _candidates(conn: Connection, s: Summary) -> list[IncidentState]:
+def _candidates(conn: Conn, s: Summary) -> list[IncidentState]:
     """The incidents registered under any of the report's keys, oldest first (one query)."""
     keys = sorted({key_text(key) for key in report_keys(s)})
     found: dict[str, IncidentState] = {}
@@ -148,7 +152,7 @@ def _candidates(conn: Connection, s: Summary) -> list[IncidentState]:
     return sorted(found.values(), key=lambda c: c.first)
 
 
-def _register(conn: Connection, c: IncidentState, known: Iterable[object] = ()) -> None:
+def _register(conn: Conn, c: IncidentState, known: Iterable[object] = ()) -> None:
     """Register ``c`` under its keys; ``known`` are keys it is registered under already."""
     new = sorted({key_text(key) for key in incident_keys(c)} - {key_text(k) for k in known})
     if not new:
@@ -159,6 +163,7 @@ def _register(conn: Connection, c: IncidentState, known: Iterable[object] = ()) 
         conn.execute(_ADD_KEYS, rows)
         return
     index.add(c, new)
+    assert isinstance(conn, ProjectionConnection)  # only a projection batch has an index
     for row in rows:
         conn.defer(tables.incident_keys, _ADD_KEYS, row)
 
@@ -189,12 +194,12 @@ class _BatchIndex:
         return sorted((self.states[i] for i in ids), key=lambda c: c.first)
 
 
-def _batch_index(conn: Connection) -> _BatchIndex | None:
+def _batch_index(conn: Conn) -> _BatchIndex | None:
     scratch = getattr(conn, "scratch", None)
     return scratch.get(_BATCH_INDEX) if scratch is not None else None
 
 
-def _forget(conn: Connection) -> None:
+def _forget(conn: Conn) -> None:
     """After a merge or split: reports read their candidates from the tables again."""
     scratch = getattr(conn, "scratch", None)
     if scratch is not None:
@@ -225,7 +230,7 @@ def read_candidates(conn: ProjectionConnection, batch: list[Projection]) -> None
     conn.scratch[_BATCH_INDEX] = index
 
 
-def _member_rows(conn: Connection, incident_id: str) -> list[Any]:
+def _member_rows(conn: Conn, incident_id: str) -> list[Any]:
     rep = schema.reports
     return list(
         conn.execute(
@@ -236,13 +241,13 @@ def _member_rows(conn: Connection, incident_id: str) -> list[Any]:
     )
 
 
-def _rebuild_state(conn: Connection, incident_id: str) -> IncidentState:
+def _rebuild_state(conn: Conn, incident_id: str) -> IncidentState:
     rows = _member_rows(conn, incident_id)
     summaries = [summarize(_report(r.body), r.entry_index) for r in rows]
     return IncidentState.from_members(incident_id, summaries)
 
 
-def _parties(conn: Connection) -> dict[str, PartyInfo]:
+def _parties(conn: Conn) -> dict[str, PartyInfo]:
     """The parties, read once per transaction (a party registering clears the cache)."""
     tx = conn.get_transaction()
     cached = conn.info.get(PARTIES_CACHE)
@@ -259,7 +264,7 @@ def _parties(conn: Connection) -> dict[str, PartyInfo]:
 
 
 def load_incident(
-    conn: Connection, incident_id: str
+    conn: Conn, incident_id: str
 ) -> tuple[list[Member], list[Reply], dict[str, PartyInfo]]:
     """The inputs of grading and of the disagreement view, as the tables hold them now."""
     parties = _parties(conn)
@@ -306,7 +311,7 @@ def _most_common(values: Sequence[str | None]) -> str | None:
     return next(v for v in present if counts[v] == top)  # ties: the first given
 
 
-def _refresh(conn: Connection, c: IncidentState, index: int) -> None:
+def _refresh(conn: Conn, c: IncidentState, index: int) -> None:
     """Rewrite the incident's row from its state, its reports and its responses."""
     members, replies, parties = load_incident(conn, c.id)
     conn.execute(_UPDATE, {**_values(c, members, replies, parties, index), "_id": c.id})
@@ -364,7 +369,7 @@ def _values(
     return values
 
 
-def _new_row(conn: Connection, c: IncidentState, s: Summary, index: int) -> None:
+def _new_row(conn: Conn, c: IncidentState, s: Summary, index: int) -> None:
     """A minimal row (so reports can point to it); :func:`_refresh` completes it."""
     conn.execute(
         insert(schema.incidents).values(
@@ -383,7 +388,7 @@ def _new_row(conn: Connection, c: IncidentState, s: Summary, index: int) -> None
     )
 
 
-def _move_reports(conn: Connection, report_ids: Sequence[str], incident_id: str) -> None:
+def _move_reports(conn: Conn, report_ids: Sequence[str], incident_id: str) -> None:
     rep = schema.reports
     for i in range(0, len(report_ids), _CHUNK):
         chunk = list(report_ids[i : i + _CHUNK])
@@ -466,7 +471,9 @@ def grade_response(p: Projection) -> None:
     _refresh(p.conn, _states(p.conn, [target])[0], p.index)
 
 
-def _action(p: Projection, kind: str, incidents: list[str], reports: list[str], text: str) -> dict:
+def _action(
+    p: Projection, kind: str, incidents: list[str], reports: list[str], text: str
+) -> dict[str, object]:
     return {
         "id": f"A-{p.index}",
         "entry_index": p.index,
@@ -479,7 +486,9 @@ def _action(p: Projection, kind: str, incidents: list[str], reports: list[str], 
     }
 
 
-def _record(p: Projection, action: dict, status: str, note: str, result: str | None) -> None:
+def _record(
+    p: Projection, action: dict[str, object], status: str, note: str, result: str | None
+) -> None:
     p.conn.execute(
         insert(tables.incident_actions).values(**action, status=status, note=note, result=result)
     )

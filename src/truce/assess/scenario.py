@@ -350,8 +350,7 @@ def _villages(config: ScenarioConfig, rng: random.Random) -> list[Village]:
         key = place_key(name)
         if key in used or len(key) < 3:
             continue
-        variants = tuple(_variant(name, rng) for _ in range(4))
-        add(name, lat, lon, variants)
+        add(name, lat, lon, tuple(_variant(name, rng) for _ in range(4)))
     return out
 
 
@@ -387,8 +386,8 @@ def generate(config: ScenarioConfig | None = None) -> Scenario:
     rng = random.Random(config.seed)
     villages = _villages(config, rng)
     grid: dict[tuple[int, int], list[int]] = {}
-    for i, v in enumerate(villages):
-        grid.setdefault((int(v.lat * 10), int(v.lon * 10)), []).append(i)
+    for i, village in enumerate(villages):
+        grid.setdefault((int(village.lat * 10), int(village.lon * 10)), []).append(i)
     days = max(1, math.ceil(config.events / config.events_per_day))
     shares = [f[2] for f in _FAMILIES]
     events: list[tuple[int, int, int, str, str]] = []  # day, village, family, type, sub
@@ -456,11 +455,12 @@ def _report(
         bearing = rng.uniform(0, 2 * math.pi)
         lat = village.lat + radius * math.cos(bearing) / 111.195
         lon = village.lon + radius * math.sin(bearing) / (111.195 * math.cos(math.radians(35.6)))
-    place: str | None = village.name
+    named = village.name
     if rng.random() < config.variant:
-        place = rng.choice(village.variants)
+        named = rng.choice(village.variants)
     if rng.random() < config.slip:
-        place = _slip(place, rng)
+        named = _slip(named, rng)
+    place: str | None = named
     if not no_point and rng.random() < config.no_place:
         place = None
     if rng.random() < config.other_sub:

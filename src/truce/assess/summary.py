@@ -244,7 +244,7 @@ def summarize(report: Report, index: int) -> Summary:
         float(point.lon) if point else None,
         point.error_m if point else 0,
         int(loc.precision),
-        places,  # type: ignore[arg-type]
+        places,
         areas,
         [a.name for a in report.actors_in(ActorRole.PERPETRATOR)],
         [a.name for a in report.actors_in(ActorRole.TARGET)],

@@ -64,7 +64,7 @@ _NEAR_FULL_KM = 30.0
 _DESCRIPTOR = re.compile(
     r"^(?:the\s+)?(?:(?:village|town|city|hamlet|outskirts)\s+of\s+)?(?P<core>.+?)"
     r"(?:\s+(?:village|town|city|air\s*base|air\s*field|airfield|airport|military\s+airport|"
-    r"military\s+base|base|camp|hospital|outskirts))?$",
+    r"military\s+base|base|(?:(?:displacement|displaced|idp|refugee)\s+)?camps?|hospital|outskirts))?$",
     re.IGNORECASE,
 )
 _MAX_RESULTS = 10

@@ -65,6 +65,13 @@ _SUBJECT_VERB = re.compile(
     r"|have\s+|had\s+)?(?P<verb>" + _VERBS + r")\b",
 )
 _INVERTED = re.compile(r"[,”\"]\s+(?P<verb>said|says|added|stated)\s+(?P<who>[^,.;]{2,80})")
+#: The monitor named before, described again: "the Britain-based war monitor", "the monitor
+#: which relies on a network of sources inside Syria".
+_MONITOR_AGAIN = re.compile(
+    r"^(?:the\s+)?(?:(?:Britain|UK|London|U\.K\.)-based\s+|war\s+|opposition\s+){0,3}"
+    r"(?:monitor|observatory|monitoring group)(?:\s*,?\s+(?:which|that|who)\b.*)?$",
+    re.I,
+)
 _ANAPHOR = re.compile(
     r"^(?:the\s+)?(?:he|she|they|it|defen[cs]e minist(?:er|ry|er)|minister|ministry|official"
     r"|spokes(?:man|woman|person)|agency|observatory|monitor|statement)$",
@@ -138,7 +145,7 @@ def _resolve(
     if isinstance(outlet, str):
         return {"cited": outlet, "kind": SourceKind.OUTLET, "via_only": outlet}
     cleaned = phrase.strip().rstrip(".,;:")
-    if _ANAPHOR.match(cleaned) and previous is not None:
+    if (_ANAPHOR.match(cleaned) or _MONITOR_AGAIN.match(cleaned)) and previous is not None:
         return {
             "cited": previous.cited,
             "kind": previous.kind,
@@ -205,8 +212,7 @@ def find_attribution(
     if found is None:
         candidates = [*_INVERTED.finditer(text), *_APPOSITION.finditer(text)]
         for m in [*candidates, *_SUBJECT_VERB.finditer(text)]:
-            who = m.group("who")
-            candidate = _resolve(who, m.start("who"), mentions, previous)
+            candidate = _resolve(m.group("who"), m.start("who"), mentions, previous)
             if candidate is not None:
                 found, verb, span = candidate, m.group("verb").lower(), m.span()
                 break

@@ -146,9 +146,16 @@ def is_heading_like(text: str) -> bool:
     return capitalised >= 0.5 * len(ws)
 
 
+#: A photo's credit after a described scene: "... on November 6, 2022. © 2022 Syria Civil
+#: Defence" (a caption, not the page's copyright line).
+_PHOTO_CREDIT = re.compile(r"[.!?]\s*(?:©|\(c\))\s*(?:\d{4}\s+)?[\w .,'&/-]{2,60}$", re.I)
+
+
 def is_caption(text: str) -> bool:
     stripped = text.strip()
-    return bool(_CAPTION.match(stripped) or _CREDIT_TAIL.search(stripped))
+    if _CAPTION.match(stripped) or _CREDIT_TAIL.search(stripped):
+        return True
+    return len(words(stripped)) > 12 and bool(_PHOTO_CREDIT.search(stripped))
 
 
 def chrome_reason(text: str) -> str | None:

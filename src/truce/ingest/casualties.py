@@ -233,7 +233,16 @@ def find_figures(sentence: str) -> list[Figure]:
             found.append(Figure(category, _kind(verb), *rng, m.group(0), s, e))
     found.sort(key=lambda f: f.start)
     found = _coordinated(sentence, found, taken)
+    # "Nine civilians, seven of them children, were killed": the seven are of the nine
+    found = [
+        f
+        for i, f in enumerate(found)
+        if not (_PART_OF.match(f.text) and any(o.kind == f.kind for o in found[:i]))
+    ]
     return _others(found)
+
+
+_PART_OF = re.compile(r"^\W*[\w-]+\s+of\s+(?:them|whom|those)\b", re.I)
 
 
 #: "... killed, including five civilians", "among them two children": a part of the toll before

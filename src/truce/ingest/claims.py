@@ -54,6 +54,7 @@ from truce.model.vocab import (
     Modality,
     SourceKind,
     TimePrecision,
+    event_family,
 )
 
 __all__ = ["ActorRef", "Claim", "extract_claims"]
@@ -69,6 +70,20 @@ _NO_TRIGGER_LINK = re.compile(
 )
 _SEPARATE = re.compile(
     r"\b(?:separately|another|in a separate|elsewhere|meanwhile|in another|a second|also on)\b",
+    re.I,
+)
+#: What comes before a date in a dateline: "Beirut, " or "BEIRUT, Syria, " at a sentence's start.
+_DATELINE_BEFORE = re.compile(
+    r"^\s*[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){0,2},(?:\s*[A-Z]\w+,)?\s*$"
+)
+_DATELINE_END = re.compile(r"\)\s*[:–—-]?|\s[–—-]\s|:")
+#: A sentence set at another time than the story's ("two days earlier", "last month"): its
+#: event is another, even where it names no date of its own.
+_OTHER_TIME = re.compile(
+    r"\b(?:(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:earlier|before|ago|later)"
+    r"|earlier (?:this|that|in the) (?:week|month|year)|last (?:week|month|year)|previously"
+    r"|in (?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)|since (?:then|\d{4})|(?:has|have|had) since|the previous (?:day|week|month))\b",
     re.I,
 )
 _OBJECT_OF = re.compile(
@@ -308,7 +323,16 @@ def _read_sentences(
                         attr.said_on_text and d.text in attr.said_on_text
                     ):
                         said_on = d
-            event_dates = [d for d in dates if d is not said_on]
+            dateline_end = -1
+            for d in dates:
+                if dateline_end < 0 and d.span and _DATELINE_BEFORE.match(text[: d.start]):
+                    # "Beirut, Aug 8 (Agency - 8th Aug, 2021) :": the report's day, not the event's
+                    said_on = said_on or d
+                    ends = [m.end() for m in _DATELINE_END.finditer(text, d.end, d.end + 120)]
+                    dateline_end = ends[-1] if ends else d.end
+            event_dates = [
+                d for d in dates if d is not said_on and not (d.start < dateline_end and d.span)
+            ]
             if (
                 said_on is not None
                 and said_on.span is not None
@@ -423,7 +447,7 @@ def _roles(sentence: _Sentence, trigger: Trigger | None) -> list[ActorRef]:
         elif re.search(r"\bby\s+(?:the\s+)?$", text[max(0, m.start - 10) : m.start]):
             role = ActorRole.PERPETRATOR
         elif not _TARGET_PREP.search(text[max(0, m.start - 14) : m.start]):
-            role = ActorRole.ASSOCIATED if entry.inter != Inter.CIVILIANS else ActorRole.TARGET
+            role = ActorRole.ASSOCIATED  # civilians were taken care of above
         refs.append(ActorRef(entry.name, role, entry.inter, entry.country, m.text))
     # of several actors before the trigger, the last clause's subject is the perpetrator; the
     # others (e.g. a place's owner mentioned earlier) stay associated
@@ -582,7 +606,7 @@ def _casualty_claim(sentence: _Sentence, claims: list[Claim]) -> None:
         mark=sentence.mark,
         language=sentence.language.code,
     )
-    claim.notes.append("event type inferred from the casualty report; the text names no weapon")
+    claim.notes.append(_INFERRED)
     _absorb(claim, sentence, None)
     claims.append(claim)
 
@@ -708,6 +732,170 @@ def _finish(
                 f"no place in the text; placed in {context.text}, "
                 "the governorate the article is about"
             )
+    claims[:] = _merge_same_events(claims)
+
+
+def _towns(claim: Claim) -> set[str]:
+    """The towns and sites the claim's own sentences name (gazetteer ids; the text of a name
+    the gazetteer does not know), not the areas."""
+    return {
+        p.gazetteer_id or p.text.casefold()
+        for p in claim.places
+        if _place_rank(p) != 2 and not p.from_context
+    }
+
+
+def _admin1s(claim: Claim) -> set[str]:
+    return {p.location.admin1 for p in claim.places if p.location and p.location.admin1}
+
+
+def _own_date(claim: Claim) -> bool:
+    """Dated by the text (its sentences, a sentence near it), not by a guess."""
+    return claim.date is not None and not claim.date_method.endswith("(no date in the text)")
+
+
+def _killed(claim: Claim) -> int | None:
+    figures = [f for f in claim.figures if f.kind.value == "killed"]
+    return max((f.best if f.best is not None else f.low for f in figures), default=None)
+
+
+def _compatible(a: Claim, b: Claim) -> bool:
+    """Could ``a`` and ``b``, read from one document, be one event told twice?"""
+    if event_family(a.sub_event_type) != event_family(b.sub_event_type) and not (
+        _inferred(a) or _inferred(b)
+    ):
+        return False  # (a toll with no weapon named is the toll of any violent event)
+    if a.modality != b.modality or a.background or b.background:
+        return False
+    if (a.mark == "caption") != (b.mark == "caption"):
+        return False
+    if _own_date(a) and _own_date(b):
+        assert a.date is not None and b.date is not None
+        if a.date.end < b.date.start or b.date.end < a.date.start:
+            return False
+    ka, kb = _killed(a), _killed(b)
+    if ka is not None and kb is not None and min(ka, kb) >= 5 and max(ka, kb) > 2 * min(ka, kb):
+        return False  # "killed 30" and "killed 12": two events ("10, three of them" is one)
+    admin_a, admin_b = _admin1s(a), _admin1s(b)
+    return not (admin_a and admin_b and not admin_a & admin_b)
+
+
+def _merge_same_events(claims: list[Claim]) -> list[Claim]:
+    """One claim per event the document reports.
+
+    An article tells its event several times: the lede ("a bombardment in the city of Ariha
+    killed at least 10"), a quote ("government shelling had targeted the city"), a summing-up
+    ("Wednesday's bombardment was the deadliest since the truce"). Read sentence by sentence,
+    each became a claim, and those that name no town or date were placed in the governorate
+    and dated the week up to publication: three reports of one event, two of them vague. A
+    later claim joins an earlier one of the same event family and modality when nothing
+    contradicts it (no other town named, no other day stated, no very different death toll)
+    and, if it names no town, the earlier claims of that family name at most one (otherwise
+    it cannot say which it belongs to) and something ties the two (:func:`_linked`). The
+    merged claim keeps the first claim's type, and takes the most precise place and the date
+    the text states. A sentence marked as another event ("in a separate attack", "meanwhile")
+    is never merged, nor one set at another time ("two days earlier", "in April").
+    """
+    out: list[Claim] = []
+    for claim in claims:
+        first_sentence = claim.sentences[0] if claim.sentences else ""
+        apart = _SEPARATE.search(first_sentence) or _OTHER_TIME.search(first_sentence)
+        host = None if apart else _host(claim, out)
+        if host is None:
+            out.append(claim)
+        else:
+            _join(host, claim)
+    return out
+
+
+def _host(claim: Claim, earlier: list[Claim]) -> Claim | None:
+    towns = _towns(claim)
+    # two claims read from one sentence ("airstrikes and shelling") are two events by design
+    fitting = [c for c in earlier if _compatible(c, claim) and not set(c.spans) & set(claim.spans)]
+    if towns:
+        same = [c for c in fitting if _towns(c) & towns]
+        if same:
+            return same[0]
+        vague = [c for c in fitting if not _towns(c) and _linked(c, claim)]
+        # an earlier claim that named no town: this one says where (only when no earlier
+        # claim of the family named another town, which the vague one might be about)
+        if vague and not any(_towns(c) for c in fitting):
+            return vague[0]
+        return None
+    named = {t for c in fitting for t in _towns(c)}
+    if len(named) > 1:
+        return None  # which of the towns? a person decides; keep it apart
+    return next((c for c in fitting if _linked(c, claim)), None)
+
+
+def _linked(earlier: Claim, later: Claim) -> bool:
+    """Something ties two claims of which one names no town: one paragraph, the lede, one
+    perpetrator, one death toll, or the vague one pointing back ("the attack", "Wednesday's
+    bombardment", "these strikes")."""
+    first = later.sentences[0] if later.sentences else ""
+    if later.trigger and re.search(
+        r"\b(?:an?|another|one more)\s+(?:[\w-]+\s+){0,2}" + re.escape(later.trigger), first, re.I
+    ):
+        return False  # "An air strike hit a market": told as a new event
+    if earlier.paragraph == later.paragraph or earlier.sentence_index == 0:
+        return True  # one paragraph; or the lede, which the rest of an article tells again
+    perps = {a.name for a in earlier.actors if a.role == ActorRole.PERPETRATOR}
+    if perps & {a.name for a in later.actors if a.role == ActorRole.PERPETRATOR}:
+        return True
+    ka, kb = _killed(earlier), _killed(later)
+    if ka is not None and ka == kb:
+        return True
+    vague = [c for c in (earlier, later) if not _towns(c)]
+    return any(c.sentences and _NO_TRIGGER_LINK.search(c.sentences[0]) for c in vague)
+
+
+_INFERRED = "event type inferred from the casualty report; the text names no weapon"
+
+
+def _inferred(claim: Claim) -> bool:
+    """A claim read from a death toll alone ("It killed five members of one family")."""
+    return _INFERRED in claim.notes and claim.event_type != EventType.BATTLES
+
+
+def _join(host: Claim, other: Claim) -> None:
+    """Merge ``other`` (a later claim of the same event) into ``host``."""
+    if _inferred(host) and not _inferred(other):  # the weapon, named later
+        host.event_type, host.sub_event_type = other.event_type, other.sub_event_type
+        host.trigger, host.mode = other.trigger, other.mode
+        host.notes.remove(_INFERRED)
+    for span, sentence in zip(other.spans, other.sentences, strict=False):
+        if span not in host.spans:
+            host.spans.append(span)
+            host.sentences.append(sentence)
+    if not _own_date(host) and _own_date(other) and not other.date_method.startswith("from an"):
+        host.date, host.date_text = other.date, other.date_text
+        host.date_method = f"{other.date_method} (a later sentence about the same event)"
+    elif host.date is None and other.date is not None:
+        host.date, host.date_text, host.date_method = other.date, other.date_text, other.date_method
+    if host.said_on is None and other.said_on is not None:
+        host.said_on, host.said_on_text = other.said_on, other.said_on_text
+    own = [p for p in host.places if not p.from_context]
+    if not own and any(_place_rank(p) <= 1 and not p.from_context for p in other.places):
+        host.places = []  # the guess (the document's governorate), replaced by a town
+    for place in other.places:
+        if not (place.from_context and _towns(host)):
+            host.add_place(place)
+    host.places.sort(key=_place_rank)
+    for actor in other.actors:
+        host.add_actor(actor)
+    for figure in other.figures:
+        if figure not in host.figures:
+            host.figures.append(figure)
+    if other.attribution is not None and (
+        host.attribution is None
+        or (host.attribution_carried and not other.attribution_carried)
+        or (host.attribution_basis and not other.attribution_basis)
+    ):
+        host.attribution = other.attribution
+        host.attribution_carried = other.attribution_carried
+        host.attribution_basis = other.attribution_basis
+    host.notes.extend(n for n in other.notes if n not in host.notes)
+    host.notes.append(f"the same event as told again: {other.trigger!r}")
 
 
 def _nearby_place(claim: Claim, sentences: list[_Sentence]) -> None:

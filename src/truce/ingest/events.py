@@ -61,7 +61,8 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
     (
         r"air ?strikes?|air ?raids?|aerial (?:bombardment|attacks?|strikes?)|barrel bombs?"
         r"|(?:war ?planes?|jets?|aircraft|helicopters?|bombers?) (?:struck|bombed|targeted|hit"
-        r"|pounded|attacked|raided|carried out)|bombed|bombing raids?|bombardment",
+        r"|pounded|attacked|raided|carried out|dropped)|bombed|bombing raids?|bombardment"
+        r"|dropped (?:\w+ ){0,2}bombs?",
         _E.EXPLOSIONS,
         "Air/drone strike",
         7,
@@ -70,7 +71,8 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
     (
         r"shell(?:ing|ed|s)|artillery (?:fire|strikes?|attacks?|shells?)|mortars?(?: shells?| fire"
         r"| rounds?)?|rockets?(?: fire| attacks?| strikes?)?|missiles?(?: strikes?| attacks?)?"
-        r"|(?:grad|mlrs|multiple rocket)|bombard(?:ed|ing)|tank fire|shelled|cluster munitions?",
+        r"|(?:grad|mlrs|multiple rocket)|bombard(?:ed|ing)|tank fire|shelled|cluster munitions?"
+        r"|cluster (?:bombs?|rockets?|shells?|missiles?|submunitions?)",
         _E.EXPLOSIONS,
         "Shelling/artillery/missile attack",
         6,
@@ -82,6 +84,15 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
         "Shelling/artillery/missile attack",
         2,
         "strike (weapon not named)",
+    ),
+    (
+        # "an explosion in the town of Afrin killed two": a blast, its device not named (ACLED
+        # codes it as a remote explosive unless a weapon is named; any named weapon wins here)
+        r"explosions?|blasts?",
+        _E.EXPLOSIONS,
+        "Remote explosive/landmine/IED",
+        3,
+        "explosion (device not named)",
     ),
     (
         r"(?:recaptured|retook|regained(?: control of)?|liberated)",

@@ -102,7 +102,7 @@ def _json_ld(tree: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = jsonlimits.loads(script.text or "", "JSON-LD")
+            data = jsonlimits.loads(script.text or "", "JSON-LD", lenient=True)
         except ValidationError:
             continue  # a page's broken or hostile metadata: read the page without it
         items = data if isinstance(data, list) else data.get("@graph", [data])
@@ -345,8 +345,9 @@ def read_html(source: Source) -> Document:
                 text = _text(el)
                 if text:
                     paragraphs.append(text)
-        if not paragraphs and getattr(extracted, "text", None):
-            paragraphs = [p.strip() for p in extracted.text.split("\n") if p.strip()]
+        whole = getattr(extracted, "text", None)
+        if not paragraphs and isinstance(whole, str) and whole:
+            paragraphs = [p.strip() for p in whole.split("\n") if p.strip()]
     title = _title(tree, ld)
     known = {normalise(c.text) for c in comments} | {normalise(r.text) for r in removed}
     body_paragraphs: list[str] = []

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLAIM_ID",
+    "GUESSED_DATE",
+    "GUESSED_PLACE",
     "REVIEWER_KINDS",
     "Change",
     "ClaimDecision",
@@ -46,6 +48,7 @@ __all__ = [
     "PendingClaim",
     "ReportDraft",
     "claim_id",
+    "guesses_of",
     "needs_of",
     "to_pending",
 ]
@@ -195,29 +198,45 @@ def _unresolved_text(claim: Claim) -> str:
     return ", ".join(dict.fromkeys(found))
 
 
+#: The tags of a report filed with a guessed date or place (see :func:`guesses_of`).
+GUESSED_DATE = "guess:date"
+GUESSED_PLACE = "guess:place"
+
+
+def guesses_of(claim: Claim) -> list[str]:
+    """The tags saying what of ``claim`` is a guess at the precision ACLED would code it.
+
+    A claim whose text gives no date of its own is dated the week up to publication (ACLED's
+    ``time_precision`` 2); one whose sentence names no place is placed in the area the document
+    is about (``geo_precision`` 3). Such a claim is filed, not held back: the report's interval
+    and precision say exactly what is known, correlation treats a week as compatible with any
+    day in it and an area with any place inside it, so another outlet's precise report of the
+    same event corroborates it and refines the incident. The tags let an analyst list them."""
+    tags = []
+    if claim.date is not None and claim.date_method.endswith("(no date in the text)"):
+        tags.append(GUESSED_DATE)
+    placed = [p for p in claim.places if p.location is not None]
+    if placed and all(p.from_context for p in claim.places):
+        tags.append(GUESSED_PLACE)
+    return tags
+
+
 def needs_of(claim: Claim) -> list[Need]:
     """What ``claim`` lacks before it can be filed (empty: it can be filed as it is).
 
-    A date or place that is only a guess (the week up to publication; the governorate the
-    document is about) is a need too: the analyst confirms it, or gives the real one."""
+    A date or place that is only a guess (the week up to publication; the area the document is
+    about) is no need: the claim is filed at that precision and tagged (:func:`guesses_of`)."""
     needs = []
     if claim.background:
         needs.append(Need(field=NeedField.REPORT, reason=claim.background[:500]))
     if claim.date is None:
         needs.append(Need(field=NeedField.DATE, reason=_date_reason(claim)))
-    elif claim.date_method.endswith("(no date in the text)"):
-        # a guess, not a reading: confirm it or give the date
-        needs.append(Need(field=NeedField.DATE, reason=f"no date in the text: {claim.date_method}"))
     if not claim.places:
         needs.append(Need(field=NeedField.PLACE, reason="no place named in the text"))
     elif all(p.location is None for p in claim.places):
         names = ", ".join(repr(p.text) for p in claim.places[:5])
         s = "s" if len(claim.places) > 1 else ""
         needs.append(Need(field=NeedField.PLACE, reason=f"place{s} {names} unresolved"[:500]))
-    elif all(p.from_context for p in claim.places):
-        where = claim.places[0].name or claim.places[0].text
-        reason = f"no place in the sentence: placed in {where} from the rest of the document"
-        needs.append(Need(field=NeedField.PLACE, reason=reason[:500]))
     return needs
 
 

@@ -372,16 +372,16 @@ def ingest(
         filed: dict[int, list[Fate] | TruceError] = {}
         if to_file and filer is not None:
             try:
-                for item, result in zip(
+                for waiting_doc, fates in zip(
                     to_file, filer.file_many([(d, b, c) for _, d, b, c in to_file]), strict=True
                 ):
-                    filed[id(item)] = result
+                    filed[id(waiting_doc)] = fates
             except TruceError:
-                for item in to_file:  # isolate the document the ledger refused
+                for waiting_doc in to_file:  # isolate the document the ledger refused
                     try:
-                        filed[id(item)] = filer.file(item[1], item[2], item[3])
+                        filed[id(waiting_doc)] = filer.file(*waiting_doc[1:])
                     except TruceError as exc:
-                        filed[id(item)] = exc
+                        filed[id(waiting_doc)] = exc
         for item in pending:
             if isinstance(item, Outcome):
                 yield item

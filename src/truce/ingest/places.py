@@ -52,7 +52,7 @@ _ADMIN = re.compile(
 )
 _SITE = re.compile(
     r"\b(?P<text>" + _NAME + r"\s+(?:air\s*base|airbase|air\s*field|airfield|airport"
-    r"|military\s+airport|military\s+base|base|hospital|camp|dam|observation\s+post"
+    r"|military\s+airport|military\s+base|base|hospital|(?:(?:[Dd]isplacement|[Dd]isplaced|IDP|[Rr]efugee)\s+)?[Cc]amps?|camp|dam|observation\s+post"
     r"|observation\s+point|checkpoint|crossing|border crossing|prison|school|mosque|market))\b",
 )
 _LOCATIVE = re.compile(
@@ -198,6 +198,25 @@ _NOT_PLACES = frozenset(
         "anadolu",
         "tass",
         "sana",
+        # demonyms and adjectives the gazetteer has look-alike villages for ("Kurdish" is not
+        # the village of Kardish, "Sana’a" in "Syrian Arab News Agency (SANA)" is not Sanaa)
+        "kurdish",
+        "kurds",
+        "syrian",
+        "syrians",
+        "turkish",
+        "russian",
+        "iranian",
+        "arab",
+        "arabs",
+        "alawite",
+        "sunni",
+        "shia",
+        "druze",
+        "islamic",
+        "jihadist",
+        "sana’a",
+        "sana'a",
         "hts",
         "isis",
         "sdf",
@@ -205,7 +224,6 @@ _NOT_PLACES = frozenset(
         "nlf",
         "sna",
         "fsa",
-        "islamic",
         "state",
         "english",
         "arabic",

@@ -18,6 +18,7 @@ import pydantic
 from truce.errors import ValidationError
 from truce.ingest.claims import Claim
 from truce.ingest.document import Document
+from truce.ingest.pending import guesses_of
 from truce.model import Report
 from truce.model.kinds import validation_error
 from truce.model.report import Actor, Casualty, Evidence, Location, Source, TimeInterval
@@ -121,7 +122,7 @@ def draft_fields(claim: Claim, doc: Document) -> dict[str, Any]:
         ],
         "title": _title(claim, doc),
         "text": claim.text[:20_000],
-        "tags": ["ingest", *(["mode:" + claim.mode] if claim.mode else [])],
+        "tags": ["ingest", *(["mode:" + claim.mode] if claim.mode else []), *guesses_of(claim)],
     }
 
 

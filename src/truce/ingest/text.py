@@ -253,7 +253,7 @@ def read_text(source: Source) -> Document:
     notes: list[str] = [source.encoding_note] if source.encoding_note else []
     dates: list[tuple[str, object, str]] = []  # (where, (span, label), text)
     ended = False
-    url = source.url
+    url: str | None = source.url
 
     def drop(text: str, reason: str) -> None:
         if removed and removed[-1].reason == reason and reason == "donation widget":
@@ -273,12 +273,14 @@ def read_text(source: Source) -> Document:
             # under the title, or under its standfirst (one paragraph above the article)
             where = "header" if title is None else ("dateline" if len(body) <= 1 else "later")
             dates.append((where, date_line, text))
-            reason = {
-                "header": "page header date",
-                "dateline": "publication date line",
-                "later": "date line",
-            }[where]
-            drop(text, reason)
+            drop(
+                text,
+                {
+                    "header": "page header date",
+                    "dateline": "publication date line",
+                    "later": "date line",
+                }[where],
+            )
             continue
         if _URL_LINE.match(text):
             if url is None and text.startswith("http"):

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from truce.model.vocab import TimePrecision
 
@@ -415,7 +417,14 @@ def _resolve(rule: str, m: re.Match[str], ref: date | None, future: bool) -> Dat
     return _relative(rule, g, text, ref, future, made)
 
 
-def _relative(rule, g, text, ref, future, made):  # type: ignore[no-untyped-def]
+def _relative(
+    rule: str,
+    g: dict[str, str | Any],
+    text: str,
+    ref: date,
+    future: bool,
+    made: Callable[[Span | None, bool], DateMention],
+) -> DateMention | None:
     day_ = TimePrecision.DAY
     if rule == "yesterday":
         back = 2 if "before" in g["w"].lower() else 1
