@@ -497,7 +497,7 @@ class RuleLanguage:
         if rule == "night":
             return made(Span(ref - timedelta(days=1), ref, day_), True)
         if rule == "last-week":
-            result: DateMention | None = timex._relative(  # type: ignore[no-untyped-call]
+            result: DateMention | None = timex._relative(  # type: ignore[no-untyped-call,unused-ignore]
                 "rel", {"rel": "last", "unit": "week"}, text, ref, future, made
             )
             return result
@@ -508,7 +508,7 @@ class RuleLanguage:
                 (u for k, u in self.lexicon.units.items() if g["unit"].casefold().startswith(k)),
                 "day",
             )
-            ago: DateMention | None = timex._relative(  # type: ignore[no-untyped-call]
+            ago: DateMention | None = timex._relative(  # type: ignore[no-untyped-call,unused-ignore]
                 "ago", {"n": str(n), "unit": unit}, text, ref, future, made
             )
             return ago
@@ -516,7 +516,7 @@ class RuleLanguage:
             word = g["wd"].casefold()
             wd = next(v for k, v in self.lexicon.weekdays.items() if word == k.casefold())
             rel = "last" if g.get("last") else "on"
-            found: DateMention | None = timex._relative(  # type: ignore[no-untyped-call]
+            found: DateMention | None = timex._relative(  # type: ignore[no-untyped-call,unused-ignore]
                 "weekday", {"wd": _WEEKDAY_NAMES[wd], "rel": rel}, text, ref, future, made
             )
             return found
