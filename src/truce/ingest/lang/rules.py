@@ -691,6 +691,14 @@ class RuleLanguage:
                         f"{self.package}/actors.yaml: {section} {name!r} is not in actors.yaml"
                     )
                 items[name]["aliases"] = [*items[name].get("aliases", []), *aliases]
+        # people only this language's sources name (the reconciliation centre's officers)
+        for person in own.get("new_people") or []:
+            if person.get("institution") not in {i["name"] for i in base.get("institutions", [])}:
+                raise ValueError(
+                    f"{self.package}/actors.yaml: {person.get('name')!r} speaks for an "
+                    "institution that is not in actors.yaml"
+                )
+            base.setdefault("people", []).append(person)
         return ActorDictionary(base)
 
     def dictionary(self, base: ActorDictionary) -> ActorDictionary:
