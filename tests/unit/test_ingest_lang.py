@@ -190,6 +190,11 @@ def test_casualty_figures(code: str, sentence: str, want: list[tuple[object, ...
             "Syrian Observatory for Human Rights",
         ),
         (
+            "ru",
+            "«Зафиксировано 20 обстрелов», - рассказал Сытник.",
+            "Ministry of Defence of the Russian Federation",
+        ),
+        (
             "tr",
             "MSB'nin açıklamasına göre, 5 terörist etkisiz hale getirildi.",
             "Ministry of National Defence of Turkey",
