@@ -98,6 +98,16 @@ TEXTS = [
 ] or [REALDATA / "texts" / "en"]
 HALVES = (("a", "dev"), ("b", "heldout"))
 MODES = ("given", "none")
+#: The other languages' development sets (issue 17): labels in ``realdata/<lang>/a.json``,
+#: texts in the git-ignored ``realdata/texts/<lang>/`` (or ``TRUCE_REALDATA_TEXTS_<LANG>``).
+LANGUAGES = ("ru", "tr", "ar")
+
+
+def language_texts(lang: str) -> list[Path]:
+    """The folders a language's texts are looked for in, in order."""
+    env = os.environ.get(f"TRUCE_REALDATA_TEXTS_{lang.upper()}") or ""
+    return [Path(p) for p in env.split(os.pathsep) if p] or [REALDATA / "texts" / lang]
+
 
 MATCH_KM = 10.0  # a claim's place this close to a labelled place is "the same place" for matching
 RIGHT_KM = 5.0  # ... and this close is "the place right"
@@ -839,4 +849,34 @@ def run(quick: bool) -> list[Result]:
             with tempfile.TemporaryDirectory() as tmp:
                 run_ = run_half(articles, mode, places, Path(tmp) / "home")
             results.extend(results_for(half, run_, problems))
+    for lang in LANGUAGES:
+        results.extend(run_language(lang, places))
     return results
+
+
+def run_language(lang: str, places: Places | None = None) -> list[Result]:
+    """One language's development set, scored as the English halves are
+    (``accuracy.<lang>.dev.<measure>``, ``cluster.<lang>.dev.f1``)."""
+    places = places or Places()
+    name = f"{lang}.dev"
+    articles, problems, skip = load_half("a", REALDATA / lang, language_texts(lang))
+    if skip is not None:
+        skip = skip.replace("restore says", f"restore --lang {lang} says")
+        print(f"   accuracy: {name} skipped: {skip}", file=sys.stderr)
+        return [
+            Result(
+                f"accuracy.{name}.skipped",
+                0,
+                "texts",
+                {"problems": problems},
+                goal="texts present",
+                met=None,
+                notes=f"skipped: {skip}",
+            )
+        ]
+    out: list[Result] = []
+    for mode in MODES:
+        with tempfile.TemporaryDirectory() as tmp:
+            run_ = run_half(articles, mode, places, Path(tmp) / "home")
+        out.extend(results_for(name, run_, problems))
+    return out

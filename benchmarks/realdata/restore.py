@@ -77,9 +77,13 @@ def load_labels(path: Path) -> list[dict[str, Any]]:
     return data
 
 
-def label_files(halves: Iterable[str] | None = None) -> list[Path]:
+def label_files(halves: Iterable[str] | None = None, labels_dir: Path = LABELS_DIR) -> list[Path]:
     names = sorted(halves) if halves else sorted(HALVES)
-    return [LABELS_DIR / f"{h}.json" for h in names if (LABELS_DIR / f"{h}.json").exists()]
+    return [labels_dir / f"{h}.json" for h in names if (labels_dir / f"{h}.json").exists()]
+
+
+#: The languages with a development set: labels in ``<lang>/``, texts in ``texts/<lang>/``.
+LANGUAGES = ("en", "ru", "tr", "ar")
 
 
 def text_path(article_id: str, texts_dir: Path | Sequence[Path] = TEXTS_DIR) -> Path:
@@ -171,14 +175,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="ANSWER.json",
         help="a saved JSON answer of the search tool: write the excerpts a label expects",
     )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="the language set (default en; ru, tr, ar: labels in <lang>/, texts in texts/<lang>/)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
     args = parser.parse_args(argv)
-    dirs: list[Path] = args.texts or TEXTS_DIRS
+    labels_dir = LABELS_DIR if args.lang == "en" else HERE / args.lang
+    own = [
+        Path(p)
+        for p in (os.environ.get(f"TRUCE_REALDATA_TEXTS_{args.lang.upper()}") or "").split(
+            os.pathsep
+        )
+        if p
+    ] or [HERE / "texts" / args.lang]
+    dirs: list[Path] = args.texts or (TEXTS_DIRS if args.lang == "en" else own)
 
-    files = label_files(args.half)
+    files = label_files(args.half, labels_dir)
     if not files:
         print(
-            f"no labels found under {LABELS_DIR} (expected a.json and/or b.json)", file=sys.stderr
+            f"no labels found under {labels_dir} (expected a.json and/or b.json)", file=sys.stderr
         )
         return 2
     try:

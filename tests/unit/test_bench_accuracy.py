@@ -184,3 +184,37 @@ def test_a_labelled_text_is_ingested_and_scored_end_to_end(tmp_path: Path) -> No
     assert run.items[0][:2] == ("a01", "g1") and run.items[0][2] is not None
     names = {r.name for r in acc.results_for("dev", run, [])}
     assert {"accuracy.dev.recall", "accuracy.dev.not_filed", "cluster.dev.f1"} <= names
+
+
+@pytest.mark.parametrize("lang", acc.LANGUAGES)
+def test_language_labels_follow_the_shared_format(lang: str) -> None:
+    from truce.ingest.lang.detect import detect
+    from truce.model.vocab import EVENT_FAMILIES
+
+    labels = json.loads((acc.REALDATA / lang / "a.json").read_text(encoding="utf-8"))
+    assert len(labels) >= 9
+    ids = [r["id"] for r in labels]
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(lang + r"\d\d", i) for i in ids)
+    for rec in labels:
+        assert rec["half"] == "dev" and rec["language"] == lang
+        assert re.fullmatch(r"[0-9a-f]{64}", rec["sha256"])
+        assert rec["url"].startswith(("http://", "https://")) and rec["query"]
+        assert rec["published_basis"] in {"url", "text", "dateline", "unknown"}
+        assert any(e["main"] for e in rec["events"]), rec["id"]
+        for ev in rec["events"]:
+            assert set(ev) >= EVENT_KEYS, (rec["id"], EVENT_KEYS - set(ev))
+            assert ev["sub_event_type"] in EVENT_FAMILIES, ev["key"]
+            interval = acc.label_interval(ev["date"])
+            assert interval is None or interval[0] <= interval[1]
+    # the queries that found them are in the language (Arabic ones found by a Russian query
+    # excepted: the search matched across languages)
+    assert sum(detect(r["query"]).language == lang for r in labels) >= len(labels) - 1
+
+
+def test_a_language_without_its_texts_is_skipped_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRUCE_REALDATA_TEXTS_RU", str(tmp_path))
+    results = acc.run_language("ru")
+    assert [r.name for r in results] == ["accuracy.ru.dev.skipped"]
+    assert "restore" in results[0].notes and results[0].met is None

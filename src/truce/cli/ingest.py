@@ -108,6 +108,13 @@ def ingest_command(
             f"{len(doc.body)} paragraphs, {len(doc.removed)} removed, "
             f"{len(doc.comments)} comments"
         )
+        found = outcome.language
+        if found is not None:
+            paragraphs = ", ".join(f"{k} {v}" for k, v in outcome.paragraph_languages().items())
+            click.echo(
+                f"  language {found.language} (confidence {found.confidence:.2f}; "
+                f"paragraphs: {paragraphs})"
+            )
         for note in doc.notes:
             click.echo(f"  note: {note}")
         if not pub.confident:

@@ -36,13 +36,15 @@ from datetime import timedelta
 from typing import Any
 
 from truce.ingest.actors import ActorDictionary, ActorEntry, Mention
-from truce.ingest.attribution import Attribution, document_source, find_attribution
-from truce.ingest.casualties import Figure, combine, find_figures
+from truce.ingest.attribution import Attribution, document_source
+from truce.ingest.casualties import Figure, combine
 from truce.ingest.document import Document
-from truce.ingest.events import FOIL_LINK, Trigger, find_triggers, is_future, modality_for
-from truce.ingest.places import PlaceRef, Resolver, find_place_names, load_gazetteer
-from truce.ingest.sentences import split_sentences
-from truce.ingest.timex import DateMention, Span, find_dates
+from truce.ingest.events import Trigger
+from truce.ingest.lang import ENGLISH, Language
+from truce.ingest.lang import get as get_language
+from truce.ingest.lang.detect import detect_document
+from truce.ingest.places import PlaceRef, Resolver, _plausible, load_gazetteer
+from truce.ingest.timex import DateMention, Span
 from truce.model.vocab import (
     ActorRole,
     CasualtyCategory,
@@ -147,6 +149,9 @@ class Claim:
     #: Why the claim is background, not an event the article reports (a caption about another
     #: time); such a claim is queued for review, never filed as it stands.
     background: str = ""
+    #: The language its sentences are written in (:mod:`truce.ingest.lang.detect`); the
+    #: sentences stay as written, the other fields are truce's (English) vocabulary.
+    language: str = "en"
 
     @property
     def text(self) -> str:
@@ -222,6 +227,10 @@ class Claim:
             data["background"] = self.background
         if self.notes:
             data["notes"] = list(dict.fromkeys(self.notes))
+        if self.language != "en":
+            # the original-language text, for showing beside the English fields
+            data["language"] = self.language
+            data["original"] = {"language": self.language, "text": self.text}
         return data
 
 
@@ -243,6 +252,7 @@ class _Sentence:
     foil: re.Match[str] | None
     source_actors: list[Mention] = field(default_factory=list)
     mark: str = ""
+    language: Language = ENGLISH
 
 
 def _overlaps(start: int, end: int, spans: tuple[tuple[int, int], ...]) -> bool:
@@ -262,12 +272,19 @@ def extract_claims(
     *,
     gazetteer: Any = "default",
     dictionary: ActorDictionary | None = None,
+    languages: list[str] | None = None,
 ) -> list[Claim]:
-    """The claims in ``doc``'s body, in text order. ``gazetteer=None`` leaves places unresolved."""
+    """The claims in ``doc``'s body, in text order. ``gazetteer=None`` leaves places unresolved.
+
+    Each paragraph is read in its language: ``languages`` (one code per paragraph), or as
+    :func:`truce.ingest.lang.detect.detect_document` finds them."""
     gaz = load_gazetteer() if gazetteer == "default" else gazetteer
     dictionary = dictionary or ActorDictionary.default()
     reference = doc.published.day
-    sentences = list(_read_sentences(doc, dictionary, Resolver(gaz), reference))
+    if languages is None:
+        languages = detect_document(doc.title, doc.body)[1]
+    readers = [get_language(code) for code in languages]
+    sentences = list(_read_sentences(doc, dictionary, Resolver(gaz), reference, readers))
     claims: list[Claim] = []
     for sentence in sentences:
         _assemble(sentence, claims, dictionary)
@@ -276,23 +293,29 @@ def extract_claims(
 
 
 def _read_sentences(
-    doc: Document, dictionary: ActorDictionary, resolver: Resolver, reference: Any
+    doc: Document,
+    base_dictionary: ActorDictionary,
+    resolver: Resolver,
+    reference: Any,
+    readers: list[Language],
 ) -> Any:
     previous: Attribution | None = None
     index = 0
     for p, paragraph in enumerate(doc.body):
+        lang = readers[p] if p < len(readers) else ENGLISH
+        dictionary = lang.dictionary(base_dictionary)
         base = doc.paragraph_offset(p)
         paragraph_attr: Attribution | None = None
-        for raw in split_sentences(paragraph, base):
+        for raw in lang.split_sentences(paragraph, base):
             text = raw.text
-            attr = find_attribution(text, dictionary, previous)
+            attr = lang.find_attribution(text, dictionary, previous)
             carried = False
             if attr is not None:
                 previous = paragraph_attr = attr
             elif paragraph_attr is not None:
                 attr, carried = paragraph_attr, True
             own_spans = attr.spans if attr is not None and not carried else ()
-            dates = find_dates(text, reference, future=is_future(text))
+            dates = lang.find_dates(text, reference, future=lang.is_future(text))
             said_on = None
             if attr is not None and not carried:
                 for d in dates:
@@ -318,12 +341,12 @@ def _read_sentences(
                 # reported speech: "X said on Monday that ... yesterday" counts from Monday
                 anchor = said_on.span.start
                 event_dates = [
-                    _reanchored(d, text, anchor) if d.relative else d for d in event_dates
+                    _reanchored(d, text, anchor, lang) if d.relative else d for d in event_dates
                 ]
-            foil = FOIL_LINK.search(text)
+            foil = lang.foil_link(text)
             triggers = [
                 t
-                for t in find_triggers(text)
+                for t in lang.find_triggers(text)
                 if not _overlaps(t.start, t.end, own_spans)
                 and not (foil and foil.start() <= t.start < foil.end())
             ]
@@ -332,12 +355,11 @@ def _read_sentences(
             source_actors = [m for m in all_actors if _overlaps(m.start, m.end, own_spans)]
             taken = tuple((m.start, m.end) for m in actors) + own_spans
             places = []
-            sentence_admin1 = next((m.group(1) for m in _GOVERNORATE_WORDS.finditer(text)), None)
-            resolver.admin1 = sentence_admin1
-            for s, e, name, kind in find_place_names(text):
-                if _overlaps(s, e, taken) and not _GOVERNORATE_WORDS.fullmatch(name):
+            resolver.admin1 = next(iter(lang.admin1(text)), None)
+            for s, e, name, kind in lang.find_place_names(text):
+                if _overlaps(s, e, taken) and not lang.is_governorate(name):
                     continue
-                ref = resolver.resolve(s, e, name, kind)
+                ref = _resolve_place(resolver, lang, s, e, name, kind)
                 if ref is not None:
                     places.append(ref)
             yield _Sentence(
@@ -352,17 +374,38 @@ def _read_sentences(
                 said_on,
                 triggers,
                 actors,
-                find_figures(text),
+                lang.find_figures(text),
                 places,
                 foil,
                 source_actors,
                 doc.mark(p),
+                lang,
             )
             index += 1
 
 
-def _reanchored(mention: DateMention, text: str, anchor: Any) -> DateMention:
-    again = find_dates(text, anchor, future=is_future(text))
+def _resolve_place(
+    resolver: Resolver, lang: Language, start: int, end: int, name: str, kind: str
+) -> PlaceRef | None:
+    """The place ``name`` names: looked up as written, then by the other forms the language
+    gives for it (:meth:`Language.place_queries`); the reference keeps the text as written."""
+    queries = lang.place_queries(name)
+    first = resolver.resolve(start, end, queries[0], kind)
+    if first is not None and first.resolved and queries[0] != name:
+        first = replace(first, text=name)
+    if len(queries) == 1 or (first is not None and first.resolved):
+        return first
+    for query in queries[1:]:
+        ref = resolver.resolve(start, end, query, kind)
+        if ref is not None and ref.resolved:
+            return replace(ref, text=name, method=f"{ref.method} (as {query!r})")
+    if first is not None:
+        return first
+    return PlaceRef(name, start, end, kind) if _plausible(name) else None
+
+
+def _reanchored(mention: DateMention, text: str, anchor: Any, lang: Language) -> DateMention:
+    again = lang.find_dates(text, anchor, future=lang.is_future(text))
     found = next((d for d in again if d.start == mention.start and d.span is not None), None)
     if found is None:
         return mention
@@ -392,6 +435,12 @@ def _roles(sentence: _Sentence, trigger: Trigger | None) -> list[ActorRef]:
             role = ActorRole.ASSOCIATED
         elif trigger is not None and m.start <= trigger.start < m.end:
             role = ActorRole.PERPETRATOR  # "Russian airstrikes"
+        elif (
+            trigger is not None
+            and sentence.language.subject_after
+            and 0 <= m.start - trigger.end <= sentence.language.subject_after
+        ):
+            role = ActorRole.PERPETRATOR  # verb first: "قصفت قوات النظام"
         elif m.end <= position:
             role = ActorRole.PERPETRATOR
             subject_actors.append(m)
@@ -419,12 +468,13 @@ def _new_claim(sentence: _Sentence, trigger: Trigger) -> Claim:
     claim = Claim(
         event_type=trigger.event_type,
         sub_event_type=trigger.sub_event_type,
-        modality=modality_for(sentence.text, trigger),
+        modality=sentence.language.modality_for(sentence.text, trigger),
         trigger=trigger.text,
         paragraph=sentence.paragraph,
         mode=trigger.mode,
         sentence_index=sentence.index,
         mark=sentence.mark,
+        language=sentence.language.code,
     )
     _absorb(claim, sentence, trigger)
     if claim.modality == Modality.DENIED:
@@ -501,7 +551,7 @@ def _continues(claim: Claim, sentence: _Sentence, trigger: Trigger) -> bool:
     new = {p.gazetteer_id for p in sentence.places if p.gazetteer_id}
     if resolved and new and not (resolved & new) and not anaphoric:
         return False
-    modality = modality_for(sentence.text, trigger)
+    modality = sentence.language.modality_for(sentence.text, trigger)
     if modality != claim.modality and modality != Modality.OCCURRED:
         return False  # "the army denied that its units shelled ...": a claim of its own
     return anaphoric or modality == claim.modality
@@ -554,6 +604,7 @@ def _casualty_claim(sentence: _Sentence, claims: list[Claim]) -> None:
         sentence.paragraph,
         sentence_index=sentence.index,
         mark=sentence.mark,
+        language=sentence.language.code,
     )
     claim.notes.append(_INFERRED)
     _absorb(claim, sentence, None)

@@ -40,6 +40,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MOJIBAKE = re.compile(r"[ÃÂØÙ][\x80-\xbf\u0152-\u2122]")
 
 
@@ -128,6 +129,10 @@ def _guess(data: bytes, first_bad: int) -> tuple[str, str, str]:
     high = sum(1 for b in data if b >= 0x80)
     if high and len(_ARABIC.findall(arabic)) >= 0.6 * high:
         return arabic, "windows-1256", f"{why}; decoded as windows-1256 (Arabic) by detection"
+    cyrillic = data.decode("cp1251", errors="replace")
+    # a few high bytes are Western accents ("Hürriyet"); Russian text is mostly high bytes
+    if high >= 20 and len(_CYRILLIC.findall(cyrillic)) >= 0.8 * high:
+        return cyrillic, "windows-1251", f"{why}; decoded as windows-1251 (Cyrillic) by detection"
     try:
         text = data.decode("cp1252")
         return text, "windows-1252", f"{why}; decoded as windows-1252 by detection"
@@ -145,7 +150,11 @@ def _checked(name: str, text: str, encoding: str, note: str = "") -> Decoded:
             f"{name}: binary: {controls} control characters in the first "
             f"{len(sample)} characters; not a text or HTML page"
         )
-    if not _LATIN_LETTER.search(sample) and not _ARABIC.search(sample):
+    if (
+        not _LATIN_LETTER.search(sample)
+        and not _ARABIC.search(sample)
+        and not _CYRILLIC.search(sample)
+    ):
         raise IngestError(f"{name}: no letters in it; not a text or HTML page")
     if encoding == "utf-8" and len(_MOJIBAKE.findall(sample)) > 5:
         note = "looks double-encoded (UTF-8 read as Latin-1 and saved again); text kept as is"

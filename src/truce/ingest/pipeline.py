@@ -35,6 +35,7 @@ from truce.ingest.claims import Claim, extract_claims
 from truce.ingest.decode import MAX_BYTES, check_size, decode
 from truce.ingest.document import Document
 from truce.ingest.formats import Source, choose_format
+from truce.ingest.lang.detect import Detection, detect_document
 from truce.ingest.pending import Need, NeedField, PendingClaim, claim_id, needs_of, to_pending
 from truce.ingest.places import load_gazetteer, node_gazetteer
 from truce.ingest.report import INGEST_PARTY, INGEST_PARTY_NAME, to_report
@@ -111,12 +112,30 @@ class Outcome:
     error: str | None = None
     fates: list[Fate] = field(default_factory=list)
 
+    @property
+    def language(self) -> Detection | None:
+        """The document's language and each paragraph's (:mod:`truce.ingest.lang.detect`)."""
+        if self.document is None:
+            return None
+        return detect_document(self.document.title, self.document.body)[0]
+
+    def paragraph_languages(self) -> dict[str, int]:
+        if self.document is None:
+            return {}
+        counts: dict[str, int] = {}
+        for code in detect_document(self.document.title, self.document.body)[1]:
+            counts[code] = counts.get(code, 0) + 1
+        return counts
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "status": self.status}
         if self.error is not None:
             data["error"] = self.error
         if self.document is not None:
             data.update(self.document.to_json())
+            found = self.language
+            if found is not None:
+                data["language"] = {**found.to_json(), "paragraphs": self.paragraph_languages()}
             outlet = self.document.outlet
             data["claims"] = [c.to_json(outlet) for c in self.claims]
             for item, fate in zip(data["claims"], self.fates, strict=False):

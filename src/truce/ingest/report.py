@@ -132,6 +132,6 @@ def to_report(claim: Claim, doc: Document) -> Report:
     if problem is not None:
         raise ValidationError(f"{doc.name}: claim {claim.sub_event_type!r}: {problem}")
     try:
-        return Report(**draft_fields(claim, doc))
+        return Report(**draft_fields(claim, doc), language=claim.language)
     except pydantic.ValidationError as exc:
         raise validation_error(exc, f"{doc.name}: claim {claim.sub_event_type!r}") from None

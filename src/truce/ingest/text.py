@@ -370,7 +370,9 @@ def _headline(text: str, following: list[_Unit]) -> bool:
         return False
     if is_heading_like(text):
         return True
-    if n > 25 or _SENTENCE_END.search(text) or chrome_reason(text) or not text[:1].isupper():
+    first = text[:1]
+    cased = first.isupper() or (first.isalpha() and first.lower() == first.upper())  # Arabic
+    if n > 25 or _SENTENCE_END.search(text) or chrome_reason(text) or not cased:
         return False
     if not following:
         return False

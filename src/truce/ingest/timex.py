@@ -582,4 +582,6 @@ def parse_date_line(line: str) -> tuple[Span, str] | None:
             day = _safe(year, month, int(g["d"]))
             return (Span(day, day, TimePrecision.DAY), label) if day else None
         return Span(date(year, month, 1), _month_end(year, month), TimePrecision.MONTH), label
-    return None
+    from truce.ingest.lang import parse_date_line as in_other_languages
+
+    return in_other_languages(text)
