@@ -36,7 +36,7 @@ from truce.ledger.evidence import EvidenceStore, Staged
 from truce.node import Node
 from truce.store import schema
 
-__all__ = ["Added", "Prepared", "add", "check_target", "keep", "prepare"]
+__all__ = ["Added", "Prepared", "add", "check_target", "keep", "place", "prepare", "unplace"]
 
 T = TypeVar("T")
 
@@ -119,8 +119,8 @@ def prepare(
     return Prepared(body, learned.thumbnail)
 
 
-def keep(store: EvidenceStore, staged: Staged, prepared: Prepared, append: Callable[[], T]) -> T:
-    """Move the file into the store, then ``append`` its entry; undo a new file if that fails."""
+def place(store: EvidenceStore, staged: Staged, prepared: Prepared) -> bool:
+    """Move the file (and its thumbnail) into the store; True if the file was new."""
     new = staged.commit()
     if prepared.thumbnail is not None:
         thumb = store.thumbnail_path(prepared.body.sha256)
@@ -129,11 +129,23 @@ def keep(store: EvidenceStore, staged: Staged, prepared: Prepared, append: Calla
             tmp = thumb.with_name(f".{thumb.name}.{os.getpid()}.tmp")
             tmp.write_bytes(prepared.thumbnail)
             os.replace(tmp, thumb)
+    return new
+
+
+def unplace(store: EvidenceStore, sha256: str) -> None:
+    """Take a file that was new back out (its entry was refused)."""
+    store.path(sha256).unlink(missing_ok=True)
+    store.thumbnail_path(sha256).unlink(missing_ok=True)
+
+
+def keep(store: EvidenceStore, staged: Staged, prepared: Prepared, append: Callable[[], T]) -> T:
+    """Move the file into the store, then ``append`` its entry; undo a new file if that fails."""
+    new = place(store, staged, prepared)
     try:
         return append()
     except BaseException:
         if new:
-            store.path(prepared.body.sha256).unlink(missing_ok=True)
+            unplace(store, prepared.body.sha256)
         raise
 
 
