@@ -66,7 +66,8 @@ def learn(path: Path, media_type: str) -> Learned:
     out = Learned()
     if not media_type.startswith("image/") or media_type == "image/heic":
         return out
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as caught:  # Pillow warns on corrupt metadata
+        warnings.simplefilter("always")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(path) as img:
@@ -76,6 +77,10 @@ def learn(path: Path, media_type: str) -> Learned:
                 if img.format == "JPEG":
                     img.draft("RGB", (1024, 1024))  # decode at a reduced scale: enough here
                 img.load()
+                out.problems[:0] = [
+                    f"the metadata is damaged ({str(w.message)[:120]}); ignored"
+                    for w in caught[:3]
+                ]
                 out.dhash = to_hex(dhash(img))
                 out.thumbnail = thumbnail(img, out.problems)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -132,6 +137,9 @@ def _metadata(img: Image.Image, out: Learned) -> None:
         gps = exif.get_ifd(_GPS_IFD)
     except Exception as exc:  # any failure of a third-party parser on hostile bytes
         out.problems.append(f"the EXIF metadata is unreadable ({type(exc).__name__}); ignored")
+        return
+    if isinstance(raw, bytes) and len(raw) > 6 and not exif and not out.problems:
+        out.problems.append("the EXIF metadata is unreadable (no valid TIFF structure); ignored")
         return
     when = ifd.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
     if when is not None:
