@@ -110,8 +110,8 @@ def prepare(
         width=learned.width,
         height=learned.height,
         captured=learned.captured,
-        lat=learned.lat,  # type: ignore[arg-type]  # pydantic turns the float into a Decimal
-        lon=learned.lon,  # type: ignore[arg-type]
+        lat=learned.lat,  # pydantic turns the float into a Decimal
+        lon=learned.lon,
         device=learned.device,
         dhash=learned.dhash,
         problems=learned.problems[:20],

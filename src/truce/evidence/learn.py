@@ -78,8 +78,7 @@ def learn(path: Path, media_type: str) -> Learned:
                     img.draft("RGB", (1024, 1024))  # decode at a reduced scale: enough here
                 img.load()
                 out.problems[:0] = [
-                    f"the metadata is damaged ({str(w.message)[:120]}); ignored"
-                    for w in caught[:3]
+                    f"the metadata is damaged ({str(w.message)[:120]}); ignored" for w in caught[:3]
                 ]
                 out.dhash = to_hex(dhash(img))
                 out.thumbnail = thumbnail(img, out.problems)
