@@ -1,13 +1,14 @@
 """Evidence locker benchmarks (issue 18): near-duplicate lookup, and upload memory.
 
 - ``evidence.near_lookup``: p99 CPU time (of the looking-up thread: the machines here are
-  shared, and a wall-clock p99 measures the scheduler; it is reported too) of one near-duplicate lookup (Hamming radius 7, the
-  locker's threshold) in the in-memory multi-index (:class:`truce.evidence.index.NearIndex`)
-  among 1,000,000 random 64-bit hashes; each query is a stored hash with 0-7 random bits
-  flipped, so every lookup has an answer to find. Baseline, in the same run on the same hashes:
-  the linear scan a locker without an index would do, vectorised with numpy
-  (``bitwise_count(values ^ q) <= 7`` over the whole array, the fastest scan there is here); the
-  ratio is scan time / lookup time. The results are checked against the scan.
+  shared, and a wall-clock p99 measures the scheduler; it is reported too) of one
+  near-duplicate lookup (Hamming radius 7, the locker's threshold) in the in-memory
+  multi-index (:class:`truce.evidence.index.NearIndex`) among 1,000,000 random 64-bit hashes;
+  each query is a stored hash with 0-7 random bits flipped, so every lookup has an answer to
+  find. Baseline, in the same run on the same hashes: the linear scan a locker without an index
+  would do, vectorised with numpy (``bitwise_count(values ^ q) <= 7`` over the whole array, the
+  fastest scan there is here); the ratio is scan time / lookup time. The results are checked
+  against the scan.
 - ``evidence.near_lookup_sql``: the same lookup the projection does, through the
   ``evidence_bands`` primary key in SQLite (:func:`truce.evidence.tables.near_duplicates`).
 - ``evidence.upload_rss``: a real ``truce serve`` receives one streamed upload of a generated
