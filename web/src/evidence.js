@@ -72,7 +72,8 @@ async function fill(list, status, incident) {
     clear(list).append(h("li", { class: "error", role: "alert" }, err.message));
     return;
   }
-  clear(list).append(items.length ? items.map(card) : h("li", { class: "muted" }, "No evidence attached yet."));
+  const nodes = items.length ? items.map(card) : [h("li", { class: "muted" }, "No evidence attached yet.")];
+  clear(list).append(...nodes);
   list.dataset.count = String(items.length);
   status.textContent = `${items.length} file${items.length === 1 ? "" : "s"}`;
 }
