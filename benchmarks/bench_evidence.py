@@ -140,7 +140,7 @@ def _lookup_sql(values: list[int], queries: list[int], scan_ms: float) -> Result
                 conn.execute(
                     insert(evidence_bands),
                     [
-                        dict(band=n, value=b, evidence_id=f"E-{i}")
+                        dict(band=n, value=b, evidence_id=f"E-{i}", entry_index=i, dhash=to_hex(v))
                         for i, v in part
                         for n, b in enumerate(bands(v))
                     ],

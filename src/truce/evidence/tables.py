@@ -78,6 +78,8 @@ evidence_bands = Table(
     Column("band", Integer, nullable=False),
     Column("value", Integer, nullable=False),
     Column("evidence_id", String(32), nullable=False),
+    Column("entry_index", Integer, nullable=False),
+    Column("dhash", String(16), nullable=False),  # the whole hash: checked without a join
     PrimaryKeyConstraint("band", "value", "evidence_id"),
 )
 
@@ -156,17 +158,13 @@ def near_duplicates(
         wanted.setdefault(band, []).append(value)
     b = evidence_bands
     clause = or_(*(and_(b.c.band == n, b.c.value.in_(vs)) for n, vs in wanted.items()))
-    e = evidence
-    rows = conn.execute(
-        select(e.c.id, e.c.dhash, e.c.entry_index)
-        .join(b, b.c.evidence_id == e.c.id)
-        .where(clause)
-        .distinct()
-    ).all()
+    rows = conn.execute(select(b.c.evidence_id, b.c.dhash, b.c.entry_index).where(clause)).all()
     found = sorted(
-        (d, index, ident)
-        for ident, text, index in rows
-        if (d := (from_hex(text) ^ dhash).bit_count()) <= radius
+        {
+            (d, index, ident)
+            for ident, text, index in rows
+            if (d := (int(text, 16) ^ dhash).bit_count()) <= radius
+        }
     )
     return [(d, ident) for d, _, ident in found[:limit]]
 
@@ -296,7 +294,7 @@ def project_evidence(p: Projection) -> None:
         conn.execute(
             insert(evidence_bands),
             [
-                dict(band=n, value=v, evidence_id=ident)
+                dict(band=n, value=v, evidence_id=ident, entry_index=p.index, dhash=body.dhash)
                 for n, v in enumerate(bands(from_hex(body.dhash), BANDS))
             ],
         )

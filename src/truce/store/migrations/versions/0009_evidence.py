@@ -51,6 +51,8 @@ def upgrade() -> None:
         sa.Column("band", sa.Integer(), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
         sa.Column("evidence_id", sa.String(length=32), nullable=False),
+        sa.Column("entry_index", sa.Integer(), nullable=False),
+        sa.Column("dhash", sa.String(length=16), nullable=False),
         sa.PrimaryKeyConstraint("band", "value", "evidence_id"),
     )
     op.create_table(
