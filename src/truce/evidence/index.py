@@ -126,7 +126,7 @@ class NearIndex:
         query = bands(value, self.m)
         if len(self._values):
             probe = np.array(masks, dtype=np.uint64)
-            pieces = []
+            pieces: list[np.ndarray] = []
             for i, band in enumerate(query):
                 wanted = probe ^ np.uint64(band)
                 column = self._sorted[i]
