@@ -6,6 +6,8 @@ Every setting comes from a ``TRUCE_`` environment variable (or an explicit argum
 - ``TRUCE_DATABASE_URL``: where projections live (default ``sqlite:///$TRUCE_HOME/truce.db``);
 - ``TRUCE_ORIGIN``: the ledger's origin line (default ``truce.local/ledger``);
 - ``TRUCE_EVIDENCE_MAX_BYTES``: the largest evidence file accepted (default 4 GiB);
+- ``TRUCE_EVIDENCE_S3``: keep evidence files in this S3-compatible bucket (path-style URL,
+  ``http://host:8333/bucket``) instead of the data directory;
 - ``TRUCE_PROJECTOR``: where a server brings its SQL tables up to the log: ``process`` (the
   default, a child process: :mod:`truce.store.remote`) or ``inline`` (the writer thread).
 """
@@ -49,6 +51,8 @@ class Settings:
     tiles_dir: Path | None = None
     #: The largest evidence file accepted, in bytes (TRUCE_EVIDENCE_MAX_BYTES).
     evidence_max_bytes: int = 4 << 30
+    #: An S3-compatible bucket URL for the evidence files (TRUCE_EVIDENCE_S3), or "".
+    evidence_s3: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -88,6 +92,9 @@ class Settings:
         return cls(
             home=home.absolute(),
             evidence_max_bytes=max_bytes,
+            evidence_s3=str(
+                overrides.pop("evidence_s3", None) or env.get("TRUCE_EVIDENCE_S3") or ""
+            ),
             origin=str(overrides.pop("origin", None) or env.get("TRUCE_ORIGIN") or DEFAULT_ORIGIN),
             database_url=str(
                 overrides.pop("database_url", None) or env.get("TRUCE_DATABASE_URL") or ""

@@ -46,7 +46,13 @@ class Node:
         self._custody: KeyCustody | None = None
         self._keys: dict[str, SigningKey] = {}
         self._writer_fd: int | None = None
-        self.evidence = EvidenceStore(settings.evidence_dir)
+        if settings.evidence_s3:
+            from truce.ledger.objectstore import S3Backend  # httpx only when configured
+
+            backend = S3Backend(settings.evidence_s3)
+            self.evidence = EvidenceStore(settings.evidence_dir, backend)
+        else:
+            self.evidence = EvidenceStore(settings.evidence_dir)
         if not ledger.is_follower:  # a follower reads what the writer's projector wrote
             self.store.catch_up(ledger)
             if settings.tiles_dir is not None:
@@ -98,6 +104,7 @@ class Node:
         self.ledger.close()
         self.store.close()
         self.store.engine.dispose()
+        self.evidence.close()
 
     def __enter__(self) -> Node:
         return self

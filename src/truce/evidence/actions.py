@@ -134,8 +134,7 @@ def place(store: EvidenceStore, staged: Staged, prepared: Prepared) -> bool:
 
 def unplace(store: EvidenceStore, sha256: str) -> None:
     """Take a file that was new back out (its entry was refused)."""
-    store.path(sha256).unlink(missing_ok=True)
-    store.thumbnail_path(sha256).unlink(missing_ok=True)
+    store.delete(sha256)
 
 
 def keep(store: EvidenceStore, staged: Staged, prepared: Prepared, append: Callable[[], T]) -> T:

@@ -8,7 +8,10 @@ accepted (:meth:`Staged.commit`); a truncated or refused upload is discarded and
 A read re-hashes, so a damaged or substituted file is detected, never served. Thumbnails, which
 are derived from the file and can be made again, live under ``thumbs/ab/<sha256>.jpg``.
 
-Files stored by an older version at ``sha256/ab/<rest>`` are still found.
+Files stored by an older version at ``sha256/ab/<rest>`` are still found. Where the complete
+files live is a :class:`Backend`: this directory by default, or an S3-compatible object store
+(:class:`truce.ledger.objectstore.S3Backend`, ``TRUCE_EVIDENCE_S3``); staging and thumbnails
+stay on the local disk either way.
 """
 
 from __future__ import annotations
@@ -18,11 +21,11 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from truce.errors import NotFoundError, StorageError, TooLarge
 
-__all__ = ["CHUNK", "EvidenceStore", "Staged"]
+__all__ = ["CHUNK", "Backend", "DirectoryBackend", "EvidenceStore", "Staged"]
 
 #: Bytes read or written at a time.
 CHUNK = 1 << 20
@@ -69,13 +72,14 @@ class Staged:
     def commit(self) -> bool:
         """Move the file into the store; True if it was new (False: it was there already)."""
         sha = self.finish()
-        path = self.store.path(sha)
         self.done = True
         if self.store.has(sha):
             self.tmp.unlink(missing_ok=True)
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self.tmp, path)
+        try:
+            self.store.backend.put(sha, self.tmp)
+        finally:
+            self.tmp.unlink(missing_ok=True)
         return True
 
     def discard(self) -> None:
@@ -93,7 +97,27 @@ class Staged:
             self.discard()
 
 
-class EvidenceStore:
+class Backend(Protocol):
+    """Where complete files live, by SHA-256: a directory (the default) or an object store."""
+
+    def has(self, sha256: str) -> bool: ...
+
+    def put(self, sha256: str, path: Path) -> None:
+        """Keep the complete file at ``path`` (which the caller deletes afterwards, if there)."""
+        ...
+
+    def chunks(self, sha256: str) -> Iterator[bytes]:
+        """The file's bytes in chunks; :class:`NotFoundError` if it is not here."""
+        ...
+
+    def delete(self, sha256: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class DirectoryBackend:
+    """Files as ``sha256/ab/cd/<sha256>`` under a directory (older ``sha256/ab/<rest>`` too)."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
@@ -101,14 +125,49 @@ class EvidenceStore:
         _check(sha256)
         return self.directory / "sha256" / sha256[:2] / sha256[2:4] / sha256
 
-    def _old_path(self, sha256: str) -> Path:
-        return self.directory / "sha256" / sha256[:2] / sha256[2:]
-
     def _existing(self, sha256: str) -> Path | None:
-        for p in (self.path(sha256), self._old_path(sha256)):
+        old = self.directory / "sha256" / sha256[:2] / sha256[2:]
+        for p in (self.path(sha256), old):
             if p.exists():
                 return p
         return None
+
+    def has(self, sha256: str) -> bool:
+        return self._existing(sha256) is not None
+
+    def put(self, sha256: str, path: Path) -> None:
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+
+    def chunks(self, sha256: str) -> Iterator[bytes]:
+        path = self._existing(sha256)
+        if path is None:
+            raise NotFoundError(f"no evidence with SHA-256 {sha256}")
+        return _chunks(path)
+
+    def delete(self, sha256: str) -> None:
+        path = self._existing(sha256)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        pass
+
+
+class EvidenceStore:
+    """Staging (``tmp/``) and thumbnails in ``directory``; the files in ``backend`` (by default
+    :class:`DirectoryBackend` over the same directory)."""
+
+    def __init__(self, directory: Path, backend: Backend | None = None) -> None:
+        self.directory = directory
+        self.backend: Backend = backend or DirectoryBackend(directory)
+
+    def path(self, sha256: str) -> Path:
+        """Where a directory backend keeps the file."""
+        if not isinstance(self.backend, DirectoryBackend):
+            raise StorageError("this evidence store keeps its files in an object store")
+        return self.backend.path(sha256)
 
     def thumbnail_path(self, sha256: str) -> Path:
         _check(sha256)
@@ -145,29 +204,31 @@ class EvidenceStore:
         return staged.sha256
 
     def has(self, sha256: str) -> bool:
-        return self._existing(sha256) is not None
+        _check(sha256)
+        return self.backend.has(sha256)
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def delete(self, sha256: str) -> None:
+        """Remove a file and its thumbnail (a file whose entry was refused)."""
+        _check(sha256)
+        self.backend.delete(sha256)
+        self.thumbnail_path(sha256).unlink(missing_ok=True)
 
     def get(self, sha256: str) -> bytes:
         return b"".join(self.read(sha256))
 
     def read(self, sha256: str) -> Iterator[bytes]:
-        """The file's bytes in chunks, checked against the hash before any is returned."""
-        path = self._existing(sha256)
-        if path is None:
-            raise NotFoundError(f"no evidence with SHA-256 {sha256}")
+        """The file's bytes in chunks, checked against the hash before any is returned (so the
+        file is read twice: once to check, once to send)."""
+        _check(sha256)
         digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            while chunk := f.read(CHUNK):
-                digest.update(chunk)
+        for chunk in self.backend.chunks(sha256):
+            digest.update(chunk)
         if digest.hexdigest() != sha256:
             raise StorageError(f"evidence {sha256} is damaged: its bytes hash differently")
-        return _chunks(path)
-
-    def open_path(self, sha256: str) -> Path:
-        path = self._existing(sha256)
-        if path is None:
-            raise NotFoundError(f"no evidence with SHA-256 {sha256}")
-        return path
+        return self.backend.chunks(sha256)
 
 
 def _chunks(path: Path) -> Iterator[bytes]:
