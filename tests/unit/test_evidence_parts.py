@@ -247,3 +247,18 @@ def test_staged_upload_stores_nothing_until_committed(tmp_path: Path) -> None:
     store.path(sha).write_bytes(b"other")
     with pytest.raises(TruceError, match="damaged"):
         store.get(sha)
+
+
+def test_a_huge_exif_block_is_not_parsed(tmp_path: Path) -> None:
+    import zlib
+
+    buf = io.BytesIO()
+    photos.draw(2, (64, 48)).save(buf, "PNG")
+    png = buf.getvalue()
+    body = b"MM\x00*\x00\x00\x00\x08" + b"\xff" * (2 << 20)  # 2 MiB of garbage after a header
+    chunk = struct.pack(">I", len(body)) + b"eXIf" + body
+    chunk += struct.pack(">I", zlib.crc32(b"eXIf" + body))
+    hostile = png[:33] + chunk + png[33:]  # after the signature and IHDR
+    got = _learn(tmp_path, hostile, "image/png")
+    assert any("over 1048576: not read" in p for p in got.problems), got.problems  # type: ignore[attr-defined]
+    assert got.dhash is not None  # type: ignore[attr-defined]
