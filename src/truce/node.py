@@ -49,7 +49,13 @@ class Node:
         if settings.evidence_s3:
             from truce.ledger.objectstore import S3Backend  # httpx only when configured
 
-            backend = S3Backend(settings.evidence_s3)
+            extra = settings.extra
+            backend = S3Backend(
+                settings.evidence_s3,
+                key=extra.get("TRUCE_EVIDENCE_S3_KEY", ""),
+                secret=extra.get("TRUCE_EVIDENCE_S3_SECRET", ""),
+                region=extra.get("TRUCE_EVIDENCE_S3_REGION", "us-east-1"),
+            )
             self.evidence = EvidenceStore(settings.evidence_dir, backend)
         else:
             self.evidence = EvidenceStore(settings.evidence_dir)

