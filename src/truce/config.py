@@ -7,7 +7,8 @@ Every setting comes from a ``TRUCE_`` environment variable (or an explicit argum
 - ``TRUCE_ORIGIN``: the ledger's origin line (default ``truce.local/ledger``);
 - ``TRUCE_EVIDENCE_MAX_BYTES``: the largest evidence file accepted (default 4 GiB);
 - ``TRUCE_EVIDENCE_S3``: keep evidence files in this S3-compatible bucket (path-style URL,
-  ``http://host:8333/bucket``) instead of the data directory;
+  ``http://host:8333/bucket``) instead of the data directory, with ``TRUCE_EVIDENCE_S3_KEY``,
+  ``TRUCE_EVIDENCE_S3_SECRET`` and ``TRUCE_EVIDENCE_S3_REGION`` to sign its requests (SigV4);
 - ``TRUCE_PROJECTOR``: where a server brings its SQL tables up to the log: ``process`` (the
   default, a child process: :mod:`truce.store.remote`) or ``inline`` (the writer thread).
 """
