@@ -233,6 +233,20 @@ CAPABILITIES: tuple[Capability, ...] = (
             ),
         ),
     ),
+    Capability(
+        "evidence",  # files attached to reports and incidents, what they say, near-duplicates
+        tables=("truce.evidence.tables",),
+        projections=("truce.evidence.tables",),
+        routers=("truce.web.routes.evidence",),
+        commands=(
+            _c(
+                "evidence",
+                "The evidence locker: attach photos, videos and documents to reports and "
+                "incidents; list them and their findings.",
+                "truce.cli.evidence",
+            ),
+        ),
+    ),
     Capability("map", routers=("truce.web.routes_map",)),
     Capability(
         "demo",

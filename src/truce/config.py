@@ -5,6 +5,10 @@ Every setting comes from a ``TRUCE_`` environment variable (or an explicit argum
 - ``TRUCE_HOME``: the data directory (default ``./var``);
 - ``TRUCE_DATABASE_URL``: where projections live (default ``sqlite:///$TRUCE_HOME/truce.db``);
 - ``TRUCE_ORIGIN``: the ledger's origin line (default ``truce.local/ledger``);
+- ``TRUCE_EVIDENCE_MAX_BYTES``: the largest evidence file accepted (default 4 GiB);
+- ``TRUCE_EVIDENCE_S3``: keep evidence files in this S3-compatible bucket (path-style URL,
+  ``http://host:8333/bucket``) instead of the data directory, with ``TRUCE_EVIDENCE_S3_KEY``,
+  ``TRUCE_EVIDENCE_S3_SECRET`` and ``TRUCE_EVIDENCE_S3_REGION`` to sign its requests (SigV4);
 - ``TRUCE_PROJECTOR``: where a server brings its SQL tables up to the log: ``process`` (the
   default, a child process: :mod:`truce.store.remote`) or ``inline`` (the writer thread).
 """
@@ -46,6 +50,10 @@ class Settings:
     #: A directory the log keeps its static C2SP tlog-tiles in, written on every append, so a
     #: copy behind any web server verifies every checkpoint the log signs (TRUCE_TILES_DIR).
     tiles_dir: Path | None = None
+    #: The largest evidence file accepted, in bytes (TRUCE_EVIDENCE_MAX_BYTES).
+    evidence_max_bytes: int = 4 << 30
+    #: An S3-compatible bucket URL for the evidence files (TRUCE_EVIDENCE_S3), or "".
+    evidence_s3: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -70,8 +78,24 @@ class Settings:
             port = int(str(overrides.pop("port", None) or env.get("TRUCE_PORT") or 8000))
         except ValueError as exc:
             raise ConfigError("TRUCE_PORT must be a whole number") from exc
+        try:
+            max_bytes = int(
+                str(
+                    overrides.pop("evidence_max_bytes", None)
+                    or env.get("TRUCE_EVIDENCE_MAX_BYTES")
+                    or (4 << 30)
+                )
+            )
+        except ValueError as exc:
+            raise ConfigError("TRUCE_EVIDENCE_MAX_BYTES must be a whole number of bytes") from exc
+        if max_bytes < 1:
+            raise ConfigError("TRUCE_EVIDENCE_MAX_BYTES must be at least 1")
         return cls(
             home=home.absolute(),
+            evidence_max_bytes=max_bytes,
+            evidence_s3=str(
+                overrides.pop("evidence_s3", None) or env.get("TRUCE_EVIDENCE_S3") or ""
+            ),
             origin=str(overrides.pop("origin", None) or env.get("TRUCE_ORIGIN") or DEFAULT_ORIGIN),
             database_url=str(
                 overrides.pop("database_url", None) or env.get("TRUCE_DATABASE_URL") or ""

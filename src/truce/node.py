@@ -46,7 +46,19 @@ class Node:
         self._custody: KeyCustody | None = None
         self._keys: dict[str, SigningKey] = {}
         self._writer_fd: int | None = None
-        self.evidence = EvidenceStore(settings.evidence_dir)
+        if settings.evidence_s3:
+            from truce.ledger.objectstore import S3Backend  # httpx only when configured
+
+            extra = settings.extra
+            backend = S3Backend(
+                settings.evidence_s3,
+                key=extra.get("TRUCE_EVIDENCE_S3_KEY", ""),
+                secret=extra.get("TRUCE_EVIDENCE_S3_SECRET", ""),
+                region=extra.get("TRUCE_EVIDENCE_S3_REGION", "us-east-1"),
+            )
+            self.evidence = EvidenceStore(settings.evidence_dir, backend)
+        else:
+            self.evidence = EvidenceStore(settings.evidence_dir)
         if not ledger.is_follower:  # a follower reads what the writer's projector wrote
             self.store.catch_up(ledger)
             if settings.tiles_dir is not None:
@@ -98,6 +110,7 @@ class Node:
         self.ledger.close()
         self.store.close()
         self.store.engine.dispose()
+        self.evidence.close()
 
     def __enter__(self) -> Node:
         return self

@@ -48,6 +48,11 @@ async function request(method, path, { json, form, raw, signal } = {}) {
 }
 
 export const api = {
+  csrf: () => csrf,
+
+  // The evidence locker (truce.web.routes.evidence); uploads go through evidence.js (progress).
+  evidence: (params = {}) => request("GET", `/api/v1/evidence?${new URLSearchParams(params)}`),
+
   // Sessions (the server's auth routes).
   me: () => request("GET", "/api/v1/me"),
   signIn: (username, password) =>

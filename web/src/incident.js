@@ -3,6 +3,7 @@
 
 import { ApiError, api } from "./api.js";
 import { announce, clear, field, h, select } from "./dom.js";
+import { evidenceSection } from "./evidence.js";
 import { ProofError, checkBundle } from "./proof.js";
 import { historySection } from "./review.js";
 import { GRADE_COLORS, GRADE_LABELS } from "./style.js";
@@ -95,6 +96,7 @@ export async function renderIncident(app, container, id) {
     gradeSection(inc, grade),
     comparison(reports, data.parties),
     whySection(reports),
+    evidenceSection(app, inc, reports),
     historySection(app, reports),
     responsesSection(app, data, inc),
     violationsSection(data.violations),

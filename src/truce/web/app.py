@@ -130,7 +130,12 @@ def create_app(
     for capability in CAPABILITIES:  # in order; a router that does not exist is an error
         for name in capability.routers:
             app.include_router(importlib.import_module(name).router)
-    app.add_middleware(BodyLimit, default=DEFAULT_BODY_LIMIT, limits=BODY_LIMITS)
+    app.add_middleware(
+        BodyLimit,
+        default=DEFAULT_BODY_LIMIT,
+        limits=BODY_LIMITS,
+        streaming={"/api/v1/evidence": settings.evidence_max_bytes},
+    )
     if (STATIC / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
     else:

@@ -165,13 +165,23 @@ class BodyLimit:
     bodies nested too deep to parse safely (422; uploads, which importers check, excepted).
 
     ``limits`` maps a path prefix to its own limit (uploads may be larger than JSON requests);
-    the longest matching prefix wins, else ``default``.
+    the longest matching prefix wins, else ``default``. ``streaming`` maps path prefixes whose
+    routes read the body themselves, in chunks (evidence uploads, up to gigabytes): a declared
+    ``Content-Length`` over their limit is refused here, and the body is passed on unread (the
+    route counts what it reads against the same limit).
     """
 
-    def __init__(self, app: ASGIApp, default: int, limits: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        default: int,
+        limits: dict[str, int] | None = None,
+        streaming: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.default = default
         self.limits = sorted((limits or {}).items(), key=lambda kv: -len(kv[0]))
+        self.streaming = sorted((streaming or {}).items(), key=lambda kv: -len(kv[0]))
 
     def limit_for(self, path: str) -> int:
         for prefix, limit in self.limits:
@@ -184,6 +194,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["path"])
+        stream = next((lim for p, lim in self.streaming if scope["path"].startswith(p)), None)
+        if stream is not None:
+            limit = stream
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None:
             try:
@@ -194,6 +207,9 @@ class BodyLimit:
             if declared > limit:
                 await self._too_large(send, limit)
                 return
+        if stream is not None:
+            await self.app(scope, receive, send)
+            return
         # Read the body here (at most limit + 1 bytes), then replay it to the app.
         chunks: list[bytes] = []
         size = 0
