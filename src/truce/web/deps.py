@@ -44,7 +44,7 @@ class Services:
         self, who: Principal, party: str, kind: str, body: Model | dict[str, Any]
     ) -> Appended:
         """Check that ``who`` may author ``kind`` for ``party``; sign custodially and append."""
-        check_act(who, party, kind)
+        check_act(who, party, kind, body)
         return await asyncio.wrap_future(self.sequencer.submit(party, kind, body))
 
 

@@ -61,7 +61,7 @@ def list_drafts(svc: Svc, who: Who) -> list[dict[str, Any]]:
 @router.post("", status_code=201, summary="Start a draft for your party")
 def create_draft(body: NewDraft, svc: Svc, who: Who, party: PartyParam = None) -> dict[str, Any]:
     acting = acting_party(who, party)
-    check_act(who, acting, body.kind)
+    check_act(who, acting, body.kind, body.body)
     return _drafts(svc).create(acting, body.kind, body.body, who.username)
 
 
@@ -75,7 +75,7 @@ def get_draft(draft_id: str, svc: Svc, who: Who) -> dict[str, Any]:
 def update_draft(draft_id: str, body: DraftBody, svc: Svc, who: Who) -> dict[str, Any]:
     check_member(who)
     draft = _visible(svc, who, draft_id)
-    check_act(who, draft["party"], draft["kind"])
+    check_act(who, draft["party"], draft["kind"], body.body)
     return _drafts(svc).update(draft_id, body.body)
 
 
@@ -92,7 +92,7 @@ def delete_draft(draft_id: str, svc: Svc, who: Who) -> Response:
 async def file_draft(draft_id: str, svc: Svc, who: Who) -> Filed:
     check_member(who)
     draft = _visible(svc, who, draft_id)
-    check_act(who, draft["party"], draft["kind"])
+    check_act(who, draft["party"], draft["kind"], draft["body"])
     index, entry = await asyncio.wrap_future(
         svc.sequencer.call(lambda node: draft_book.file_draft(node, draft_id))
     )

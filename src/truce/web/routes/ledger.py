@@ -127,7 +127,7 @@ async def append_signed(body: SignedEntries, svc: Svc, who: Who) -> dict[str, An
         if entry.kind == "party.registered" and entry.seq == 1:
             check_role(who, Role.CHAIR)
         else:
-            check_act(who, entry.author, entry.kind)
+            check_act(who, entry.author, entry.kind, entry.body)
         parse_body(entry.kind, entry.body, field)
         entries.append(entry)
     try:
