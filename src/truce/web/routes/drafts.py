@@ -17,7 +17,9 @@ from truce.access import drafts as draft_book
 from truce.access.accounts import Principal
 from truce.access.drafts import Drafts
 from truce.access.policy import check_act, check_member, may_read_drafts
+from truce.agreement.filing import check_body as check_filing
 from truce.errors import NotFoundError
+from truce.model.kinds import parse_body
 from truce.web.deps import Services, current, services
 from truce.web.routes.records import Filed, PartyParam, acting_party, filed
 from truce.web.sequencer import Appended
@@ -93,6 +95,7 @@ async def file_draft(draft_id: str, svc: Svc, who: Who) -> Filed:
     check_member(who)
     draft = _visible(svc, who, draft_id)
     check_act(who, draft["party"], draft["kind"], draft["body"])
+    check_filing(draft["kind"], parse_body(draft["kind"], draft["body"]), svc.settings.extra)
     index, entry = await asyncio.wrap_future(
         svc.sequencer.call(lambda node: draft_book.file_draft(node, draft_id))
     )
