@@ -72,6 +72,7 @@ CAPABILITIES: tuple[Capability, ...] = (
             "truce.web.routes.records",
             "truce.web.routes.ledger",
             "truce.web.routes.places",
+            "truce.web.routes.operator",
         ),
         commands=(
             _c(
