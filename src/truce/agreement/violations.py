@@ -223,6 +223,49 @@ def _computed_size(conn: Connection) -> int | None:
     return int(value) if value is not None else None
 
 
+#: Entry kinds whose projection can change a violation (incidents and their grades, zones,
+#: sites, agreements); a batch without them leaves the violations as they are.
+AFFECTING = frozenset(
+    {
+        "report.filed",
+        "response.filed",
+        "incident.merged",
+        "incident.split",
+        "zone.defined",
+        "site.registered",
+        "agreement.adopted",
+    }
+)
+
+
+def _store(conn: Connection, size: int, rows: list[dict[str, Any]]) -> None:
+    conn.execute(delete(violations))
+    if rows:
+        conn.execute(insert(violations), rows)
+    _set_size(conn, size)
+
+
+def _set_size(conn: Connection, size: int) -> None:
+    done = conn.execute(
+        sql_update(violations_state).where(violations_state.c.key == _SIZE_KEY).values(size=size)
+    )
+    if done.rowcount == 0:
+        conn.execute(insert(violations_state).values(key=_SIZE_KEY, size=size))
+
+
+def recompute_in_projection(conn: Any, size: int, kinds: frozenset[str]) -> None:
+    """The projector's finisher: the violations recomputed in the same transaction as the
+    batch of reports, grades, zones, sites and agreements they derive from, so the incident
+    page, the API, ``truce violations`` and the daily report never disagree (issue 22)."""
+    raw = conn.conn if hasattr(conn, "conn") else conn
+    derived.create_all(raw)  # checkfirst: a no-op once the tables exist
+    if kinds & AFFECTING or _computed_size(raw) is None:
+        rows, _, _ = compute(raw)
+        _store(raw, size, rows)
+    else:
+        _set_size(raw, size)
+
+
 def refresh(node: Node, *, force: bool = False) -> Refresh:
     """Recompute the violations table if the log has grown since (or ``force``)."""
     size = node.ledger.size
@@ -233,16 +276,7 @@ def refresh(node: Node, *, force: bool = False) -> Refresh:
             count = conn.execute(select(violations.c.id)).all()
             return Refresh(size=size, computed=False, violations=len(count))
         rows, unplaced, n_agreements = compute(conn)
-        conn.execute(delete(violations))
-        if rows:
-            conn.execute(insert(violations), rows)
-        done = conn.execute(
-            sql_update(violations_state)
-            .where(violations_state.c.key == _SIZE_KEY)
-            .values(size=size)
-        )
-        if done.rowcount == 0:
-            conn.execute(insert(violations_state).values(key=_SIZE_KEY, size=size))
+        _store(conn, size, rows)
     return Refresh(size, True, len(rows), unplaced, n_agreements)
 
 
