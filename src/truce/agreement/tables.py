@@ -247,7 +247,7 @@ def project_observation(p: Projection) -> None:
 
 
 @finishes
-def _violations(conn: ProjectionConnection, size: int, kinds: frozenset[str]) -> None:
+def _violations(conn: ProjectionConnection, start: int, stop: int, kinds: frozenset[str]) -> None:
     from truce.agreement.violations import recompute_in_projection
 
-    recompute_in_projection(conn, size, kinds)
+    recompute_in_projection(conn, start, stop, kinds)

@@ -152,8 +152,8 @@ Preparer = Callable[[ProjectionConnection, list[Projection]], None]
 _HANDLERS: dict[str, list[Handler]] = {}
 _PREPARERS: dict[str, list[Preparer]] = {}
 #: Run at the end of every batch, in its transaction: derived views recomputed with the rows
-#: they derive from (the batch's stop and the kinds it held).
-Finisher = Callable[["ProjectionConnection", int, frozenset[str]], None]
+#: they derive from (the batch's start and stop, and the kinds it held).
+Finisher = Callable[["ProjectionConnection", int, int, frozenset[str]], None]
 _FINISHERS: dict[str, Finisher] = {}
 _REGISTERED = [0]
 _BATCH = 2000
@@ -206,9 +206,10 @@ def order_handlers(modules: list[str]) -> None:
 
 
 def finishes(finisher: Finisher) -> Finisher:
-    """Register a finisher: called at the end of every batch, in the batch's transaction, with
-    the log size the tables then reach and the kinds the batch held. A view derived from many
-    tables (violations) is so never behind the rows it derives from (issue 22)."""
+    """Register a finisher: called at the end of every batch, in the batch's transaction,
+    with the batch's first index, the log size the tables then reach and the kinds it held.
+    A view derived from many tables (violations) is so never behind the rows it derives from
+    (issue 22)."""
     _FINISHERS[f"{finisher.__module__}.{finisher.__qualname__}"] = finisher
     _REGISTERED[0] += 1
     return finisher
@@ -351,7 +352,7 @@ class Store:
             conn.flush()
             kinds = frozenset(p.entry.kind for p in batch)
             for finish in _FINISHERS.values():
-                finish(conn, stop, kinds)
+                finish(conn, start, stop, kinds)
             conn.flush()
             self._set_applied(raw, stop, known)
         return start, stop
