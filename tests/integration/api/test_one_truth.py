@@ -58,24 +58,26 @@ def _demo(tmp: Path, scenario_seed: int | None) -> Path:
 
 
 @pytest.fixture(params=["demo", "random"])
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str, str]]:
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str, str, str]]:
     seed = None if request.param == "demo" else random.randrange(10_000)
     home = _demo(tmp_path, seed)
     settings = Settings.from_env(env={}, home=home)
     node = Node.open(settings)
-    token = Accounts(node.store.engine).create_token("chair", "tests")[0]
+    accounts = Accounts(node.store.engine)
+    token = accounts.create_token("chair", "tests")[0]
+    officer = accounts.create_token("ru-officer", "tests")[0]
     app = create_app(settings, node=node)
     server = Server(app)
     try:
-        yield home, server.base, token
+        yield home, server.base, token, officer
     finally:
         server.stop()
 
 
 def test_page_api_cli_and_daily_report_agree_on_every_violation(
-    served: tuple[Path, str, str],
+    served: tuple[Path, str, str, str],
 ) -> None:
-    home, base, token = served
+    home, base, token, _officer = served
     with httpx.Client(
         base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120
     ) as http:
@@ -110,3 +112,31 @@ def test_page_api_cli_and_daily_report_agree_on_every_violation(
             assert report.violations is not None
             daily |= {_key(v) for v in report.violations}
     assert daily == api, f"the daily reports and the API differ: {sorted(daily ^ api)[:3]}"
+
+
+def test_a_response_or_a_merge_changes_the_page_and_the_api_alike(
+    served: tuple[Path, str, str, str],
+) -> None:
+    _home, base, token, officer = served
+    chair = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120)
+    ru = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {officer}"}, timeout=120)
+    with chair, ru:
+        violated = sorted({v["incident_id"] for v in chair.get("/api/v1/violations").json()})
+        target = violated[0]
+        before = chair.get(f"/api/v1/map/incidents/{target}").json()["incident"]["occurrence"]
+        resp = ru.post("/api/v1/responses", json={"incident": target, "kind": "acknowledge"})
+        assert resp.status_code == 201, resp.text
+        page = chair.get(f"/api/v1/map/incidents/{target}").json()  # the page first
+        assert page["incident"]["occurrence"] != before or before == "confirmed"
+        statuses = {v["status"] for v in page["violations"]}
+        api = [v for v in chair.get("/api/v1/violations").json() if v["incident_id"] == target]
+        assert statuses == {v["status"] for v in api}
+        assert {_key(v) for v in page["violations"]} == {_key(v) for v in api}
+        # A merge: the page of the survivor and the API agree at once too.
+        others = [i["id"] for i in chair.get("/api/v1/incidents").json() if i["id"] != target]
+        merged = chair.post("/api/v1/incidents/merge", json={"incidents": [target, others[0]]})
+        assert merged.status_code == 201, merged.text
+        keep = merged.json()["incident"]
+        page = chair.get(f"/api/v1/map/incidents/{keep}").json()
+        api = [v for v in chair.get("/api/v1/violations").json() if v["incident_id"] == keep]
+        assert {_key(v) for v in page["violations"]} == {_key(v) for v in api}
