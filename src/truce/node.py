@@ -19,7 +19,7 @@ from typing import Any
 
 from truce.config import Settings
 from truce.custody import KeyCustody, load_kek
-from truce.errors import ConfigError, ConflictError, NotFoundError, ValidationError
+from truce.errors import ChainError, ConfigError, ConflictError, NotFoundError, ValidationError
 from truce.ledger.batch import rotation_message
 from truce.ledger.entry import Entry
 from truce.ledger.evidence import EvidenceStore
@@ -35,6 +35,8 @@ from truce.store.db import prepare_database
 from truce.store.projections import report_id
 
 __all__ = ["Node"]
+
+_RESIGN_ATTEMPTS = 20  # through a server, an entry whose position another writer took
 
 
 class Node:
@@ -244,19 +246,31 @@ class Node:
         self, author: str, kind: str, body: Model | dict[str, Any], key: SigningKey
     ) -> Entry:
         model = body if isinstance(body, Model) else parse_body(kind, body)
-        seq, prev = self.ledger.next_position(author)
-        entry = Entry.sign(
-            key,
-            origin=self.ledger.origin,
-            kind=kind,
-            author=author,
-            seq=seq,
-            prev=prev,
-            body=model.to_body(),
-            mode="custodial",
-        )
-        self.append_signed([entry])
-        return entry
+        for attempt in range(_RESIGN_ATTEMPTS):
+            seq, prev = self.ledger.next_position(author)
+            entry = Entry.sign(
+                key,
+                origin=self.ledger.origin,
+                kind=kind,
+                author=author,
+                seq=seq,
+                prev=prev,
+                body=model.to_body(),
+                mode="custodial",
+            )
+            try:
+                self.append_signed([entry])
+            except ChainError:
+                # Through a server, another writer may have appended an entry by this author
+                # since this node's view of the log: the view moves up, the entry is signed at
+                # the next position again (it was not appended).
+                if self._server is None or attempt == _RESIGN_ATTEMPTS - 1:
+                    raise
+                self.ledger.close()
+                self.ledger = Ledger.follower(self.settings.ledger_dir)
+                continue
+            return entry
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def append_signed(self, entries: Sequence[Entry | bytes]) -> int:
         """Append entries signed elsewhere (client mode), all or nothing; returns first index."""
