@@ -132,6 +132,18 @@ def _incidents(
 
 
 _MAPS: dict[tuple[tuple[Any, ...], tuple[Any, ...]], MapIndex] = {}
+_AGREEMENTS: dict[tuple[int, str], Agreement] = {}
+
+
+def _agreement(body: str, entry_index: int) -> Agreement:
+    """An adopted agreement, parsed once per version (the projector asks after every batch)."""
+    key = (entry_index, body)
+    found = _AGREEMENTS.get(key)
+    if found is None:
+        if len(_AGREEMENTS) >= 64:
+            _AGREEMENTS.pop(next(iter(_AGREEMENTS)))
+        found = _AGREEMENTS[key] = Agreement.model_validate_json(body)
+    return found
 
 
 def _map(conn: Connection) -> tuple[MapIndex, list[Any], list[Any]]:
@@ -174,7 +186,7 @@ def compute(
     """Every violation of every adopted agreement, as table rows (sorted by id); with ``only``,
     those of these incidents only (a clause judges each incident on its own)."""
     adopted = [
-        (Agreement.model_validate_json(r.body), r.entry_index)
+        (_agreement(r.body, r.entry_index), r.entry_index)
         for r in conn.execute(select(agreements).order_by(agreements.c.id))
     ]
     if not adopted:

@@ -123,11 +123,14 @@ def test_a_response_or_a_merge_changes_the_page_and_the_api_alike(
     with chair, ru:
         violated = sorted({v["incident_id"] for v in chair.get("/api/v1/violations").json()})
         target = violated[0]
-        before = chair.get(f"/api/v1/map/incidents/{target}").json()["incident"]["occurrence"]
         resp = ru.post("/api/v1/responses", json={"incident": target, "kind": "acknowledge"})
         assert resp.status_code == 201, resp.text
         page = chair.get(f"/api/v1/map/incidents/{target}").json()  # the page first
-        assert page["incident"]["occurrence"] != before or before == "confirmed"
+        assert page["responses"][-1]["kind"] == "acknowledge"  # the page is after it
+        occurrence = page["incident"]["occurrence"]
+        assert (
+            occurrence == chair.get(f"/api/v1/incidents/{target}").json()["incident"]["occurrence"]
+        )
         statuses = {v["status"] for v in page["violations"]}
         api = [v for v in chair.get("/api/v1/violations").json() if v["incident_id"] == target]
         assert statuses == {v["status"] for v in api}
