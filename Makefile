@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/truce demo --serve
+	$(BIN)/truce demo --serve --reuse
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

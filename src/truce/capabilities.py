@@ -68,7 +68,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         "record",  # the log and its core projections: parties, reports, responses, zones, sites
         tables=("truce.store.schema", "truce.store.release", "truce.store.spatial"),
         projections=("truce.store.projections", "truce.store.release"),
-        routers=("truce.web.routes.records", "truce.web.routes.ledger"),
+        routers=(
+            "truce.web.routes.records",
+            "truce.web.routes.ledger",
+            "truce.web.routes.places",
+            "truce.web.routes.operator",
+        ),
         commands=(
             _c(
                 "init",

@@ -19,7 +19,7 @@ from typing import Any
 
 from truce.config import Settings
 from truce.custody import KeyCustody, load_kek
-from truce.errors import ConfigError, ConflictError, NotFoundError, ValidationError
+from truce.errors import ChainError, ConfigError, ConflictError, NotFoundError, ValidationError
 from truce.ledger.batch import rotation_message
 from truce.ledger.entry import Entry
 from truce.ledger.evidence import EvidenceStore
@@ -29,11 +29,14 @@ from truce.model import Party, PartyKind, Report
 from truce.model.base import Model
 from truce.model.kinds import parse_body
 from truce.model.party import PARTY_ID_PATTERN, KeyRotation
+from truce.serverinfo import ServerInfo, read_info
 from truce.store import Store, make_engine
 from truce.store.db import prepare_database
 from truce.store.projections import report_id
 
 __all__ = ["Node"]
+
+_RESIGN_ATTEMPTS = 20  # through a server, an entry whose position another writer took
 
 
 class Node:
@@ -46,6 +49,11 @@ class Node:
         self._custody: KeyCustody | None = None
         self._keys: dict[str, SigningKey] = {}
         self._writer_fd: int | None = None
+        #: The server writing this data directory, when this node appends through it.
+        self._server: ServerInfo | None = None
+        #: The index of the last entry this node appended (not ``ledger.size - 1``: through a
+        #: server, others' entries may have been appended since).
+        self.last_index = -1
         if settings.evidence_s3:
             from truce.ledger.objectstore import S3Backend  # httpx only when configured
 
@@ -207,16 +215,25 @@ class Node:
         """Become the data directory's only writer (an exclusive lock on ``ledger/writer.lock``).
 
         Taken on the first append and held until :meth:`close`; a server takes it at start. A
-        second process (another server, or the CLI while a server runs) is refused, never
-        allowed to interleave appends with the first.
+        second process is never allowed to interleave appends with the first: while a server
+        holds the lock and says where it listens (``ledger/server.json``,
+        :mod:`truce.serverinfo`), this node appends through it; any other writer is refused.
         """
-        if self._writer_fd is not None:
+        if self._writer_fd is not None or self._server is not None:
             return
         fd = None if self.ledger.is_follower else self._try_lock(self.settings.ledger_dir)
         if fd is None:
+            server = read_info(self.settings.ledger_dir)
+            if server is not None:  # a server holds the lock: append through it
+                if not self.ledger.is_follower:
+                    self.ledger.close()
+                    self.ledger = Ledger.follower(self.settings.ledger_dir)
+                self._server = server
+                return
             raise ConflictError(
                 f"another process is writing to the ledger in {self.settings.home}",
-                hint="Only one writer at a time: stop it, or send the entry to its server's API.",
+                hint="Only one writer at a time: wait for it or stop it (a running 'truce "
+                "serve' takes this command's writes itself).",
             )
         if self.ledger.changed_on_disk():
             os.close(fd)
@@ -242,19 +259,31 @@ class Node:
         self, author: str, kind: str, body: Model | dict[str, Any], key: SigningKey
     ) -> Entry:
         model = body if isinstance(body, Model) else parse_body(kind, body)
-        seq, prev = self.ledger.next_position(author)
-        entry = Entry.sign(
-            key,
-            origin=self.ledger.origin,
-            kind=kind,
-            author=author,
-            seq=seq,
-            prev=prev,
-            body=model.to_body(),
-            mode="custodial",
-        )
-        self.append_signed([entry])
-        return entry
+        for attempt in range(_RESIGN_ATTEMPTS):
+            seq, prev = self.ledger.next_position(author)
+            entry = Entry.sign(
+                key,
+                origin=self.ledger.origin,
+                kind=kind,
+                author=author,
+                seq=seq,
+                prev=prev,
+                body=model.to_body(),
+                mode="custodial",
+            )
+            try:
+                self.append_signed([entry])
+            except ChainError:
+                # Through a server, another writer may have appended an entry by this author
+                # since this node's view of the log: the view moves up, the entry is signed at
+                # the next position again (it was not appended).
+                if self._server is None or attempt == _RESIGN_ATTEMPTS - 1:
+                    raise
+                self.ledger.close()
+                self.ledger = Ledger.follower(self.settings.ledger_dir)
+                continue
+            return entry
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def append_signed(self, entries: Sequence[Entry | bytes]) -> int:
         """Append entries signed elsewhere (client mode), all or nothing; returns first index."""
@@ -262,14 +291,22 @@ class Node:
         parsed = [e if isinstance(e, Entry) else Entry.from_leaf(bytes(e)) for e in entries]
         for i, entry in enumerate(parsed):
             parse_body(entry.kind, entry.body, f"entry {i} ({entry.kind})")
-        first = self.ledger.append(parsed)
-        self.store.catch_up(self.ledger)
+        if self._server is not None:
+            # The server appends them (its one sequencer) and answers once they are in the log
+            # and its tables; then this node's view of the log moves up to its checkpoint.
+            first = self._server.submit([e.leaf for e in parsed])
+            self.ledger.close()
+            self.ledger = Ledger.follower(self.settings.ledger_dir)
+        else:
+            first = self.ledger.append(parsed)
+            self.store.catch_up(self.ledger)
+        self.last_index = first + len(parsed) - 1
         return first
 
     # -- reports -------------------------------------------------------------------------------
     def file_report(self, author: str, report: Report) -> str:
         self.append(author, "report.filed", report)
-        return report_id(self.ledger.size - 1)
+        return report_id(self.last_index)
 
     def reports(self) -> list[dict[str, Any]]:
         return sorted(self.store.rows("reports"), key=lambda r: r["entry_index"])

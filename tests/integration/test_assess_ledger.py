@@ -305,3 +305,41 @@ def test_reports_after_a_merge_in_the_same_batch_see_the_merge(node: Node) -> No
     assert node.store.dump() == live
     later = [r for r in live["reports"] if r["entry_index"] > merged_at]
     assert any(r["incident_id"] == ids[0] for r in later)  # joined the merged incident
+
+
+def test_merging_paris_and_saraqib_never_lands_in_italy(node: Node) -> None:
+    """Merging by evidence, not arithmetic (issue 22): the merged place is the most precise
+    consistent report's, and the two reports are flagged as disagreeing, never averaged."""
+    saraqib = node.file_report("tr", located("Saraqib", "35.86110", "36.80611"))  # ±1 km
+    paris = variant(
+        locations=[{"place": "Saraqib", "point": {"lat": "48.85", "lon": "2.35", "error_m": 3000}}],
+        date="2019-03-13",
+    )
+    far = node.file_report("ru", paris)
+    a, b = incident_of(node, saraqib), incident_of(node, far)
+    assert a != b
+    merge(node, [b, a], "monitors", text="the same strike, one of them mislocated")
+    shown = show(node, a)
+    # Saraqib's point (the smaller error radius), not a point between Paris and Idlib.
+    assert (round(shown["lat"], 5), round(shown["lon"], 5)) == (35.8611, 36.80611)
+    assert shown["error_km"] <= 1.0
+    place = {f["field"]: f for f in shown["disagreement"]}["place"]
+    assert place["agree"] is False
+    assert f"{saraqib} and {far} are 3," in place["note"]
+    assert "beyond their error radii" in place["note"]
+    # The other way round: the more precise one wins, whichever was filed first.
+    node2_far = node.file_report(
+        "ru",
+        variant(
+            locations=[{"place": "X", "point": {"lat": "48.85", "lon": "2.35", "error_m": 100}}],
+            date="2019-04-01",
+        ),
+    )
+    near = node.file_report("tr", located("Saraqib", "35.86110", "36.80611", date="2019-04-01"))
+    c, d = incident_of(node, node2_far), incident_of(node, near)
+    merge(node, [c, d], "monitors")
+    shown = show(node, c)
+    assert (round(shown["lat"], 2), round(shown["lon"], 2)) == (48.85, 2.35)
+    node.rebuild()  # the same from the log
+    assert (round(show(node, c)["lat"], 2), round(show(node, c)["lon"], 2)) == (48.85, 2.35)
+    assert (round(show(node, a)["lat"], 5), round(show(node, a)["lon"], 5)) == (35.8611, 36.80611)

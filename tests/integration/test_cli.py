@@ -87,5 +87,7 @@ def test_demo_creates_and_refuses_to_overwrite_other_data(home: Path, tmp_path: 
     demo = tmp_path / "demo"
     out = truce(demo, "demo").stdout
     assert "R-3 by ru" in out
-    again = truce(demo, "demo").stdout  # a demo directory is recreated fresh
+    refused = truce(demo, "demo", check=False)  # never replaced silently
+    assert refused.returncode == 3 and "only with --force" in refused.stderr
+    again = truce(demo, "demo", "--force").stdout  # a demo directory is recreated fresh
     assert again.count("R-") == out.count("R-")

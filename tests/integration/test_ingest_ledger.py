@@ -72,3 +72,16 @@ def test_cli_json_and_dry_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert data["claims"][0]["sub_event_type"] == "Military deployment"
     assert not (tmp_path / "h").exists()
     assert main(["--home", str(tmp_path / "h"), "ingest", str(doc)]) == 3  # no data directory
+
+
+def test_a_claim_outside_the_monitored_area_is_queued_not_filed(tmp_path: Path) -> None:
+    """The filing checks hold for ingestion too (issue 22): with a monitored area that does not
+    hold the page's places, its claims wait for review, the contradiction as their need."""
+    settings = Settings.from_env(env={"TRUCE_AOI": "10,10,11,11"}, home=tmp_path / "home")
+    with Node.init(settings) as node:
+        (outcome,) = list(ingest([DOCS / "05_several_incidents.txt"], node=node))
+        assert outcome.status == "ingested"
+        assert outcome.reports == [] and len(outcome.queued) == 3
+        needs = [n for f in outcome.fates for n in f.needs]
+        assert needs and all("outside the monitored area" in n.reason for n in needs)
+        assert node.reports() == []

@@ -21,12 +21,12 @@ DEMO_USERS: tuple[tuple[str, Role, str | None, str], ...] = (
 )
 
 
-def add_demo_users(node: Node) -> list[str]:
+def add_demo_users(node: Node, *, url: str = "http://127.0.0.1:8000/") -> list[str]:
     """Register the center (if absent) and the demo users; returns lines for the summary."""
     if node.ledger.key("center") is None:
         node.add_party("center", "Joint coordination center", PartyKind.CENTER)
     accounts = Accounts(node.store.engine)
-    lines = ["users (demo passwords; sign in at http://127.0.0.1:8000/ or use the API):"]
+    lines = [f"users (demo passwords; sign in at {url} or use the API):"]
     for username, role, party, password in DEMO_USERS:
         grant_user(node, accounts, username, role, party, password)
         where = f" for {party}" if party else ""

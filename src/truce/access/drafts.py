@@ -131,6 +131,6 @@ def file_draft(node: Node, draft_id: str) -> tuple[int, Entry]:
     _refuse_filed(draft)
     model = parse_body(draft["kind"], draft["body"], f"draft {draft_id}")
     entry = node.append(draft["party"], draft["kind"], model)
-    index = node.ledger.size - 1
+    index = node.last_index
     book.mark_filed(draft_id, index)
     return index, entry

@@ -6,9 +6,20 @@ for the monitors; an analyst reads; the chair acts for the center (merges, split
 registers parties) and reads every party's drafts; the public reads published incidents only.
 Capabilities that add entry kinds say which roles may author them with :func:`allow_kind`, the
 same function the core uses below.
+
+Acting as oneself is checked here, in one place, for every way an entry is written (custodial
+filing, client-signed entries, drafts, restricted records): :func:`check_act` refuses an author
+other than the user's own party, and, given the body, a body that acts for another party — an
+officer's patrol plan must include the officer's party (the center's monitors and chair plan
+joint patrols for the parties), a track is recorded by the author's own unit, a role grant
+vouches for a user of the author party only. Kinds whose bodies name parties register the
+extractor with :func:`names_parties`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from truce.access.accounts import Principal
 from truce.errors import AuthenticationError, PermissionDenied
@@ -18,22 +29,61 @@ __all__ = [
     "MEMBER_ROLES",
     "allow_kind",
     "check_act",
+    "check_body",
     "check_manage_user",
     "check_member",
     "check_role",
     "kinds_for",
     "may_read_drafts",
+    "names_parties",
+    "pages_for",
 ]
 
 #: Roles that read the shared record (everything but other parties' drafts).
 MEMBER_ROLES = frozenset({Role.OFFICER, Role.MONITOR, Role.ANALYST, Role.CHAIR})
 
 _KINDS: dict[str, set[Role]] = {}
+#: For kinds whose body names the parties it acts for: (extractor, roles it binds).
+_NAMED: dict[str, tuple[Callable[[Mapping[str, Any]], Iterable[str]], frozenset[Role], str]] = {}
 
 
 def allow_kind(kind: str, *roles: Role) -> None:
     """Let ``roles`` author entries of ``kind`` (for their own party)."""
     _KINDS.setdefault(kind, set()).update(roles)
+
+
+def names_parties(
+    kind: str,
+    parties: Callable[[Mapping[str, Any]], Iterable[str]],
+    *,
+    roles: Iterable[Role] = tuple(Role),
+    rule: str = "must include",
+) -> None:
+    """Say that a ``kind`` body acts for ``parties(body)``: for a user of one of ``roles``, the
+    author's party must be among them (``rule="must include"``) or be all of them
+    (``rule="only"``)."""
+    _NAMED[kind] = (parties, frozenset(roles), rule)
+
+
+#: The web app's pages and who may use each: the server says so (``GET /api/v1/me``, ``may``),
+#: and each page's API refuses the others (403), so a page opened by URL can say at once that
+#: it is not this user's, rather than on submit.
+PAGES: dict[str, frozenset[Role]] = {
+    "map": frozenset(Role),
+    "incident": frozenset(Role),
+    "report": frozenset({Role.OFFICER, Role.MONITOR, Role.CHAIR}),
+    "patrol": frozenset({Role.OFFICER, Role.MONITOR, Role.CHAIR}),
+    "ingest": frozenset({Role.MONITOR, Role.CHAIR}),
+    "review": MEMBER_ROLES,  # members read the queue; monitors and the chair decide
+    "console": frozenset({Role.CHAIR}),
+    "users": frozenset({Role.OFFICER, Role.CHAIR}),
+    "exports": MEMBER_ROLES,
+}
+
+
+def pages_for(role: Role) -> list[str]:
+    """The web app's pages ``role`` may use (see :data:`PAGES`)."""
+    return [page for page, roles in PAGES.items() if role in roles]
 
 
 def kinds_for(role: Role) -> list[str]:
@@ -59,8 +109,11 @@ def check_role(who: Principal, *roles: Role) -> None:
     )
 
 
-def check_act(who: Principal, party: str, kind: str) -> None:
-    """Raise unless ``who`` may author an entry of ``kind`` for ``party``."""
+def check_act(
+    who: Principal, party: str, kind: str, body: Mapping[str, Any] | Any | None = None
+) -> None:
+    """Raise unless ``who`` may author an entry of ``kind`` for ``party`` (and, given the entry's
+    ``body``, unless the body acts for ``party`` only as :func:`check_body` says)."""
     if who.via == "anonymous":
         raise AuthenticationError("sign in to file or sign anything")
     roles = _KINDS.get(kind, set())
@@ -74,6 +127,37 @@ def check_act(who: Principal, party: str, kind: str) -> None:
             f"{who.username} acts for {who.party!r}, not for {party!r}",
             field="author",
             hint="Act only for your own party.",
+        )
+    if body is not None:
+        check_body(who, party, kind, body)
+
+
+def check_body(who: Principal, party: str, kind: str, body: Mapping[str, Any] | Any) -> None:
+    """Raise :class:`PermissionDenied` if ``body`` (a dict or a model) acts for a party other
+    than ``party`` where ``who``'s role may not."""
+    named = _NAMED.get(kind)
+    if named is None or who.role not in named[1]:
+        return
+    extract, _roles, rule = named
+    data = body.to_body() if hasattr(body, "to_body") else body
+    if not isinstance(data, Mapping):
+        return  # the kind's model refuses it
+    parties = sorted({p for p in extract(data) if isinstance(p, str)})
+    if not parties:
+        return
+    if rule == "only" and parties != [party]:
+        others = ", ".join(p for p in parties if p != party)
+        raise PermissionDenied(
+            f"a {kind} entry by {party!r} may name only {party!r}, not {others}",
+            field="body",
+            hint="Act only for your own party.",
+        )
+    if rule == "must include" and party not in parties:
+        raise PermissionDenied(
+            f"{who.username} acts for {party!r}, but this {kind} entry is for "
+            f"{', '.join(parties)} only",
+            field="parties",
+            hint=f"Include {party!r}, or ask an officer of {', '.join(parties)} to do it.",
         )
 
 
@@ -125,3 +209,17 @@ for _kind in ("zone.defined", "site.registered", "agreement.adopted"):
 for _kind in ("patrol.planned", "patrol.tracked"):
     allow_kind(_kind, Role.OFFICER, Role.MONITOR, Role.CHAIR)
 allow_kind("patrol.observed", Role.OFFICER, Role.MONITOR)
+
+names_parties(
+    "patrol.planned",
+    lambda b: b.get("parties") or (),
+    roles=(Role.OFFICER, Role.PUBLIC, Role.ANALYST),
+)
+names_parties(
+    "patrol.tracked",
+    lambda b: [b["party"]] if b.get("party") else (),
+    roles=(Role.OFFICER,),
+    rule="only",
+)
+names_parties("role.granted", lambda b: [b["party"]] if b.get("party") else (), rule="only")
+names_parties("role.revoked", lambda b: [b["party"]] if b.get("party") else (), rule="only")

@@ -252,7 +252,7 @@ def plan_patrol(node: Node, author: str, plan: PatrolPlan) -> int:
             hint="List parties with 'truce party list'.",
         )
     node.append(author, "patrol.planned", plan)
-    return node.ledger.size - 1
+    return node.last_index
 
 
 def add_track(node: Node, author: str, parts: list[PatrolTrack]) -> list[int]:
@@ -284,11 +284,11 @@ def observe(
         tagged = Report.model_validate(tagged.model_dump())
         observation = PatrolObservation.model_validate(observation.model_dump())
         append_batch(node, author, [("report.filed", tagged), ("patrol.observed", observation)])
-        return f"O-{node.ledger.size - 1}", rid
+        return f"O-{node.last_index}", rid
     if report is not None:
         raise ValidationError("only an incident_observed observation files a report")
     node.append(author, "patrol.observed", observation)
-    return f"O-{node.ledger.size - 1}", None
+    return f"O-{node.last_index}", None
 
 
 def list_patrols(node: Node) -> list[dict[str, Any]]:

@@ -7,9 +7,11 @@ Projected from the log like every other table (``truce rebuild`` replays them):
   ``patrol.tracked`` (one row per part), ``patrol.observed``.
 
 ``violations`` is derived, not projected entry by entry: it is a deterministic function of the
-incidents, zones, sites and agreements, recomputed as a whole by
-:func:`truce.agreement.violations.refresh` whenever the log has grown since it was computed (the
-size it was computed at is kept in ``violations_state``). It lives in its own
+incidents, zones, sites and agreements, recomputed as a whole at the end of every projection
+batch that held an entry affecting it, in the batch's own transaction (a projector finisher,
+:func:`truce.store.projector.finishes`), so it is never behind the incidents it cites (issue
+22); :func:`truce.agreement.violations.refresh` recomputes it when the log has grown since it was
+computed (the size it was computed at is kept in ``violations_state``). It lives in its own
 :data:`derived` metadata, outside the projections that ``truce rebuild`` drops and replays: the
 same log gives the same violations, so a rebuild leaves them as they are; ``truce rules check``
 always recomputes them (after an upgrade of truce, run it once).
@@ -34,7 +36,7 @@ from sqlalchemy import update as sql_update
 
 from truce.model.agreement import Agreement
 from truce.model.patrol import PatrolObservation, PatrolPlan, PatrolTrack
-from truce.store.projector import Projection, body_json, projects
+from truce.store.projector import Projection, ProjectionConnection, body_json, finishes, projects
 from truce.store.schema import metadata
 
 __all__ = [
@@ -242,3 +244,10 @@ def project_observation(p: Projection) -> None:
             author=p.entry.author,
         )
     )
+
+
+@finishes
+def _violations(conn: ProjectionConnection, start: int, stop: int, kinds: frozenset[str]) -> None:
+    from truce.agreement.violations import recompute_in_projection
+
+    recompute_in_projection(conn, start, stop, kinds)

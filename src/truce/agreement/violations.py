@@ -66,9 +66,11 @@ class Refresh:
     agreements: int = 0
 
 
-def _incidents(conn: Connection, want_tags: bool) -> tuple[IncidentColumns, dict[str, Any]]:
+def _incidents(
+    conn: Connection, want_tags: bool, only: frozenset[str] | None = None
+) -> tuple[IncidentColumns, dict[str, Any]]:
     inc = schema.incidents
-    rows = conn.execute(
+    query = (
         select(
             inc.c.id,
             inc.c.event_type,
@@ -80,17 +82,23 @@ def _incidents(conn: Connection, want_tags: bool) -> tuple[IncidentColumns, dict
             inc.c.lat,
             inc.c.lon,
             inc.c.place,
-        ).order_by(inc.c.first_index)
-    ).all()
+        )
+    ).order_by(inc.c.first_index)
+    if only is not None:
+        query = query.where(inc.c.id.in_(sorted(only)))
+    rows = conn.execute(query).all()
     rep = schema.reports
     columns = [rep.c.id, rep.c.incident_id, rep.c.modality, rep.c.error_m, rep.c.geo_precision]
     if want_tags:
         columns.append(rep.c.body)
+    of_reports = select(*columns).order_by(rep.c.entry_index)
+    if only is not None:
+        of_reports = of_reports.where(rep.c.incident_id.in_(sorted(only)))
     reports: dict[str, list[str]] = defaultdict(list)
     modality: dict[str, set[str]] = defaultdict(set)
     tags: dict[str, set[str]] = defaultdict(set)
     error: dict[str, float] = {}
-    for r in conn.execute(select(*columns).order_by(rep.c.entry_index)):
+    for r in conn.execute(of_reports):
         if r.incident_id is None:
             continue
         reports[r.incident_id].append(r.id)
@@ -123,9 +131,33 @@ def _incidents(conn: Connection, want_tags: bool) -> tuple[IncidentColumns, dict
     return columns_out, extra
 
 
+_MAPS: dict[tuple[tuple[Any, ...], tuple[Any, ...]], MapIndex] = {}
+_AGREEMENTS: dict[tuple[int, str], Agreement] = {}
+
+
+def _agreement(body: str, entry_index: int) -> Agreement:
+    """An adopted agreement, parsed once per version (the projector asks after every batch)."""
+    key = (entry_index, body)
+    found = _AGREEMENTS.get(key)
+    if found is None:
+        if len(_AGREEMENTS) >= 64:
+            _AGREEMENTS.pop(next(iter(_AGREEMENTS)))
+        found = _AGREEMENTS[key] = Agreement.model_validate_json(body)
+    return found
+
+
 def _map(conn: Connection) -> tuple[MapIndex, list[Any], list[Any]]:
     zone_rows = conn.execute(select(schema.zones).order_by(schema.zones.c.id)).all()
     site_rows = conn.execute(select(schema.sites).order_by(schema.sites.c.id)).all()
+    # The map index (geometries parsed, projected, indexed) is rebuilt only when a zone or a
+    # site changed: the projector recomputes violations after every batch.
+    key = (
+        tuple((z.id, z.entry_index) for z in zone_rows),
+        tuple((s.id, s.entry_index) for s in site_rows),
+    )
+    cached = _MAPS.get(key)
+    if cached is not None:
+        return cached, list(zone_rows), list(site_rows)
     zones = ZoneColumns.build(
         [z.id for z in zone_rows],
         [z.kind for z in zone_rows],
@@ -141,13 +173,20 @@ def _map(conn: Connection) -> tuple[MapIndex, list[Any], list[Any]]:
         [s.lat for s in site_rows],
         [bool(s.approximate) for s in site_rows],
     )
-    return MapIndex(zones, sites), list(zone_rows), list(site_rows)
+    index = MapIndex(zones, sites)
+    if len(_MAPS) >= 4:
+        _MAPS.pop(next(iter(_MAPS)))
+    _MAPS[key] = index
+    return index, list(zone_rows), list(site_rows)
 
 
-def compute(conn: Connection) -> tuple[list[dict[str, Any]], dict[str, int], int]:
-    """Every violation of every adopted agreement, as table rows (sorted by id)."""
+def compute(
+    conn: Connection, only: frozenset[str] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, int], int]:
+    """Every violation of every adopted agreement, as table rows (sorted by id); with ``only``,
+    those of these incidents only (a clause judges each incident on its own)."""
     adopted = [
-        (Agreement.model_validate_json(r.body), r.entry_index)
+        (_agreement(r.body, r.entry_index), r.entry_index)
         for r in conn.execute(select(agreements).order_by(agreements.c.id))
     ]
     if not adopted:
@@ -155,7 +194,7 @@ def compute(conn: Connection) -> tuple[list[dict[str, Any]], dict[str, int], int
     want_tags = any(
         "tag" in cond for a, _ in adopted for c in a.clauses for cond in (*c.when, *c.unless)
     )
-    incidents, extra = _incidents(conn, want_tags)
+    incidents, extra = _incidents(conn, want_tags, only)
     index, zone_rows, site_rows = _map(conn)
     rows_out: list[dict[str, Any]] = []
     unplaced: dict[str, int] = {}
@@ -223,6 +262,86 @@ def _computed_size(conn: Connection) -> int | None:
     return int(value) if value is not None else None
 
 
+#: Entry kinds whose projection can change a violation (incidents and their grades, zones,
+#: sites, agreements); a batch without them leaves the violations as they are.
+AFFECTING = frozenset(
+    {
+        "report.filed",
+        "response.filed",
+        "incident.merged",
+        "incident.split",
+        "zone.defined",
+        "site.registered",
+        "agreement.adopted",
+    }
+)
+
+
+def _store(conn: Connection, size: int, rows: list[dict[str, Any]]) -> None:
+    conn.execute(delete(violations))
+    if rows:
+        conn.execute(insert(violations), rows)
+    _set_size(conn, size)
+
+
+def _set_size(conn: Connection, size: int) -> None:
+    done = conn.execute(
+        sql_update(violations_state).where(violations_state.c.key == _SIZE_KEY).values(size=size)
+    )
+    if done.rowcount == 0:
+        conn.execute(insert(violations_state).values(key=_SIZE_KEY, size=size))
+
+
+#: Kinds after which every violation is recomputed: the geometry or the rules changed, or
+#: incidents were merged or split (ids gone or new). Other affecting kinds recompute only the
+#: incidents the batch changed (``incidents.last_index`` in the batch).
+_EVERYTHING = frozenset(
+    {"zone.defined", "site.registered", "agreement.adopted", "incident.merged", "incident.split"}
+)
+#: Whether any agreement is adopted, by database, as this process last saw it: a process that
+#: projects (the server's projector; a CLI command without a server) is the data directory's
+#: only writer while it runs (CLI writes go through a running server), and an agreement comes
+#: only through an ``agreement.adopted`` entry it projects itself. Until one is, a batch costs
+#: no statement at all (the violations of no agreement are none).
+_HAS_AGREEMENTS: dict[str, bool] = {}
+
+
+def recompute_in_projection(conn: Any, start: int, stop: int, kinds: frozenset[str]) -> None:
+    """The projector's finisher: the violations recomputed in the same transaction as the
+    batch of reports, grades, zones, sites and agreements they derive from, so the incident
+    page, the API, ``truce violations`` and the daily report never disagree (issue 22)."""
+    raw: Connection = conn.conn if hasattr(conn, "conn") else conn
+    url = raw.engine.url.render_as_string(hide_password=True)
+    known = _HAS_AGREEMENTS.get(url)
+    if known is None or "agreement.adopted" in kinds:
+        derived.create_all(raw)  # checkfirst: a no-op once the tables exist
+        known = raw.execute(select(agreements.c.id).limit(1)).first() is not None
+        _HAS_AGREEMENTS[url] = known
+    if not known:
+        return
+    if not kinds & AFFECTING:
+        _set_size(raw, stop)
+        return
+    if kinds & _EVERYTHING or _computed_size(raw) != start:
+        rows, _, _ = compute(raw)
+        _store(raw, stop, rows)
+        return
+    # Every incident the batch changed (a report joined it, a response regraded it) says so.
+    inc = schema.incidents
+    touched = {
+        r[0]
+        for r in raw.execute(
+            select(inc.c.id).where(inc.c.last_index >= start, inc.c.last_index < stop)
+        )
+    }
+    if touched:
+        rows, _, _ = compute(raw, frozenset(touched))
+        raw.execute(delete(violations).where(violations.c.incident_id.in_(sorted(touched))))
+        if rows:
+            raw.execute(insert(violations), rows)
+    _set_size(raw, stop)
+
+
 def refresh(node: Node, *, force: bool = False) -> Refresh:
     """Recompute the violations table if the log has grown since (or ``force``)."""
     size = node.ledger.size
@@ -233,16 +352,7 @@ def refresh(node: Node, *, force: bool = False) -> Refresh:
             count = conn.execute(select(violations.c.id)).all()
             return Refresh(size=size, computed=False, violations=len(count))
         rows, unplaced, n_agreements = compute(conn)
-        conn.execute(delete(violations))
-        if rows:
-            conn.execute(insert(violations), rows)
-        done = conn.execute(
-            sql_update(violations_state)
-            .where(violations_state.c.key == _SIZE_KEY)
-            .values(size=size)
-        )
-        if done.rowcount == 0:
-            conn.execute(insert(violations_state).values(key=_SIZE_KEY, size=size))
+        _store(conn, size, rows)
     return Refresh(size, True, len(rows), unplaced, n_agreements)
 
 

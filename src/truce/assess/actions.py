@@ -90,7 +90,7 @@ def merge(node: Node, incidents: Sequence[str], author: str, text: str = "") -> 
         resolved.append(now)
     _author(node, author)
     node.append(author, "incident.merged", IncidentMerge(incidents=resolved, text=text))
-    index = node.ledger.size - 1
+    index = node.last_index
     with node.store.engine.connect() as conn:
         a = tables.incident_actions
         row = conn.execute(select(a).where(a.c.entry_index == index)).mappings().first()
@@ -139,7 +139,7 @@ def split(node: Node, incident: str, reports: Sequence[str], author: str, text: 
     node.append(
         author, "incident.split", IncidentSplit(incident=current, reports=ordered, text=text)
     )
-    index = node.ledger.size - 1
+    index = node.last_index
     with node.store.engine.connect() as conn:
         a = tables.incident_actions
         row = conn.execute(select(a).where(a.c.entry_index == index)).mappings().first()
@@ -197,4 +197,4 @@ def respond(
         incident=current, kind=kind, field=field, value=value, text=text, evidence=cited
     )
     node.append(author, "response.filed", response)
-    return f"S-{node.ledger.size - 1}"
+    return f"S-{node.last_index}"

@@ -243,7 +243,33 @@ class IncidentState:
                 distance_km(state.lat, state.lon, pts[i], pts[i + 1]) > state.r + pts[i + 2] + SLACK
                 for i in range(0, len(pts), 3)
             )
+            if state.spread:
+                state._anchor(ordered)
         return state
+
+    def _anchor(self, members: Sequence[Summary]) -> None:
+        """Reports that disagree beyond their error radii (a manual merge of distant places):
+        the place is not their average — a point between two towns that no report gives — but
+        the most precise report's (the smallest error radius; on a tie, the first filed),
+        combined only with the points consistent with it (within both radii). The others stay
+        in ``pts`` and ``spread`` stays set: the disagreement view names them."""
+        pts = self.pts
+        triples = [(pts[i], pts[i + 1], pts[i + 2]) for i in range(0, len(pts), 3)]
+        alat, alon, ar = min(triples, key=lambda t: t[2])  # min keeps the first of equals
+        self.w = self.wlat = self.wlon = 0.0
+        for lat, lon, r in triples:
+            if distance_km(alat, alon, lat, lon) <= ar + r + SLACK:
+                w = 1.0 / (r * r)
+                self.w += w
+                self.wlat += w * lat
+                self.wlon += w * lon
+        self.lat = self.wlat / self.w
+        self.lon = self.wlon / self.w
+        self.r = 1.0 / math.sqrt(self.w)
+        for m in members:
+            if m.lat == alat and m.lon == alon and m.r == ar and not m.vague:
+                self.place_from = m.index
+                break
 
 
 def _hull(a: tuple[int, int] | None, b: tuple[int, int]) -> tuple[int, int]:

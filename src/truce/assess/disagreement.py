@@ -5,7 +5,10 @@ are grouped (value → the reports giving it), and the field is marked as agreei
 
 - dates agree when all the reports' intervals share a day;
 - places agree when their town-level names reduce to one place key (spellings of one village
-  agree, and the spellings are listed) — reports naming no town, or only a region, are left out;
+  agree, and the spellings are listed) — reports naming no town, or only a region, are left out
+  — and no two reports' points lie farther apart than both their error radii (such a pair is
+  named, with the distance: the incident's place is the most precise report's, never an
+  average of the two);
 - perpetrators and targets agree when one actor is named (reports naming none are left out);
 - casualties agree when every report gives the same low/best/high; the consolidated range and
   the conservative figure (ACLED codes the most conservative fatality figure) are shown.
@@ -17,6 +20,7 @@ marks the field disputed. Pure functions over :class:`truce.assess.grade.Member`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -89,6 +93,33 @@ def _disputes(replies: Sequence[Reply], name: str) -> list[dict[str, Any]]:
     return out
 
 
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) kilometres: exact at any distance, not only nearby."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _points_apart(members: Sequence[Member]) -> list[str]:
+    """Pairs of reports whose points are farther apart than both error radii (plus 0.5 km):
+    they cannot both be right, and the incident's place is not their average."""
+    points = [
+        (m.report_id, float(p.lat), float(p.lon), p.error_m / 1000)
+        for m in members
+        if (p := m.report.location.point) is not None
+    ]
+    out = []
+    for i, (ra, lat_a, lon_a, err_a) in enumerate(points):
+        for rb, lat_b, lon_b, err_b in points[i + 1 :]:
+            km = _km(lat_a, lon_a, lat_b, lon_b)
+            if km > err_a + err_b + 0.5:
+                out.append(f"{ra} and {rb} are {km:,.1f} km apart, beyond their error radii")
+    return out[:10]
+
+
 def disagreement(members: Sequence[Member], replies: Sequence[Reply]) -> list[dict[str, Any]]:
     """One entry per field: its values across the reports, whether they agree, and disputes."""
     out: list[dict[str, Any]] = []
@@ -125,9 +156,15 @@ def disagreement(members: Sequence[Member], replies: Sequence[Reply]) -> list[di
         note = "spellings of one place: " + ", ".join(spellings)
     elif len(keys) > 1:
         note = "different places named: " + " / ".join(names[0] for names in keys.values())
-    note = "; ".join(x for x in (note, *regions) if x)
+    apart = _points_apart(members)
+    note = "; ".join(x for x in (note, *regions, *apart) if x)
     out.append(
-        {"field": "place", "agree": len(keys) <= 1, "values": _group(members, _place), "note": note}
+        {
+            "field": "place",
+            "agree": len(keys) <= 1 and not apart,
+            "values": _group(members, _place),
+            "note": note,
+        }
     )
 
     subs = {r.sub_event_type for r in reports}

@@ -167,7 +167,7 @@ def rules_load(app: AppContext, file: Path, author: str) -> None:
     node.append(author, "agreement.adopted", agreement)
     click.echo(
         f"adopted {agreement.id} ({len(agreement.clauses)} clauses) "
-        f"[entry {node.ledger.size - 1}, sha256 {agreement.text_sha256}]"
+        f"[entry {node.last_index}, sha256 {agreement.text_sha256}]"
     )
 
 

@@ -54,7 +54,7 @@ def party_rotate_key(app: AppContext, party_id: str, out: Path | None, reason: s
         new.save(out)  # refuses to overwrite; written before the rotation is on the record
     entry = node.rotate_key(party_id, new, keep=out is None, reason=reason)
     click.echo(
-        f"rotated {party_id}'s key at entry {node.ledger.size - 1}; new public key "
+        f"rotated {party_id}'s key at entry {node.last_index}; new public key "
         f"{entry.body['public_key']}"
     )
     if out is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pydantic
 
+from truce.agreement.filing import check_body
 from truce.cli.app import AppContext, cli, echo_json, pass_app
 from truce.intake import loads_json, read_text
 from truce.model import Report
@@ -32,8 +33,12 @@ def report() -> None:
 @click.option("--as", "author", required=True, help="The party filing it (signs with its key).")
 @pass_app
 def report_add(app: AppContext, file: Path, author: str) -> None:
-    """Validate FILE (JSON, see docs/report.schema.json), sign it as a party, append it."""
+    """Validate FILE (JSON, see docs/report.schema.json), sign it as a party, append it.
+
+    A point that contradicts the named place or lies outside the monitored area is refused,
+    unless the report carries "override_note" (which is then part of the signed entry)."""
     parsed = load_report(file)
+    check_body("report.filed", parsed, app.settings.extra)  # its point against its place
     rid = app.node().file_report(author, parsed)
     click.echo(f"filed {rid}")
 

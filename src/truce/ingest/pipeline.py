@@ -30,6 +30,8 @@ from typing import Any, Literal
 import pydantic
 from sqlalchemy import inspect
 
+from truce.agreement.aoi import Aoi
+from truce.agreement.filing import contradictions, settings_aoi
 from truce.errors import IngestError, TruceError
 from truce.ingest.claims import Claim, extract_claims
 from truce.ingest.decode import MAX_BYTES, check_size, decode
@@ -147,14 +149,25 @@ class Outcome:
         return data
 
 
-def _plan(claim: Claim, doc: Document, number: int) -> Report | PendingClaim:
-    """The report ``claim`` files as, or the pending claim it is queued as (never neither)."""
+def _plan(
+    claim: Claim, doc: Document, number: int, aoi: Aoi | None = None
+) -> Report | PendingClaim:
+    """The report ``claim`` files as, or the pending claim it is queued as (never neither).
+
+    A report whose point contradicts its place or lies outside the monitored area (the filing
+    checks, :mod:`truce.agreement.filing`) is queued for review instead, the contradiction as
+    its need: ingestion files nothing a person filing it would have been stopped from."""
     needs = needs_of(claim)
     if not needs:
         try:
-            return to_report(claim, doc)
+            report = to_report(claim, doc)
         except TruceError as exc:
             needs = [Need(field=NeedField.REPORT, reason=exc.message[:500])]
+        else:
+            found = contradictions(report, aoi=aoi)
+            if not found:
+                return report
+            needs = [Need(field=NeedField.PLACE, reason=found[0].sentence()[:500])]
     try:
         return to_pending(claim, doc, number, needs)
     except (pydantic.ValidationError, TruceError) as exc:
@@ -303,7 +316,8 @@ class _Filer:
         entries: list[Entry] = []
         per_doc: list[list[tuple[str, PendingClaim | None]]] = []
         for doc, data, claims in docs:
-            planned = [_plan(claim, doc, i + 1) for i, claim in enumerate(claims)]
+            aoi = settings_aoi(self.node.settings.extra)
+            planned = [_plan(claim, doc, i + 1, aoi) for i, claim in enumerate(claims)]
             if planned:
                 self.node.evidence.put(data)
             kinds = []

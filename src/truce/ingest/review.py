@@ -22,6 +22,7 @@ from typing import Any
 import pydantic
 from sqlalchemy import Engine, select
 
+from truce.agreement.filing import check_body as check_filing
 from truce.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from truce.ingest.pending import (
     CLAIM_ID,
@@ -293,6 +294,8 @@ def accept(
         )
     except pydantic.ValidationError as exc:
         raise validation_error(exc, f"{cid} as a report") from None
+    # The corrected point against the name the source wrote, and the monitored area.
+    check_filing("report.filed", report, node.settings.extra)
     first = _sign_append(
         node,
         [

@@ -159,10 +159,24 @@ class Ledger:
                     f"{directory}: the stored tree does not give the checkpoint's root",
                     hint="Run 'truce ledger verify' once the writer has stopped.",
                 )
+            self._follow_chains(cp.size)
         except BaseException:
             self.close()
             raise
         return self
+
+    def _follow_chains(self, size: int) -> None:
+        """Each author's head and key as of ``size`` (a follower signs entries to hand to the
+        writer, so it needs them): from the writer's signed ``state.json`` when it covers a
+        prefix of this view, then the entries after it, checked as on open. Nothing is
+        written."""
+        state = self._read_state()
+        start, chains = 0, Chains(self.origin)
+        if state is not None and state.size <= size and self.tree.root(state.size) == state.root:
+            start = state.size
+            chains = Chains(self.origin, dict(state.heads), dict(state.keys))
+        replay(self.entries, self.tree, chains, start, size)
+        self.heads, self.keys = chains.heads, chains.keys
 
     @property
     def is_follower(self) -> bool:

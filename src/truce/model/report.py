@@ -165,6 +165,10 @@ class Report(Model):
     tags: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=20)
     ] = []
+    #: Why the report is filed although its coordinates contradict its named place or the
+    #: monitored area (the filing checks, :mod:`truce.agreement.filing`): part of the signed
+    #: entry, so the record shows that the contradiction was seen and by whom it was accepted.
+    override_note: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
 
     @field_validator("sub_event_type")
     @classmethod

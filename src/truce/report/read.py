@@ -519,7 +519,9 @@ def _merge_casualties(reports: Sequence[Report]) -> list[Casualty]:
                 kind=kind,
                 low=min(c.low for c in figures),
                 best=bests.pop() if len(bests) == 1 else None,
-                high=None if any(h is None for h in highs) else max(h for h in highs if h),
+                high=None
+                if any(h is None for h in highs)
+                else max(h for h in highs if h is not None),
             )
         )
     return out

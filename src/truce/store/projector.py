@@ -58,6 +58,7 @@ __all__ = [
     "Projection",
     "ProjectionConnection",
     "Store",
+    "finishes",
     "handler_modules",
     "order_handlers",
     "prepares",
@@ -150,6 +151,10 @@ Handler = Callable[[Projection], None]
 Preparer = Callable[[ProjectionConnection, list[Projection]], None]
 _HANDLERS: dict[str, list[Handler]] = {}
 _PREPARERS: dict[str, list[Preparer]] = {}
+#: Run at the end of every batch, in its transaction: derived views recomputed with the rows
+#: they derive from (the batch's start and stop, and the kinds it held).
+Finisher = Callable[["ProjectionConnection", int, int, frozenset[str]], None]
+_FINISHERS: dict[str, Finisher] = {}
 _REGISTERED = [0]
 _BATCH = 2000
 log = logging.getLogger(__name__)
@@ -198,6 +203,16 @@ def order_handlers(modules: list[str]) -> None:
         handlers.sort(key=key)
     for preparers in _PREPARERS.values():
         preparers.sort(key=key)
+
+
+def finishes(finisher: Finisher) -> Finisher:
+    """Register a finisher: called at the end of every batch, in the batch's transaction,
+    with the batch's first index, the log size the tables then reach and the kinds it held.
+    A view derived from many tables (violations) is so never behind the rows it derives from
+    (issue 22)."""
+    _FINISHERS[f"{finisher.__module__}.{finisher.__qualname__}"] = finisher
+    _REGISTERED[0] += 1
+    return finisher
 
 
 def registrations() -> int:
@@ -334,6 +349,10 @@ class Store:
             for projection in batch:
                 for handler in _HANDLERS[projection.entry.kind]:
                     handler(projection)
+            conn.flush()
+            kinds = frozenset(p.entry.kind for p in batch)
+            for finish in _FINISHERS.values():
+                finish(conn, start, stop, kinds)
             conn.flush()
             self._set_applied(raw, stop, known)
         return start, stop

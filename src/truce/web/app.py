@@ -39,7 +39,11 @@ __all__ = ["create_app"]
 
 STATIC = Path(__file__).with_name("static")
 DEFAULT_BODY_LIMIT = 1 << 20
-BODY_LIMITS = {"/api/v1/ledger/entries": 8 << 20, "/api/v1/ingest": 32 << 20}
+BODY_LIMITS = {
+    "/api/v1/ledger/entries": 8 << 20,
+    "/api/v1/ingest": 32 << 20,
+    "/api/v1/operator/entries": 256 << 20,  # the CLI's imports, through the running server
+}
 
 _INDEX = """<!doctype html><meta charset="utf-8"><title>truce</title>
 <h1>truce</h1><p>The center's API is running. The OpenAPI document: <a href="/docs">/docs</a>
@@ -109,6 +113,8 @@ def create_app(
         try:
             yield
         finally:
+            for hook in getattr(_app.state, "shutdown_hooks", ()):
+                hook()  # first: say the server is gone before it stops taking writes
             if channels is not None:
                 channels[1].set()
                 channels[0].join(timeout=30)

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from truce.access.accounts import ANONYMOUS, Accounts, Principal
 from truce.access.policy import check_act
+from truce.agreement.filing import check_body as check_filing
 from truce.config import Settings
 from truce.errors import AuthenticationError, PermissionDenied
 from truce.model.base import Model
@@ -44,7 +45,8 @@ class Services:
         self, who: Principal, party: str, kind: str, body: Model | dict[str, Any]
     ) -> Appended:
         """Check that ``who`` may author ``kind`` for ``party``; sign custodially and append."""
-        check_act(who, party, kind)
+        check_act(who, party, kind, body)
+        check_filing(kind, body, self.settings.extra)  # a report's point against its place
         return await asyncio.wrap_future(self.sequencer.submit(party, kind, body))
 
 

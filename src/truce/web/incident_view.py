@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from truce.errors import NotFoundError
 from truce.ledger.note import Checkpoint, Note
 from truce.node import Node
 from truce.store import release, schema
+from truce.store.spatial import published_clause
 
 __all__ = ["incident_page", "proof_bundle"]
 
@@ -93,6 +95,31 @@ def incident_page(node: Node, incident_id: str) -> dict[str, Any]:
         "signoffs": signoffs,
         "parties": parties,
     }
+
+
+def public_incident_page(node: Node, incident_id: str, now: datetime) -> dict[str, Any]:
+    """The page as the public reads it: only for an incident published at ``now`` (else the
+    same 404 as an unknown id, so an unpublished incident's existence is not disclosed), and
+    without the parties' reports and sign-offs (what ``GET /api/v1/incidents/{id}`` gives the
+    public too)."""
+    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    pub = release.publications
+    with node.store.engine.connect() as conn:
+        found = conn.execute(
+            select(pub.c.incident_id).where(
+                pub.c.incident_id == incident_id, published_clause(stamp)
+            )
+        ).first()
+    if found is None:
+        raise NotFoundError(
+            f"no incident {incident_id!r}", hint="Incident ids look like I-12; see the map."
+        )
+    page = incident_page(node, incident_id)
+    page["reports"] = []
+    page["signoffs"] = []
+    for v in page["violations"]:
+        v["reports"] = []
+    return page
 
 
 def proof_bundle(node: Node, index: int) -> dict[str, Any]:

@@ -169,8 +169,12 @@ async def incident(
     who: Who,
     incident_id: Annotated[str, Path(max_length=64)],
 ) -> Response:
-    check_member(who)
-    page = await run_in_threadpool(incident_view.incident_page, svc.node, incident_id)
+    if who.role in MEMBER_ROLES:
+        page = await run_in_threadpool(incident_view.incident_page, svc.node, incident_id)
+    else:  # the public reads the page of every incident it is shown in the list: published ones
+        page = await run_in_threadpool(
+            incident_view.public_incident_page, svc.node, incident_id, datetime.now(UTC)
+        )
     return _json(request, page)
 
 

@@ -100,7 +100,13 @@ def test_the_public_sees_published_incidents_only_and_no_agreement_layers(api, f
     assert anonymous["id"] == [first]
     assert api.client("citizen").get("/api/v1/map/zones").status_code == 403
     assert httpx.get(api.base + "/api/v1/map/zones").status_code == 401
-    assert httpx.get(api.base + f"/api/v1/map/incidents/{first}").status_code == 401
+    # The page of the incident the public is shown (issue 22: it was refused), without reports.
+    page = httpx.get(api.base + f"/api/v1/map/incidents/{first}")
+    assert page.status_code == 200, page.text
+    assert page.json()["incident"]["id"] == first and page.json()["reports"] == []
+    hidden = c.get("/api/v1/map/incidents").json()["id"][0]
+    if hidden != first:
+        assert httpx.get(api.base + f"/api/v1/map/incidents/{hidden}").status_code == 404
     assert httpx.get(api.base + "/api/v1/map/proof/1").status_code == 401
 
 

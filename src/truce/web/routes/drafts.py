@@ -17,7 +17,9 @@ from truce.access import drafts as draft_book
 from truce.access.accounts import Principal
 from truce.access.drafts import Drafts
 from truce.access.policy import check_act, check_member, may_read_drafts
+from truce.agreement.filing import check_body as check_filing
 from truce.errors import NotFoundError
+from truce.model.kinds import parse_body
 from truce.web.deps import Services, current, services
 from truce.web.routes.records import Filed, PartyParam, acting_party, filed
 from truce.web.sequencer import Appended
@@ -61,7 +63,7 @@ def list_drafts(svc: Svc, who: Who) -> list[dict[str, Any]]:
 @router.post("", status_code=201, summary="Start a draft for your party")
 def create_draft(body: NewDraft, svc: Svc, who: Who, party: PartyParam = None) -> dict[str, Any]:
     acting = acting_party(who, party)
-    check_act(who, acting, body.kind)
+    check_act(who, acting, body.kind, body.body)
     return _drafts(svc).create(acting, body.kind, body.body, who.username)
 
 
@@ -75,7 +77,7 @@ def get_draft(draft_id: str, svc: Svc, who: Who) -> dict[str, Any]:
 def update_draft(draft_id: str, body: DraftBody, svc: Svc, who: Who) -> dict[str, Any]:
     check_member(who)
     draft = _visible(svc, who, draft_id)
-    check_act(who, draft["party"], draft["kind"])
+    check_act(who, draft["party"], draft["kind"], body.body)
     return _drafts(svc).update(draft_id, body.body)
 
 
@@ -92,7 +94,8 @@ def delete_draft(draft_id: str, svc: Svc, who: Who) -> Response:
 async def file_draft(draft_id: str, svc: Svc, who: Who) -> Filed:
     check_member(who)
     draft = _visible(svc, who, draft_id)
-    check_act(who, draft["party"], draft["kind"])
+    check_act(who, draft["party"], draft["kind"], draft["body"])
+    check_filing(draft["kind"], parse_body(draft["kind"], draft["body"]), svc.settings.extra)
     index, entry = await asyncio.wrap_future(
         svc.sequencer.call(lambda node: draft_book.file_draft(node, draft_id))
     )

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from truce.access.accounts import Principal
 from truce.access.policy import check_act, check_member, check_role
+from truce.agreement.filing import check_body as check_filing
 from truce.errors import EntryError, LedgerError, NotFoundError, ValidationError
 from truce.ledger.cosign import cosigned_checkpoint
 from truce.ledger.entry import Entry
@@ -127,8 +128,13 @@ async def append_signed(body: SignedEntries, svc: Svc, who: Who) -> dict[str, An
         if entry.kind == "party.registered" and entry.seq == 1:
             check_role(who, Role.CHAIR)
         else:
-            check_act(who, entry.author, entry.kind)
-        parse_body(entry.kind, entry.body, field)
+            check_act(who, entry.author, entry.kind, entry.body)
+        model = parse_body(entry.kind, entry.body, field)
+        try:
+            check_filing(entry.kind, model, svc.settings.extra)
+        except ValidationError as exc:
+            where = f"{field}.body.{exc.field}" if exc.field else field
+            raise ValidationError(exc.message, field=where, hint=exc.hint) from None
         entries.append(entry)
     try:
         appended = await asyncio.wrap_future(svc.sequencer.submit_signed(entries))

@@ -52,7 +52,7 @@ async def file_restricted(
     body: NewRestricted, svc: Svc, who: Who, party: PartyParam = None
 ) -> dict[str, Any]:
     acting = acting_party(who, party)
-    check_act(who, acting, body.kind)
+    check_act(who, acting, body.kind, body.body)
     record = parse_body(body.kind, body.body).to_body()
     seal = SealedRecord(kind=body.kind, sha256=body_sha256(record), note=body.note)
     appended = await svc.append(who, acting, "record.sealed", seal)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from truce.access.accounts import Principal
-from truce.access.policy import check_manage_user, check_role
+from truce.access.policy import check_manage_user, check_role, kinds_for, pages_for
 from truce.access.service import grant_user
 from truce.errors import AuthenticationError, PermissionDenied, ValidationError
 from truce.model.access import Role
@@ -140,7 +140,8 @@ async def sign_out(request: Request, response: Response, svc: Svc, who: Who) -> 
 
 @router.get("/me", summary="Who am I (the public if not signed in)")
 def me(who: Who) -> dict[str, Any]:
-    return {**who.to_json(), "via": who.via, "csrf_token": who.csrf}
+    may = {"pages": pages_for(who.role), "kinds": kinds_for(who.role)}
+    return {**who.to_json(), "via": who.via, "csrf_token": who.csrf, "may": may}
 
 
 def _signed_in(who: Principal) -> None:
