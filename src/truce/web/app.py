@@ -31,6 +31,7 @@ from truce.node import Node
 from truce.store.remote import ProjectorProcess
 from truce.web.deps import Services
 from truce.web.errors import BodyLimit, install_error_handlers
+from truce.web.live import Hub
 from truce.web.sequencer import Sequencer
 
 __all__ = ["create_app"]
@@ -58,6 +59,8 @@ def create_app(
     sequencer = Sequencer(node)
     accounts = Accounts(node.store.engine, policy=signin)
     svc = Services(settings=settings, node=node, sequencer=sequencer, accounts=accounts)
+    svc.hub = hub = Hub(svc)
+    sequencer.listeners.append(hub.notify)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -66,9 +69,11 @@ def create_app(
             projector = ProjectorProcess(node.settings.ledger_dir, node.settings.database_url)
             projector.start()
             node.store.project_in(projector)
+        hub.start()
         try:
             yield
         finally:
+            hub.close()
             await accounts.aclose()
             sequencer.close()
             node.store.project_in(None)
