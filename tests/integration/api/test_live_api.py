@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import httpx
+
 from conftest import Api
 
 
