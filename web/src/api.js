@@ -73,6 +73,11 @@ export const api = {
   // The document's bytes as the body; name, url, outlet, published as query parameters.
   ingest: (bytes, params) =>
     request("POST", `/api/v1/ingest?${new URLSearchParams(params)}`, { raw: bytes }),
+  // What a filing would sign, without signing (the form's review step).
+  preview: (kind, body) => request("POST", `/api/v1/map/preview/${encodeURIComponent(kind)}`, { json: body }),
+  // The server's place search (name, admin, lat, lon); the report form falls back to the
+  // gazetteer's villages and towns when the server has none.
+  places: (q) => request("GET", `/api/v1/places?${new URLSearchParams({ q, limit: 8 })}`),
   planPatrol: (plan) => request("POST", "/api/v1/map/patrols", { json: plan }),
 
   // The review queue of pending claims (truce.web.routes_review).

@@ -8,10 +8,12 @@
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./app.css";
 import { ApiError, api, setCsrf } from "./api.js";
-import { clear, field, h } from "./dom.js";
-import { ingestForm, patrolForm, reportForm } from "./forms.js";
+import { announce, clear, field, h } from "./dom.js";
+import { ingestForm, patrolForm } from "./forms.js";
 import { renderIncident } from "./incident.js";
+import { Live } from "./live.js";
 import { MapView } from "./mapview.js";
+import { reportForm } from "./reportform.js";
 import { reviewClaim, reviewList } from "./review.js";
 
 window.__truce = window.__truce || {};
@@ -27,7 +29,44 @@ class App {
     this.mapHolder = h("div", { class: "map-holder" });
     this.main.append(this.mapHolder, this.page);
     this.mapView = null;
+    this.live = new Live();
+    this.live.onstate = () => this.renderLiveState();
+    this.live.on((type, data) => this.onLive(type, data));
     window.addEventListener("hashchange", () => this.route());
+  }
+
+  /** A change arrived on the live stream: update what is on screen, without a reload. */
+  onLive(type, data) {
+    if (["report", "incident", "response", "signoff", "publication", "reset"].includes(type)) {
+      clearTimeout(this.liveTimer);
+      // Events come in bursts (a group commit): one refetch for the burst.
+      this.liveTimer = setTimeout(() => this.mapChanged().catch(() => {}), 120);
+      const shown = /^#\/incident\/(.+)$/.exec(location.hash);
+      const touched = [data.incident, ...(data.incidents || [])].filter(Boolean).map((i) => i.id);
+      if (shown && touched.includes(decodeURIComponent(shown[1]))) this.incidentChanged(type, data);
+      if (type === "report") announce(`New report ${data.id}${data.incident ? ` in ${data.incident.id}` : ""}`);
+    }
+    if (type === "patrol" && this.mapView) this.mapView.refreshPatrols().catch(() => {});
+    if (type === "review" && location.hash.startsWith("#/review") && !/C-\d+/.test(location.hash)) this.route();
+    for (const fn of this.liveHooks || []) fn(type, data);
+  }
+
+  incidentChanged(type, data) {
+    let note = document.getElementById("live-note");
+    if (!note) {
+      note = h("div", { class: "live-note", id: "live-note", role: "status" });
+      this.page.prepend(note);
+    }
+    const what = { report: `a new report (${data.id})`, response: `a response by ${data.author}`, signoff: `a sign-off by ${data.author}`, publication: "its publication" }[type] || "a change";
+    clear(note).append(`This incident has changed: ${what}. `, h("button", { type: "button", class: "link", onclick: () => this.route() }, "Show the latest"));
+  }
+
+  renderLiveState() {
+    const el = document.getElementById("live-state");
+    if (!el) return;
+    const state = this.live.state;
+    el.textContent = state === "live" ? "● live" : state === "reconnecting" ? "○ reconnecting…" : "";
+    el.title = state === "live" ? "New reports and changes appear without reloading" : "";
   }
 
   async start() {
@@ -47,6 +86,8 @@ class App {
     const anonymous = !user || !user.username || me.via === "anonymous";
     this.user = anonymous ? null : user;
     setCsrf(me && me.csrf_token);
+    if (this.user) this.live.start();
+    else this.live.stop();
     this.renderHeader();
   }
 
@@ -89,12 +130,14 @@ class App {
         { class: "who" },
         this.user
           ? [
+              h("span", { id: "live-state", class: "live-state", "aria-live": "off" }),
               h("span", { id: "who" }, `${this.user.username} · ${this.user.role}${this.user.party ? ` · ${this.user.party}` : ""}`),
               h("button", { type: "button", class: "link", onclick: () => this.signOut() }, "Sign out"),
             ]
           : null,
       ),
     );
+    this.renderLiveState();
   }
 
   async signOut() {
