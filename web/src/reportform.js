@@ -46,23 +46,29 @@ export async function searchPlaces(q, limit = 8) {
     }
   }
   if (!gazetteer) {
-    const load = (name) => fetch(api.basemap(name)).then((r) => (r.ok ? r.json() : { features: [] }));
-    const [villages, towns] = await Promise.all([load("villages"), load("towns")]);
-    const seen = new Set();
-    gazetteer = [];
-    for (const f of [...towns.features, ...villages.features]) {
-      const name = f.properties.name || f.properties.NAME;
-      if (!name || !f.geometry) continue;
+    // The gazetteer's populated places with their other spellings (truce.geo), as the map serves them.
+    const res = await fetch(api.basemap("placenames"));
+    const data = res.ok ? await res.json() : { features: [] };
+    gazetteer = data.features.map((f) => {
       const [lon, lat] = f.geometry.coordinates;
-      const k = `${normalName(name)}@${lat.toFixed(2)},${lon.toFixed(2)}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      gazetteer.push({ name, key: normalName(name), lat, lon, pop: f.properties.pop || f.properties.POP_MAX || 0, admin: "" });
-    }
+      const p = f.properties;
+      const keys = [...new Set([normalName(p.name), ...String(p.keys || "").split("|").map(normalName)])].filter(Boolean);
+      return { name: p.name, keys, lat, lon, pop: p.pop || 0, admin: p.admin || "" };
+    });
   }
-  const hits = gazetteer.filter((p) => p.key.includes(key));
-  hits.sort((a, b) => (b.key.startsWith(key) - a.key.startsWith(key)) || (a.key === key ? -1 : b.key === key ? 1 : 0) || b.pop - a.pop);
-  return hits.slice(0, limit).map((p) => ({ ...p, source: "gazetteer" }));
+  const rank = (p) => (p.keys.includes(key) ? 0 : p.keys.some((k) => k.startsWith(key)) ? 1 : 2);
+  const hits = gazetteer.filter((p) => p.keys.some((k) => k.includes(key)));
+  hits.sort((a, b) => rank(a) - rank(b) || b.pop - a.pop);
+  return hits.slice(0, limit).map((p) => {
+    const also = normalName(p.name).includes(key) ? "" : p.keys.find((k) => k.includes(key)) || "";
+    return { ...p, also, source: "gazetteer" };
+  });
+}
+
+/** Whether the gazetteer knows `name` as this place (one of its spellings). */
+function knownAs(place, name) {
+  const k = normalName(name);
+  return normalName(place.name) === k || (place.keys || []).includes(k);
 }
 
 function km(a, b) {
@@ -81,10 +87,10 @@ async function locationConcern(where, chosen, area) {
   if (pt.lon < w || pt.lon > e || pt.lat < s || pt.lat > n) {
     return `The coordinates ${pt.lat.toFixed(4)}, ${pt.lon.toFixed(4)} are outside the area the center monitors (${s}–${n} N, ${w}–${e} E).`;
   }
-  let place = chosen && normalName(chosen.name) === normalName(where.place) ? chosen : null;
+  let place = chosen && knownAs(chosen, where.place) ? chosen : null;
   if (!place) {
     const found = await searchPlaces(where.place, 20).catch(() => []);
-    const same = found.filter((f) => normalName(f.name) === normalName(where.place));
+    const same = found.filter((f) => knownAs(f, where.place));
     if (same.length) place = same.reduce((best, f) => (km(f, pt) < km(best, pt) ? f : best));
   }
   if (!place) return null;
@@ -182,7 +188,7 @@ export function reportForm(app, container) {
     start: h("input", { type: "date", name: "start", id: "r-start", value: today, required: true }),
     end: h("input", { type: "date", name: "end", id: "r-end" }),
     place: h("input", { name: "place", id: "r-place", maxlength: 500, required: true, autocomplete: "off", "aria-autocomplete": "list", "aria-controls": "r-place-list" }),
-    admin1: select("admin1", ["", "Idlib", "Hama", "Aleppo", "Latakia"], "", { id: "r-admin1" }),
+    admin1: select("admin1", ["", "Idlib", "Hama", "Aleppo", "Latakia", "Homs", "Tartus", "Raqqa", "Hasakah", "Deir ez-Zor", "Damascus", "Rural Damascus", "Daraa", "Suwayda", "Quneitra"], "", { id: "r-admin1" }),
     lat: h("input", { type: "number", name: "lat", id: "r-lat", step: "any", min: -90, max: 90, inputmode: "decimal" }),
     lon: h("input", { type: "number", name: "lon", id: "r-lon", step: "any", min: -180, max: 180, inputmode: "decimal" }),
     error: h("input", { type: "number", name: "error_m", id: "r-error", min: 0, value: 1000 }),
@@ -244,7 +250,7 @@ export function reportForm(app, container) {
           h(
             "li",
             { role: "option" },
-            h("button", { type: "button", class: "place-option", onclick: () => choose(p) }, `${p.name}${p.admin ? `, ${p.admin}` : ""}`, h("span", { class: "muted" }, ` ${p.lat.toFixed(4)}, ${p.lon.toFixed(4)}`)),
+            h("button", { type: "button", class: "place-option", onclick: () => choose(p) }, `${p.name}${p.admin ? `, ${p.admin}` : ""}`, p.also ? h("span", { class: "muted" }, ` (also written ${p.also})`) : null, h("span", { class: "muted" }, ` ${p.lat.toFixed(4)}, ${p.lon.toFixed(4)}`)),
           ),
         ),
       );
