@@ -226,3 +226,101 @@ def test_the_chair_previews_a_merge_and_gets_the_reports(session):
     data = Path(got.value.path()).read_bytes()
     assert data.startswith(b"%PDF")
     page.screenshot(path=str(DOCS / "screenshot-console.png"), full_page=True)
+
+
+def test_a_duty_day(session):
+    """Officer A files after fixing a flagged coordinate; B sees it live and responds; the chair
+    merges it with B's report of the same strike; both parties sign off; the chair publishes;
+    the public reads it; the daily report downloads."""
+    a, b, chair = session(), session(PHONE), session()
+    a.sign_in("ru-officer", PASSWORDS["ru-officer"])
+    b.sign_in("tr-officer", PASSWORDS["tr-officer"])
+    chair.sign_in("chair", PASSWORDS["chair"])
+    day = "2020-03-25"
+    b.open_map()
+    b.page.wait_for_function("document.body.dataset.live === 'live'")
+    # A types the coordinates of Paris for Taftanaz: a question, not a signature.
+    fill_report(
+        a.page, a.server.url, "Duty day: shelling of Taftanaz", day,
+        lat=PARIS[0], lon=PARIS[1], place="Taftanaz",
+    )  # fmt: skip
+    a.page.click("#r-review")
+    a.page.locator("#r-question").wait_for()
+    a.page.screenshot(path=str(DOCS / "screenshot-duty-question.png"), full_page=False)
+    a.page.click("#r-fix")
+    assert a.page.evaluate("document.activeElement.id") == "r-lat"
+    a.page.fill("#r-place", "")
+    a.page.type("#r-place", "Taftanaz")
+    a.page.locator("#r-place-list button.place-option", has_text="Taftanaz").first.click()
+    a.page.click("#r-review")
+    a.page.wait_for_selector("#report-review:not([hidden])")
+    a.page.screenshot(path=str(DOCS / "screenshot-duty-review.png"), full_page=True)
+    a.page.click("#r-sign")
+    a.page.wait_for_url("**/#/map?focus=*")
+    first = a.page.url.split("focus=")[1]
+    filed = time.monotonic()
+    # B (on a phone) sees it on the map without reloading, within about a second.
+    b.page.wait_for_function(
+        f"window.__truce.view.set.byId.has({json.dumps(first)})", timeout=10_000, polling=20
+    )
+    assert time.monotonic() - filed < 1.5
+    b.page.screenshot(path=str(DOCS / "screenshot-duty-phone-live.png"))
+    # A watches the incident's page; B responds, and A's page says so, live.
+    a.page.goto(f"{a.server.url}/#/incident/{first}")
+    a.page.wait_for_selector("#why li")
+    b.page.goto(f"{b.server.url}/#/incident/{first}")
+    b.page.wait_for_selector("#respond-form")
+    b.page.select_option("#response-kind", "acknowledge")
+    b.page.fill("#response-text", "Our post at Taftanaz heard the shelling too.")
+    b.page.click("#respond-form button[type=submit]")
+    a.page.wait_for_selector("#live-note", timeout=5_000)
+    assert "response by tr" in a.page.locator("#live-note").inner_text()
+    # B files its own report of the strike, at Saraqab: a second incident.
+    fill_report(
+        b.page, b.server.url, "Duty day: strike near Saraqab", day,
+        lat="35.8611", lon="36.8061", place="Saraqab",
+    )  # fmt: skip
+    second = sign_reviewed(b.page)
+    assert second != first
+    # The chair previews the merge, then merges.
+    page = chair.page
+    page.goto(f"{chair.server.url}/#/console")
+    page.wait_for_selector(f"#console-incidents tr[data-incident='{second}']")
+    for inc in (first, second):
+        page.check(f"#console-incidents tr[data-incident='{inc}'] input.pick")
+    page.click("#merge-preview-button")
+    preview = page.locator("#merge-preview")
+    preview.wait_for()
+    assert "2 reports" in preview.inner_text() and "become one incident" in preview.inner_text()
+    page.fill("#merge-text", "One strike, reported by both parties.")
+    page.screenshot(path=str(DOCS / "screenshot-duty-merge.png"), full_page=False)
+    page.click("#merge-go")
+    page.wait_for_selector("#merge-status.ok")
+    merged = page.locator("#merge-status").inner_text().split(" into ")[1].split(" ")[0]
+    assert merged in (first, second)
+    # Both parties sign off on its page; the chair publishes.
+    for officer in (a, b):
+        officer.page.goto(f"{officer.server.url}/#/incident/{merged}")
+        officer.page.click("#signoff-approve")
+        officer.page.wait_for_selector("#release-status.ok")
+    page.goto(f"{chair.server.url}/#/incident/{merged}")
+    page.wait_for_selector("#signoffs li[data-party='tr'][data-decision='approve']")
+    page.click("#publish")
+    page.wait_for_selector("#release-status.ok")
+    page.wait_for_function(
+        "document.querySelector('#release-state').innerText.startsWith('Published')"
+    )
+    page.screenshot(path=str(DOCS / "screenshot-duty-published.png"), full_page=False)
+    # The public reads it: on the map and in the incidents' list.
+    public = session()
+    public.sign_in("public", PASSWORDS["public"])
+    assert merged in public.api("/api/v1/map/incidents")["id"]
+    assert merged in [i["id"] for i in public.api("/api/v1/incidents?limit=5000")]
+    # The daily report of that day downloads, as a PDF.
+    page.goto(f"{chair.server.url}/#/console")
+    page.wait_for_selector("#report-day")
+    page.fill("#report-day", day)
+    page.dispatch_event("#report-day", "change")
+    with page.expect_download() as got:
+        page.click("#daily-pdf")
+    assert Path(got.value.path()).read_bytes().startswith(b"%PDF")

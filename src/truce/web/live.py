@@ -23,11 +23,12 @@ reconnecting one; one that is too far behind gets a ``reset`` event (reload ever
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import logging
 import queue
 import threading
-from collections import deque
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,6 +57,9 @@ KEEP = 4096
 MAX_CATCH_UP = 20_000
 KEEPALIVE_S = 15.0
 RECHECK_S = 60.0  # how often a stream checks that its session or token still holds
+#: The hub gathers the appends of this long into one wake-up of every stream: at 50 reports a
+#: second, 200 streams write 20 chunks a second each rather than 50 (a browser redraws once).
+COALESCE_S = 0.05
 
 router = APIRouter(prefix="/api/v1", tags=["live"])
 
@@ -67,6 +71,10 @@ class Event:
     index: int
     member: bytes
     public: bytes | None
+
+
+def _index(event: Event) -> int:
+    return event.index
 
 
 def _frame(index: int, kind: str, data: dict[str, Any]) -> bytes:
@@ -196,7 +204,9 @@ class Hub:
         self.svc = svc
         self.keep = keep
         self.size = svc.node.ledger.size  # entries described (and sent) so far
-        self._events: deque[Event] = deque(maxlen=keep)
+        self._events: list[Event] = []  # the last ``keep`` or so, in ledger order
+        #: The last batch published, joined once for all streams: (from, to, member, public).
+        self._batch: tuple[int, int, bytes, bytes] = (self.size, self.size, b"", b"")
         self._changed = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: queue.Queue[int | None] = queue.Queue()
@@ -226,6 +236,8 @@ class Hub:
         while True:
             size = self._pending.get()
             stop = size is None
+            if not stop:
+                time.sleep(COALESCE_S)
             while True:  # everything that arrived meanwhile: one pass
                 try:
                     more = self._pending.get_nowait()
@@ -253,6 +265,11 @@ class Hub:
     # -- the event loop's side -------------------------------------------------------------------
     def _publish(self, events: list[Event], size: int) -> None:
         self._events.extend(events)
+        if len(self._events) > 2 * self.keep:
+            del self._events[: len(self._events) - self.keep]
+        member = b"".join(e.member for e in events)
+        public = b"".join(e.public for e in events if e.public is not None)
+        self._batch = (self.size, size, member, public)
         self.size = size
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
@@ -262,7 +279,9 @@ class Hub:
         oldest = self._events[0].index if self._events else self.size
         if start < oldest and start < self.size:
             return None
-        return [e for e in self._events if e.index >= start] if start < self.size else []
+        if start >= self.size:
+            return []
+        return self._events[bisect.bisect_left(self._events, start, key=_index) :]
 
     async def stream(self, request: Request, who: Principal, after: int) -> AsyncIterator[bytes]:
         public = who.role not in MEMBER_ROLES
@@ -275,6 +294,13 @@ class Hub:
             while True:
                 changed = self._changed
                 size = self.size
+                batch = self._batch
+                if cursor == batch[0] and size == batch[1] and cursor < size:
+                    # The usual case, a stream that is up to date: the batch joined once.
+                    cursor = size
+                    if chunk := batch[3] if public else batch[2]:
+                        yield chunk
+                    continue
                 if cursor < size:
                     events = self.kept_since(cursor)
                     if events is None:
