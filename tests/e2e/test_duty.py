@@ -264,6 +264,9 @@ def test_a_duty_day(session):
         f"window.__truce.view.set.byId.has({json.dumps(first)})", timeout=10_000, polling=20
     )
     assert time.monotonic() - filed < 1.5
+    b.page.evaluate(f"window.__truce.view.focusIncident({json.dumps(first)})")
+    b.page.wait_for_selector("#selected-card")
+    b.page.wait_for_timeout(800)  # the map's ease to it
     b.page.screenshot(path=str(DOCS / "screenshot-duty-phone-live.png"))
     # A watches the incident's page; B responds, and A's page says so, live.
     a.page.goto(f"{a.server.url}/#/incident/{first}")
@@ -308,7 +311,7 @@ def test_a_duty_day(session):
     page.click("#publish")
     page.wait_for_selector("#release-status.ok")
     page.wait_for_function(
-        "document.querySelector('#release-state').innerText.startsWith('Published')"
+        "(document.querySelector('#release-state')?.innerText || '').startsWith('Published')"
     )
     page.screenshot(path=str(DOCS / "screenshot-duty-published.png"), full_page=False)
     # The public reads it: on the map and in the incidents' list.
