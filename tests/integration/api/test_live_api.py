@@ -133,3 +133,34 @@ def test_a_stream_with_bad_credentials_is_refused(api: Api) -> None:
     )
     assert res.status_code == 401
     assert res.json()["code"]
+
+
+def test_the_preview_shows_the_body_as_it_would_be_signed_and_writes_nothing(
+    api: Api, sample_report: dict
+) -> None:
+    from truce.ledger.canonical import canonicalize
+    from truce.model.kinds import parse_body
+
+    ru = api.client("ru-officer")
+    size = api.node.ledger.size
+    res = ru.post("/api/v1/map/preview/report.filed", json=sample_report)
+    assert res.status_code == 200, res.text
+    got = res.json()
+    assert (got["kind"], got["author"], got["mode"]) == ("report.filed", "ru", "custodial")
+    expected = parse_body("report.filed", sample_report).to_body()
+    assert got["body"] == expected and "modality" in got["body"]  # the model's defaults, filled
+    assert got["canonical"].encode() == canonicalize(expected)
+    assert api.node.ledger.size == size  # nothing signed, nothing appended
+    # A bad body: the same refusal as filing it, naming the field.
+    bad = ru.post("/api/v1/map/preview/report.filed", json={**sample_report, "title": 5})
+    assert bad.status_code == 422 and bad.json()["field"] == "title"
+    # The public files nothing, so previews nothing; an analyst may not file reports.
+    assert api.client("citizen").post(
+        "/api/v1/map/preview/report.filed", json=sample_report
+    ).status_code in (401, 403)
+    assert (
+        api.client("analyst")
+        .post("/api/v1/map/preview/report.filed", json=sample_report)
+        .status_code
+        == 403
+    )
