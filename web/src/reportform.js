@@ -39,7 +39,18 @@ export async function searchPlaces(q, limit = 8) {
     try {
       const res = await api.places(q);
       const list = Array.isArray(res) ? res : res.places || res.results || [];
-      return list.slice(0, limit).map((p) => ({ name: p.name, admin: p.admin1 || p.admin || "", lat: Number(p.lat), lon: Number(p.lon), source: "server" }));
+      // {name, matched, admin1, lat, lon, ...}: `matched` is the spelling that was found.
+      // The server matches whole names: a name half typed finds nothing there, so the
+      // shipped gazetteer below is searched by prefix then.
+      if (list.length) return list.slice(0, limit).map((p) => ({
+        name: p.name,
+        admin: p.admin1 || p.admin || "",
+        lat: Number(p.lat),
+        lon: Number(p.lon),
+        keys: [normalName(p.name), normalName(p.matched)].filter(Boolean),
+        also: p.matched && normalName(p.matched) !== normalName(p.name) ? p.matched : "",
+        source: "server",
+      }));
     } catch (err) {
       if (!(err instanceof ApiError) || ![404, 405].includes(err.status)) throw err;
       placesApi = false; // not on this server yet: the shipped gazetteer below
