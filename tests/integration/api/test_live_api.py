@@ -164,3 +164,33 @@ def test_the_preview_shows_the_body_as_it_would_be_signed_and_writes_nothing(
         .status_code
         == 403
     )
+
+
+def test_patrol_plans_and_positions_reach_members_and_not_the_public(api: Api) -> None:
+    officer = Stream(api, "tr-officer")
+    public = Stream(api, None)
+    plan = {
+        "id": "P-live-1",
+        "name": "Live test patrol",
+        "parties": ["ru", "tr"],
+        "route_wkt": "LINESTRING (36.62 35.83, 36.70 35.80)",
+        "start": "2020-03-15T08:00:00Z",
+        "end": "2020-03-15T12:00:00Z",
+    }
+    res = api.client("ru-officer").post("/api/v1/map/patrols", json=plan)
+    assert res.status_code == 201, res.text
+    _, _, data = officer.next("patrol")
+    assert data["patrol"] == "P-live-1" and data["kind"] == "patrol.planned"
+    # A track recorded by the monitors (custodially, through the server's one writer).
+    track = {
+        "patrol": "P-live-1",
+        "start": "2020-03-15T08:05:00Z",
+        "points": [[0, "35.83", "36.62"], [600, "35.81", "36.67"]],
+    }
+    api.app_services().sequencer.submit("monitors", "patrol.tracked", track).result(30)
+    _, _, data = officer.next("patrol")
+    assert data["kind"] == "patrol.tracked"
+    assert (float(data["position"]["lat"]), float(data["position"]["lon"])) == (35.81, 36.67)
+    assert public.quiet() == []
+    officer.close()
+    public.close()
