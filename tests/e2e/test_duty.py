@@ -149,6 +149,9 @@ def test_the_comparison_agrees_with_the_cli_and_says_why_each_report_is_here(ses
 def test_pages_a_role_may_not_use_are_not_offered_nor_open(session):
     s = session()
     s.sign_in("ru-officer", PASSWORDS["ru-officer"])
+    # The header is drawn again once /me says which pages the role may use.
+    s.page.wait_for_selector("header nav a[href='#/report/new']")
+    s.page.wait_for_load_state("networkidle")
     nav = s.page.locator("header nav").inner_text()
     assert "File a report" in nav and "Ingest" not in nav and "Console" not in nav
     s.page.goto(f"{s.server.url}/#/ingest")
@@ -156,7 +159,7 @@ def test_pages_a_role_may_not_use_are_not_offered_nor_open(session):
     assert s.page.locator("#ingest-form").count() == 0
     chair = session()
     chair.sign_in("chair", PASSWORDS["chair"])
-    assert "Console" in chair.page.locator("header nav").inner_text()
+    chair.page.wait_for_selector("header nav a[href='#/console']")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, TABLET, DESKTOP], ids=["390", "768", "1280"])
