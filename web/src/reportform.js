@@ -545,7 +545,10 @@ export function reportForm(app, container) {
 
   container.append(form, review);
   form.querySelector("h1").focus();
-  picker = new maplibregl.Map({ container: pickerEl, style: basemapStyle(api.basemap), ...PICKER_VIEW, attributionControl: false, maxBounds: [[30, 30], [44, 40]] });
+  // On a touch screen the picker sits in a page that scrolls: one finger scrolls the page, two
+  // pan and zoom the map, a tap sets the point.
+  const touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+  picker = new maplibregl.Map({ container: pickerEl, style: basemapStyle(api.basemap), ...PICKER_VIEW, attributionControl: false, cooperativeGestures: touch, maxBounds: [[30, 30], [44, 40]] });
   picker.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), "top-right");
   picker.on("click", (e) => setPoint(e.lngLat.lat, e.lngLat.lng));
   window.__truce.picker = picker;
