@@ -252,7 +252,7 @@ CAPABILITIES: tuple[Capability, ...] = (
             ),
         ),
     ),
-    Capability("map", routers=("truce.web.routes_map",)),
+    Capability("map", routers=("truce.web.routes_map", "truce.web.live")),
     Capability(
         "demo",
         commands=(

@@ -38,6 +38,11 @@ def file_report(
     page.fill("#r-killed", "2")
     page.fill("#r-source", "Russian Centre for Reconciliation")
     page.click("#report-form button[type=submit]")
+    # The review step shows what will be signed before anything is.
+    page.wait_for_selector("#report-review:not([hidden])")
+    signed = json.loads(page.locator("#review-json").inner_text())
+    assert signed["title"] == REPORT["title"] and signed["locations"][0]["place"] == REPORT["place"]
+    page.click("#r-sign")
     # Filed: the page goes to the map, centred on the report's incident, which is selected.
     page.wait_for_url("**/#/map?focus=*")
     page.wait_for_selector("#selected-card")
@@ -257,25 +262,44 @@ def test_proofs_are_checked_without_webcrypto_too(session):
     assert "root computed from the entry" in page.locator("li.proof").first.inner_text()
 
 
-def test_a_bad_report_is_refused_with_the_field_named_and_nothing_filed(session):
+def test_a_bad_report_is_refused_beside_the_field_with_the_focus_there_and_nothing_filed(
+    session,
+):
     s = session()
     s.sign_in("ru-officer", "demo-ru-officer")
     size = s.page.request.get(f"{s.server.url}/api/v1/ledger/checkpoint").text().split("\n")[1]
     page = s.page
     page.goto(f"{s.server.url}/#/report/new")
     page.wait_for_selector("#report-form")
+    # Nothing is chosen for the filer: the event and sub-event types start at "choose…".
+    assert page.locator("#r-type").input_value() == ""
+    assert page.locator("#r-sub").input_value() == ""
+    assert page.locator("#r-type option").first.inner_text() == "choose…"
     page.fill("#r-title", "E2E: half a position")
     page.fill("#r-place", "Morek")
-    page.fill("#r-lat", "35.37")  # no longitude
     page.fill("#r-source", "Test source")
     page.click("#report-form button[type=submit]")
-    status = page.locator("#form-status.error")
-    status.wait_for()
-    assert "lon" in status.inner_text()
-    assert page.evaluate("document.activeElement.id") == "r-lon"  # focus goes to the field
-    page.fill("#r-lon", "36.69")
-    page.fill("#r-end", "2019-01-01")  # before the start
+    err = page.locator("#r-type-error")
+    err.wait_for()
+    assert page.evaluate("document.activeElement.id") == "r-type"
+    assert "Event type" not in err.inner_text()  # the label beside it names the field, once
+    page.select_option("#r-type", "Explosions/Remote violence")
+    page.select_option("#r-sub", "Shelling/artillery/missile attack")
+    page.fill("#r-lat", "35.37")  # no longitude
     page.click("#report-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#form-status').innerText.includes('before')")
+    err = page.locator("#r-lon-error")
+    err.wait_for()
+    assert page.evaluate("document.activeElement.id") == "r-lon"  # focus goes to the field
+    assert page.locator("#r-type-error").count() == 0  # the earlier error is gone
+    # The error is beside its field, not at the bottom of the form.
+    box = page.locator("#r-lon").bounding_box()
+    near = err.bounding_box()
+    assert 0 <= near["y"] - (box["y"] + box["height"]) < 40
+    page.fill("#r-lon", "36.69")
+    page.fill("#r-end", "2019-01-01")  # before the start: the server says so, beside the field
+    page.click("#report-form button[type=submit]")
+    page.locator("#r-end-error").wait_for()
+    assert "before" in page.locator("#r-end-error").inner_text()
+    assert page.evaluate("document.activeElement.id") == "r-end"
     after = s.page.request.get(f"{s.server.url}/api/v1/ledger/checkpoint").text().split("\n")[1]
     assert after == size  # nothing was appended

@@ -40,7 +40,8 @@ def stamp() -> dict[str, object]:
 
 def test_the_build_comes_from_the_current_sources(stamp):
     inputs = [WEB / n for n in ("package-lock.json", "vite.config.js", "index.html")]
-    sources = _files(WEB, inputs + [p for p in (WEB / "src").rglob("*") if p.is_file()])
+    found = [p for d in ("src", "public") for p in (WEB / d).rglob("*") if p.is_file()]
+    sources = _files(WEB, inputs + found)
     assert sources == stamp["sources"], "web/ changed since the last build: run `make web`"
     assert _digest(sources) == stamp["source_sha256"]
 

@@ -1,6 +1,6 @@
 // Records which sources the committed build came from, so a test (without Node) can tell when
 // someone changed web/ and forgot to rebuild: writes src/truce/web/static/build.json with the
-// SHA-256 of every input (package-lock.json, vite.config.js, index.html, src/**) and of every
+// SHA-256 of every input (package-lock.json, vite.config.js, index.html, src/**, public/**) and of every
 // output file. `node scripts/stamp.mjs --check` compares instead of writing.
 //
 // The digest: for each input path in sorted order, "path\0sha256hex\n", all hashed with SHA-256.
@@ -31,7 +31,7 @@ function digest(base, paths) {
 }
 
 const inputs = ["package-lock.json", "vite.config.js", "index.html"].map((p) => join(here, p));
-const sources = digest(here, [...inputs, ...walk(join(here, "src"))]);
+const sources = digest(here, [...inputs, ...walk(join(here, "src")), ...walk(join(here, "public"))]);
 const outputs = digest(out, walk(out).filter((p) => !p.endsWith("build.json")));
 const stamp = { source_sha256: sources.sha256, sources: sources.files, outputs: outputs.files };
 

@@ -78,7 +78,28 @@ export const api = {
   // The document's bytes as the body; name, url, outlet, published as query parameters.
   ingest: (bytes, params) =>
     request("POST", `/api/v1/ingest?${new URLSearchParams(params)}`, { raw: bytes }),
+  // What a filing would sign, without signing (the form's review step).
+  preview: (kind, body) => request("POST", `/api/v1/map/preview/${encodeURIComponent(kind)}`, { json: body }),
+  // The server's place search (name, admin, lat, lon); the report form falls back to the
+  // gazetteer's villages and towns when the server has none.
+  places: (q) => request("GET", `/api/v1/places?${new URLSearchParams({ q, limit: 8 })}`),
   planPatrol: (plan) => request("POST", "/api/v1/map/patrols", { json: plan }),
+
+  // Release and the chair's console (truce.web.routes.incidents, routes.capabilities,
+  // routes_exports).
+  incidentsList: (params = {}) => request("GET", `/api/v1/incidents?${new URLSearchParams(params)}`),
+  releaseState: (id) => request("GET", `/api/v1/incidents/${encodeURIComponent(id)}`),
+  signOff: (id, decision, note = "") =>
+    request("POST", `/api/v1/incidents/${encodeURIComponent(id)}/signoff`, { json: { decision, note } }),
+  publish: (id) => request("POST", `/api/v1/incidents/${encodeURIComponent(id)}/publish`),
+  override: (id, reason, hours) =>
+    request("POST", `/api/v1/incidents/${encodeURIComponent(id)}/override`, { json: { reason, hours } }),
+  merge: (incidents, text) => request("POST", "/api/v1/incidents/merge", { json: { incidents, text } }),
+  split: (id, reports, text) =>
+    request("POST", `/api/v1/incidents/${encodeURIComponent(id)}/split`, { json: { reports, text } }),
+  exportFormats: () => request("GET", "/api/v1/exports/formats"),
+  situationUrl: (kind, params) => `/api/v1/situation-reports/${kind}?${new URLSearchParams(params)}`,
+  exportUrl: (name, params) => `/api/v1/exports/${encodeURIComponent(name)}?${new URLSearchParams(params)}`,
 
   // The review queue of pending claims (truce.web.routes_review).
   reviewClaims: (params = {}) => request("GET", `/api/v1/review/claims?${new URLSearchParams(params)}`),

@@ -14,141 +14,13 @@ function showError(out, err) {
   out.textContent = err instanceof ApiError ? `Not saved: ${err.message}${err.field ? ` (field: ${err.field})` : ""}` : String(err);
 }
 
-function num(v) {
-  return v === "" || v === null || v === undefined ? null : Number(v);
-}
-
-export function reportForm(app, container) {
-  const vocab = app.vocabData;
-  const types = Object.keys(vocab.event_types);
-  const typeSel = select("event_type", types, "Explosions/Remote violence", { id: "r-type", required: true });
-  const subSel = h("select", { name: "sub_event_type", id: "r-sub", required: true });
-  const fillSubs = () => {
-    subSel.replaceChildren(...vocab.event_types[typeSel.value].map((s) => h("option", { value: s }, s)));
-  };
-  typeSel.addEventListener("change", fillSubs);
-  fillSubs();
-  const today = new Date().toISOString().slice(0, 10);
-  const inputs = {
-    title: h("input", { name: "title", id: "r-title", maxlength: 500, required: true }),
-    start: h("input", { type: "date", name: "start", id: "r-start", value: today, required: true }),
-    end: h("input", { type: "date", name: "end", id: "r-end" }),
-    place: h("input", { name: "place", id: "r-place", maxlength: 500, required: true }),
-    admin1: select("admin1", ["", "Idlib", "Hama", "Aleppo", "Latakia"], "", { id: "r-admin1" }),
-    lat: h("input", { type: "number", name: "lat", id: "r-lat", step: "any", min: -90, max: 90 }),
-    lon: h("input", { type: "number", name: "lon", id: "r-lon", step: "any", min: -180, max: 180 }),
-    error: h("input", { type: "number", name: "error_m", id: "r-error", min: 0, value: 1000 }),
-    precision: select("precision", [["1", "1 — the named town"], ["2", "2 — near the town / part of a region"], ["3", "3 — a larger region"]], "1", { id: "r-precision" }),
-    perpetrator: h("input", { name: "perpetrator", id: "r-perp", maxlength: 500 }),
-    target: h("input", { name: "target", id: "r-target", maxlength: 500 }),
-    killed: h("input", { type: "number", name: "killed", id: "r-killed", min: 0 }),
-    injured: h("input", { type: "number", name: "injured", id: "r-injured", min: 0 }),
-    source: h("input", { name: "source", id: "r-source", maxlength: 500, required: true }),
-    sourceKind: select("source_kind", ["party", "monitor", "outlet", "official", "ngo", "social_media", "witness"], app.user && app.user.role === "monitor" ? "monitor" : "party", { id: "r-source-kind" }),
-    reliability: select("reliability", ["A", "B", "C", "D", "E", "F"], "F", { id: "r-rel" }),
-    credibility: select("credibility", ["1", "2", "3", "4", "5", "6"], "6", { id: "r-cred" }),
-    text: h("textarea", { name: "text", id: "r-text", rows: 4, maxlength: 20000 }),
-  };
-  const out = status();
-  const form = h(
-    "form",
-    { class: "form wide", id: "report-form", "aria-labelledby": "report-title" },
-    h("h1", { id: "report-title", tabindex: "-1" }, `File a report${app.user && app.user.party ? ` for ${app.partyName(app.user.party)}` : ""}`),
-    h("p", { class: "muted" }, "The report is signed with your party's key and appended to the ledger; it cannot be edited afterwards, only answered."),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "What"),
-      field("Title", inputs.title),
-      field("Event type (ACLED)", typeSel),
-      field("Sub-event type", subSel),
-    ),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "When"),
-      field("Date (or first day)", inputs.start),
-      field("Last day, if a span", inputs.end, "Leave empty for a single day."),
-    ),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "Where"),
-      field("Place", inputs.place),
-      field("Governorate", inputs.admin1),
-      field("Latitude", inputs.lat, "Decimal degrees, e.g. 35.7361"),
-      field("Longitude", inputs.lon, "Decimal degrees, e.g. 36.6754"),
-      field("Uncertainty (metres)", inputs.error),
-      field("Geo precision (ACLED)", inputs.precision),
-    ),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "Who and harm"),
-      field("Perpetrator", inputs.perpetrator, "As reported; leave empty if unknown."),
-      field("Target", inputs.target),
-      field("Civilians killed", inputs.killed),
-      field("Civilians injured", inputs.injured),
-    ),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "Source (Admiralty code)"),
-      field("Source name", inputs.source),
-      field("Source kind", inputs.sourceKind),
-      field("Reliability", inputs.reliability),
-      field("Credibility", inputs.credibility),
-    ),
-    field("Narrative", inputs.text),
-    h("button", { type: "submit" }, "Sign and file report"),
-    out,
-  );
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const v = (k) => inputs[k].value.trim();
-    const where = { place: v("place"), precision: Number(v("precision")) };
-    if (v("admin1")) where.admin1 = v("admin1");
-    if (v("lat") !== "" || v("lon") !== "") {
-      where.point = { lat: v("lat"), lon: v("lon"), error_m: num(v("error")) ?? 0 };
-    }
-    const actors = [];
-    if (v("perpetrator")) actors.push({ name: v("perpetrator"), role: "perpetrator" });
-    if (v("target")) actors.push({ name: v("target"), role: "target" });
-    const casualties = [];
-    if (v("killed") !== "") casualties.push({ category: "civilians", kind: "killed", low: Number(v("killed")), best: Number(v("killed")) });
-    if (v("injured") !== "") casualties.push({ category: "civilians", kind: "injured", low: Number(v("injured")), best: Number(v("injured")) });
-    const report = {
-      title: v("title"),
-      event_type: typeSel.value,
-      sub_event_type: subSel.value,
-      date: { start: v("start"), end: v("end") || v("start"), precision: 1 },
-      locations: [where],
-      actors,
-      casualties,
-      sources: [{ name: v("source"), kind: v("sourceKind"), reliability: v("reliability"), credibility: Number(v("credibility")) }],
-      text: inputs.text.value,
-    };
-    out.textContent = "Signing and filing…";
-    try {
-      const res = await api.fileReport(report);
-      // The server answers with the report's id; its incident comes from the projection.
-      const incident = res.incident || (await api.report(res.id).catch(() => ({}))).incident_id;
-      out.removeAttribute("role");
-      out.className = "status ok";
-      out.textContent = `Filed ${res.id}${incident ? ` (incident ${incident})` : ""}.`;
-      announce(`Report ${res.id} filed`);
-      await app.mapChanged();
-      window.location.hash = incident ? `#/map?focus=${encodeURIComponent(incident)}` : "#/map";
-    } catch (err) {
-      showError(out, err);
-      if (err.field) {
-        const el = form.querySelector(`[name="${err.field.split(".").pop()}"]`);
-        if (el) el.focus();
-      }
-    }
-  });
-  container.append(form);
-  form.querySelector("h1").focus();
+// The ingestion library speaks to the command line ("pass --published"); here the same advice
+// names the form's own field.
+export function webAdvice(text) {
+  const s = String(text || "");
+  if (!/--published/.test(s)) return s;
+  const bare = s.replace(/[;,]?\s*\(?pass --published( to be sure)?\)?/g, "").trim();
+  return `${bare} — give the page's publication date in “Published on” above and ingest it again`;
 }
 
 export function ingestForm(app, container) {
@@ -168,7 +40,7 @@ export function ingestForm(app, container) {
     field("…or paste the page", text),
     field("Address it was read from (optional)", url, "Recorded with the evidence; nothing is fetched."),
     field("Outlet (optional)", outlet, "Who published it, if the page does not say."),
-    field("Published on (optional)", published),
+    field("Published on (optional)", published, "The day the page appeared, when it does not say: claims dated “yesterday” or “on Tuesday” are resolved from it."),
     h("button", { type: "submit" }, "Ingest"),
     out,
     results,
@@ -196,7 +68,7 @@ export function ingestForm(app, container) {
     try {
       const res = await api.ingest(bytes, params);
       const reports = res.reports || [];
-      if (res.status === "invalid") throw new Error(res.error || "the document could not be read");
+      if (res.status === "invalid") throw new Error(webAdvice(res.error || "the document could not be read"));
       out.className = "status ok";
       out.removeAttribute("role");
       out.textContent =
@@ -218,7 +90,7 @@ export function ingestForm(app, container) {
                 "li",
                 { class: "muted" },
                 h("a", { href: `#/review/${encodeURIComponent(c.outcome.id)}` }, c.outcome.id),
-                ` queued for review: ${(c.outcome.needs || []).map((n) => n.reason).join("; ")}`,
+                ` queued for review: ${(c.outcome.needs || []).map((n) => webAdvice(n.reason)).join("; ")}`,
               ),
             ),
         ),

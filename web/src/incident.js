@@ -5,6 +5,7 @@ import { ApiError, api } from "./api.js";
 import { announce, clear, field, h, select } from "./dom.js";
 import { evidenceSection } from "./evidence.js";
 import { ProofError, checkBundle } from "./proof.js";
+import { releaseSection } from "./console.js";
 import { historySection } from "./review.js";
 import { GRADE_COLORS, GRADE_LABELS } from "./style.js";
 
@@ -38,10 +39,10 @@ function casualties(r, kind) {
 
 /** The fields compared across reports: label, how to read it, and whether a difference counts. */
 const FIELDS = [
-  ["Date", (r) => fmtDate(r.date)],
-  ["Sub-event type", (r) => r.sub_event_type],
+  ["Date", (r) => fmtDate(r.date), null, "date"],
+  ["Sub-event type", (r) => r.sub_event_type, null, "event_type"],
   ["Modality", (r) => r.modality || "occurred"],
-  ["Place", (r) => loc(r).place || loc(r).area || "—"],
+  ["Place", (r) => loc(r).place || loc(r).area || "—", null, "place"],
   [
     "Coordinates",
     (r) => {
@@ -50,15 +51,15 @@ const FIELDS = [
     },
     (rs) => pointsDisagree(rs.map((r) => loc(r).point)),
   ],
-  ["Perpetrator", (r) => actors(r, "perpetrator")],
-  ["Target", (r) => actors(r, "target")],
+  ["Perpetrator", (r) => actors(r, "perpetrator"), null, "perpetrator"],
+  ["Target", (r) => actors(r, "target"), null, "target"],
   ["Killed", (r) => casualties(r, "killed")],
   ["Injured", (r) => casualties(r, "injured")],
   ["Sources", (r) => (r.sources || []).map((s) => `${s.name} (${s.reliability || "F"}${s.credibility || 6})`).join("; ")],
 ];
 
 // Two points disagree when they are further apart than their stated errors allow.
-function pointsDisagree(points) {
+export function pointsDisagree(points) {
   const ps = points.filter(Boolean);
   for (let a = 0; a < ps.length; a++) {
     for (let b = a + 1; b < ps.length; b++) {
@@ -85,7 +86,8 @@ export async function renderIncident(app, container, id) {
   clear(container);
   const page = h("article", { class: "incident-page", "aria-labelledby": "incident-title" });
   container.append(page);
-  page.append(
+  // Element.append would write a missing section as the text "null".
+  const sections = [
     h("p", {}, h("a", { href: `#/map?focus=${encodeURIComponent(inc.id)}` }, "← Back to the map")),
     h("h1", { id: "incident-title", tabindex: "-1" }, `${inc.id}: ${inc.sub_event_type}`),
     h(
@@ -94,14 +96,16 @@ export async function renderIncident(app, container, id) {
       `${inc.place || "No place name"} · ${inc.date_start === inc.date_end ? inc.date_start : `${inc.date_start} … ${inc.date_end}`} · ${inc.report_count} report${inc.report_count === 1 ? "" : "s"}`,
     ),
     gradeSection(inc, grade),
-    comparison(reports, data.parties),
-    whySection(reports),
+    comparison(reports, data.parties, data.assessment),
+    whySection(reports, data.assessment),
     evidenceSection(app, inc, reports),
     historySection(app, reports),
     responsesSection(app, data, inc),
     violationsSection(data.violations),
+    app.user && app.user.role !== "public" && app.user.role !== "analyst" ? releaseSection(app, data, inc) : null,
     proofSection(data),
-  );
+  ];
+  page.append(...sections.filter(Boolean));
   page.querySelector("h1").focus();
 }
 
@@ -156,7 +160,10 @@ function gradeSection(inc, grade) {
   return h("section", { class: "grade", "aria-labelledby": "grade-title" }, h("h2", { id: "grade-title" }, "Assessment"), rows);
 }
 
-function comparison(reports, parties) {
+function comparison(reports, parties, assessment) {
+  // Where the CLI's comparison (truce.assess.disagreement) speaks of a field, it decides: it
+  // knows, say, that the gazetteer holds "Jarjanaz" and "Jarjnaz" as one place.
+  const judged = new Map(((assessment && assessment.disagreement) || []).map((d) => [d.field, d]));
   const table = h("table", { class: "compare" });
   const head = h("tr", {}, h("th", { scope: "col" }, "Field"));
   for (const r of reports) {
@@ -166,14 +173,22 @@ function comparison(reports, parties) {
   table.append(h("thead", {}, head));
   const body = h("tbody");
   let differing = 0;
-  for (const [label, read, differs] of FIELDS) {
+  for (const [label, read, differs, key] of FIELDS) {
     const values = reports.map((r) => read(r.report));
-    const disagree = reports.length > 1 && (differs ? differs(reports.map((r) => r.report)) : new Set(values).size > 1);
+    const verdict = key ? judged.get(key) : undefined;
+    const disagree =
+      reports.length > 1 && (verdict ? !verdict.agree : differs ? differs(reports.map((r) => r.report)) : new Set(values).size > 1);
     if (disagree) differing++;
     const row = h(
       "tr",
-      { class: disagree ? "disagree" : null },
-      h("th", { scope: "row" }, label, disagree ? h("span", { class: "flag" }, " differs") : null),
+      { class: disagree ? "disagree" : null, dataset: { field: key || label.toLowerCase() } },
+      h(
+        "th",
+        { scope: "row" },
+        label,
+        disagree ? h("span", { class: "flag" }, " differs") : null,
+        verdict && verdict.note ? h("div", { class: "muted note" }, verdict.note) : null,
+      ),
     );
     // Mark the cells that differ from the most common value (all of them when there is none).
     const counts = new Map();
@@ -203,19 +218,32 @@ function comparison(reports, parties) {
   );
 }
 
-/** Why each report is in this incident: the correlation decision, its score and reasons
- * (truce.assess.correlate), or the analyst's merge or split that placed it. */
-function whySection(reports) {
-  const how = { new: "started this incident", joined: "joined", merged: "merged by an analyst", split: "split off by an analyst" };
+/** Why each report is in this incident: the correlation's decision, its score and reasons
+ * (truce.assess.correlate), and the merges and splits that placed it; what `truce incident
+ * show` prints under "why each report is here". */
+function whySection(reports, assessment) {
+  const how = { new: "started this incident", joined: "joined", merged: "merged", split: "split off" };
+  const why = (assessment && assessment.why) || reports.map((r) => ({ id: r.id, how: r.how, reason: r.reason }));
+  const actions = (assessment && assessment.actions) || [];
   return h(
     "section",
     { "aria-labelledby": "why-title" },
-    h("h2", { id: "why-title" }, "Why these reports are together"),
+    h("h2", { id: "why-title" }, "Why each report is here"),
     h(
       "ul",
       { class: "reasons", id: "why" },
-      reports.map((r) =>
-        h("li", {}, h("strong", {}, r.id), ` ${how[r.how] || r.how || "placed"}`, r.reason ? `: ${r.reason}` : ""),
+      why.map((r) =>
+        h(
+          "li",
+          { dataset: { report: r.id } },
+          h("strong", {}, r.id),
+          ` ${how[r.how] || r.how || "placed"}`,
+          r.score !== null && r.score !== undefined ? ` (score ${Number(r.score).toFixed(2)})` : "",
+          r.reason ? `: ${r.reason}` : "",
+        ),
+      ),
+      actions.map((a) =>
+        h("li", { class: "action" }, h("strong", {}, a.id), ` ${a.kind} by ${a.author}: ${a.status}${a.note ? `, ${a.note}` : ""}`, a.text ? h("div", { class: "quote" }, a.text) : null),
       ),
     ),
   );

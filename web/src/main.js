@@ -8,13 +8,34 @@
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./app.css";
 import { ApiError, api, setCsrf } from "./api.js";
-import { clear, field, h } from "./dom.js";
-import { ingestForm, patrolForm, reportForm } from "./forms.js";
+import { announce, clear, field, h } from "./dom.js";
+import { consolePage } from "./console.js";
+import { ingestForm, patrolForm } from "./forms.js";
 import { renderIncident } from "./incident.js";
+import { Live } from "./live.js";
 import { MapView } from "./mapview.js";
+import { reportForm } from "./reportform.js";
 import { reviewClaim, reviewList } from "./review.js";
 
 window.__truce = window.__truce || {};
+
+// The pages in the navigation: where, label, and the page's name in the server's policy
+// (GET /api/v1/me answers `may.pages`; without it, the roles below, as truce.access.policy has them).
+const PAGES = [
+  ["#/map", "Map", "map"],
+  ["#/report/new", "File a report", "report"],
+  ["#/ingest", "Ingest a page", "ingest"],
+  ["#/review", "Review queue", "review"],
+  ["#/patrol/new", "Plan a patrol", "patrol"],
+  ["#/console", "Console", "console"],
+];
+const ROLE_PAGES = {
+  report: ["officer", "monitor", "chair"],
+  patrol: ["officer", "monitor", "chair"],
+  ingest: ["monitor", "chair"],
+  review: ["officer", "monitor", "analyst", "chair"],
+  console: ["chair"],
+};
 
 class App {
   constructor() {
@@ -27,7 +48,44 @@ class App {
     this.mapHolder = h("div", { class: "map-holder" });
     this.main.append(this.mapHolder, this.page);
     this.mapView = null;
+    this.live = new Live();
+    this.live.onstate = () => this.renderLiveState();
+    this.live.on((type, data) => this.onLive(type, data));
     window.addEventListener("hashchange", () => this.route());
+  }
+
+  /** A change arrived on the live stream: update what is on screen, without a reload. */
+  onLive(type, data) {
+    if (["report", "incident", "response", "signoff", "publication", "reset"].includes(type)) {
+      clearTimeout(this.liveTimer);
+      // Events come in bursts (a group commit): one refetch for the burst.
+      this.liveTimer = setTimeout(() => this.mapChanged().catch(() => {}), 120);
+      const shown = /^#\/incident\/(.+)$/.exec(location.hash);
+      const touched = [data.incident, ...(data.incidents || [])].filter(Boolean).map((i) => i.id);
+      if (shown && touched.includes(decodeURIComponent(shown[1]))) this.incidentChanged(type, data);
+      if (type === "report") announce(`New report ${data.id}${data.incident ? ` in ${data.incident.id}` : ""}`);
+    }
+    if (type === "patrol" && this.mapView) this.mapView.refreshPatrols().catch(() => {});
+    if (type === "review" && location.hash.startsWith("#/review") && !/C-\d+/.test(location.hash)) this.route();
+    for (const fn of this.liveHooks || []) fn(type, data);
+  }
+
+  incidentChanged(type, data) {
+    let note = document.getElementById("live-note");
+    if (!note) {
+      note = h("div", { class: "live-note", id: "live-note", role: "status" });
+      this.page.prepend(note);
+    }
+    const what = { report: `a new report (${data.id})`, response: `a response by ${data.author}`, signoff: `a sign-off by ${data.author}`, publication: "its publication" }[type] || "a change";
+    clear(note).append(`This incident has changed: ${what}. `, h("button", { type: "button", class: "link", onclick: () => this.route() }, "Show the latest"));
+  }
+
+  renderLiveState() {
+    const el = document.getElementById("live-state");
+    if (!el) return;
+    const state = this.live.state;
+    el.textContent = state === "live" ? "● live" : state === "reconnecting" ? "○ reconnecting…" : "";
+    el.title = state === "live" ? "New reports and changes appear without reloading" : "";
   }
 
   async start() {
@@ -41,12 +99,23 @@ class App {
     this.route();
   }
 
+  /** Whether the signed-in user's role may use `page` (the server says; it checks again). */
+  may(page) {
+    if (!this.user) return false;
+    if (page === "map" || page === "incident") return true;
+    if (this.pages) return this.pages.includes(page);
+    return (ROLE_PAGES[page] || []).includes(this.user.role);
+  }
+
   setUser(me) {
     // /me answers {username, role, party, via, csrf_token}; sign-in answers {user, csrf_token}.
     const user = me && (me.user || me);
     const anonymous = !user || !user.username || me.via === "anonymous";
     this.user = anonymous ? null : user;
+    this.pages = me && me.may && Array.isArray(me.may.pages) ? me.may.pages : this.pages && this.user ? this.pages : null;
     setCsrf(me && me.csrf_token);
+    if (this.user) this.live.start();
+    else this.live.stop();
     this.renderHeader();
   }
 
@@ -66,16 +135,11 @@ class App {
 
   renderHeader() {
     // Offer only what the user's role may do (truce.access.policy); the server checks again.
-    const role = this.user && this.user.role;
-    const nav = [
-      ["#/map", "Map", true],
-      ["#/report/new", "File a report", ["officer", "monitor", "chair"].includes(role)],
-      ["#/ingest", "Ingest a page", ["monitor", "chair"].includes(role)],
-      ["#/review", "Review queue", ["officer", "monitor", "analyst", "chair"].includes(role)],
-      ["#/patrol/new", "Plan a patrol", ["officer", "monitor", "chair"].includes(role)],
-    ].filter(([, , allowed]) => allowed);
+    const nav = PAGES.filter(([, , page]) => this.may(page) && page !== "map").map(([href, label]) => [href, label]);
+    nav.unshift(["#/map", "Map"]);
     const current = location.hash.split("?")[0] || "#/map";
-    clear(this.header).append(
+    // Element.append writes null as the text "null": only the parts there are.
+    const parts = [
       h("a", { href: "#/map", class: "brand" }, "truce", h("span", {}, " · operating picture")),
       this.user
         ? h(
@@ -89,12 +153,15 @@ class App {
         { class: "who" },
         this.user
           ? [
+              h("span", { id: "live-state", class: "live-state", "aria-live": "off" }),
               h("span", { id: "who" }, `${this.user.username} · ${this.user.role}${this.user.party ? ` · ${this.user.party}` : ""}`),
               h("button", { type: "button", class: "link", onclick: () => this.signOut() }, "Sign out"),
             ]
           : null,
       ),
-    );
+    ];
+    clear(this.header).append(...parts.filter(Boolean));
+    this.renderLiveState();
   }
 
   async signOut() {
@@ -148,6 +215,18 @@ class App {
         document.title = `${decodeURIComponent(incident[1])} · truce`;
         return await renderIncident(this, this.page, decodeURIComponent(incident[1]));
       }
+      const pageOf = { "/report/new": "report", "/ingest": "ingest", "/review": "review", "/patrol/new": "patrol", "/console": "console" };
+      const wanted = pageOf[path] || (path.startsWith("/review/") ? "review" : null);
+      if (wanted && !this.may(wanted)) {
+        document.title = "Not for your role · truce";
+        this.page.append(
+          h("h1", { tabindex: "-1" }, "This page is not for your role"),
+          h("p", {}, `A ${this.user.role} may not use it; what you may use is in the menu above.`),
+          h("p", {}, h("a", { href: "#/map" }, "Back to the map")),
+        );
+        return;
+      }
+      if (path === "/console") return await consolePage(this, this.page);
       if (path === "/report/new") return reportForm(this, this.page);
       if (path === "/ingest") return ingestForm(this, this.page);
       if (path === "/review") return await reviewList(this, this.page, params);
@@ -186,7 +265,8 @@ class App {
       try {
         const me = await api.signIn(username.value.trim(), password.value);
         this.setUser(me);
-        if (!this.user) this.setUser(await api.me());
+        // /me also says which pages this role may use (may.pages).
+        this.setUser(await api.me().catch(() => me));
         location.hash = params.get("next") || "#/map";
       } catch (err) {
         out.setAttribute("role", "alert");

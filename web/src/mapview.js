@@ -766,8 +766,18 @@ export class MapView {
     for (const x of this.set.dict.family) if (!old.dict.family.includes(x)) f.families.add(x);
     this.startRange.min = this.endRange.min = this.set.firstDay;
     this.startRange.max = this.endRange.max = this.set.lastDay;
-    this.selected = -1;
+    // Keep the selection (by id: indexes change when incidents arrive).
+    const was = this.selected >= 0 ? old.id[this.selected] : null;
+    this.selected = was !== null && this.set.byId.has(was) ? this.set.byId.get(was) : -1;
     this.apply();
+  }
+
+  /** Patrol routes and tracks again (a plan or a track arrived on the live stream). */
+  async refreshPatrols() {
+    if (!this.ready) return;
+    await this.ready;
+    this.patrols = await api.patrols().catch(() => this.patrols);
+    this.map.getSource("patrols").setData(this.patrols);
   }
 }
 

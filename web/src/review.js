@@ -19,7 +19,7 @@ function needsList(needs) {
   return h(
     "ul",
     { class: "needs" },
-    (needs || []).map((n) => h("li", { dataset: { field: n.field } }, h("strong", {}, `${n.field}: `), n.reason)),
+    (needs || []).map((n) => h("li", { dataset: { field: n.field } }, h("strong", {}, `${n.field}: `), String(n.reason).replace(/\s*\(?pass --published( to be sure)?\)?/g, ""))),
   );
 }
 
@@ -199,7 +199,7 @@ export function historySection(app, reports) {
         return h(
           "li",
           { dataset: { report: id } },
-          `${id} was claim ${x.id}, read from an open source and queued (${x.queued_at}) because: ${x.needs.map((n) => n.reason).join("; ")}. `,
+          `${id} was claim ${x.id}, read from an open source and queued (${x.queued_at}) because: ${x.needs.map((n) => String(n.reason).replace(/\s*\(?pass --published( to be sure)?\)?/g, "")).join("; ")}. `,
           `Accepted by ${x.decided_by} for ${x.decided_party_name} at ${x.decided_at} (entry ${x.decision_index})`,
           x.changes.length ? [": ", x.changes.map((c) => `${c.field} ${c.before || "(missing)"} → ${c.after}`).join("; ")] : "",
           ".",

@@ -236,6 +236,27 @@ class Accounts:
                 )
         return _principal(dict(row), "session", row["csrf"])
 
+    def session_alive(self, session_id: str) -> bool:
+        """Whether the session still holds, without counting this as activity (a live stream
+        re-checks its session; an open tab must not keep an idle session alive)."""
+        now = self.clock()
+        s, u = schema.sessions, schema.users
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(u.c.disabled, s.c.last_seen_at, s.c.expires_at)
+                    .join(s, s.c.user_id == u.c.id)
+                    .where(s.c.id_hash == _sha256(session_id))
+                )
+                .mappings()
+                .first()
+            )
+        if row is None or row["disabled"]:
+            return False
+        return bool(
+            now - row["last_seen_at"] <= self.policy.session_idle_s and now < row["expires_at"]
+        )
+
     def end_session(self, session_id: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(

@@ -33,6 +33,7 @@ from truce.node import Node
 from truce.store.remote import ProjectorProcess
 from truce.web.deps import Services
 from truce.web.errors import BodyLimit, install_error_handlers
+from truce.web.live import Hub
 from truce.web.sequencer import Sequencer
 
 __all__ = ["create_app"]
@@ -100,6 +101,8 @@ def create_app(
     sequencer = Sequencer(node)
     accounts = Accounts(node.store.engine, policy=signin)
     svc = Services(settings=settings, node=node, sequencer=sequencer, accounts=accounts)
+    svc.hub = hub = Hub(svc)
+    sequencer.listeners.append(hub.notify)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -110,6 +113,7 @@ def create_app(
             node.store.project_in(projector)
         channels = _start_channels(settings, sequencer)
         _app.state.channels = channels
+        hub.start()
         try:
             yield
         finally:
@@ -118,6 +122,7 @@ def create_app(
             if channels is not None:
                 channels[1].set()
                 channels[0].join(timeout=30)
+            hub.close()
             await accounts.aclose()
             sequencer.close()
             node.store.project_in(None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +25,9 @@ from truce.errors import AuthenticationError, PermissionDenied
 from truce.model.base import Model
 from truce.node import Node
 from truce.web.sequencer import Appended, Sequencer
+
+if TYPE_CHECKING:
+    from truce.web.live import Hub
 
 __all__ = ["SESSION_COOKIE", "Services", "current", "services"]
 
@@ -40,6 +43,7 @@ class Services:
     node: Node
     sequencer: Sequencer
     accounts: Accounts
+    hub: Hub | None = None  # the live stream's fan-out (truce.web.live), set by create_app
 
     async def append(
         self, who: Principal, party: str, kind: str, body: Model | dict[str, Any]

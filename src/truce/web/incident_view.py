@@ -86,8 +86,10 @@ def incident_page(node: Node, incident_id: str) -> dict[str, Any]:
             p["id"]: {"name": p["name"], "kind": p["kind"]}
             for p in conn.execute(select(schema.parties)).mappings()
         }
+        assessment = _assessment(conn, incident_id)
     return {
         "incident": incident,
+        "assessment": assessment,
         "reports": reports,
         "responses": responses,
         "violations": violations,
@@ -117,9 +119,28 @@ def public_incident_page(node: Node, incident_id: str, now: datetime) -> dict[st
     page = incident_page(node, incident_id)
     page["reports"] = []
     page["signoffs"] = []
+    page.pop("assessment", None)  # it names the reports and their values: members only
     for v in page["violations"]:
         v["reports"] = []
     return page
+
+
+def _assessment(conn: Any, incident_id: str) -> dict[str, Any]:
+    """What ``truce incident show`` says of the reports, so the page and the CLI agree: where
+    they agree and differ (spellings the gazetteer knows as one place are one place), and why
+    each report is here (the correlation's decision and reasons, merges and splits). Members
+    only: it names the reports and their values."""
+    from truce.assess.queries import show_incident
+
+    shown = show_incident(conn, incident_id)
+    return {
+        "disagreement": shown["disagreement"],
+        "why": [
+            {k: r.get(k) for k in ("id", "author", "how", "score", "reason")}
+            for r in shown["reports"]
+        ],
+        "actions": shown.get("actions", []),
+    }
 
 
 def proof_bundle(node: Node, index: int) -> dict[str, Any]:

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "BASEMAP_LAYERS",
+    "PLACENAMES",
     "VILLAGES",
     "Bbox",
     "basemap_layer",
@@ -83,6 +84,9 @@ BASEMAP_LAYERS: dict[str, tuple[str, str, tuple[str, ...], float]] = {
 }
 #: Villages from the gazetteer, shown from zoom 10 (name, population, kind).
 VILLAGES = "villages"
+#: The gazetteer's populated places with their other spellings and governorate, for the report
+#: form's place search where the server has no search of its own (not drawn on the map).
+PLACENAMES = "placenames"
 
 
 @dataclass(frozen=True)
@@ -141,8 +145,10 @@ def basemap_layer(name: str) -> bytes:
     """One basemap layer as GeoJSON bytes (built once per process)."""
     if name == VILLAGES:
         return _villages()
+    if name == PLACENAMES:
+        return _placenames()
     if name not in BASEMAP_LAYERS:
-        known = ", ".join([*BASEMAP_LAYERS, VILLAGES])
+        known = ", ".join([*BASEMAP_LAYERS, VILLAGES, PLACENAMES])
         raise NotFoundError(f"no basemap layer {name!r}; the layers are {known}")
     package, filename, keep, tolerance = BASEMAP_LAYERS[name]
     data = _geo_data(package, filename)
@@ -179,6 +185,35 @@ def _villages() -> bytes:
                 {
                     "type": "Feature",
                     "properties": {"name": row["name"], "pop": population},
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [round(float(row["lon"]), 5), round(float(row["lat"]), 5)],
+                    },
+                }
+            )
+    return dump_json({"type": "FeatureCollection", "features": features})
+
+
+def _placenames() -> bytes:
+    from truce.geo.admin import ADMIN1_NAMES
+
+    path = resources.files("truce.geo").joinpath("data", "places.tsv")
+    features = []
+    with path.open(encoding="utf-8") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("# ")), delimiter="\t")
+        for row in rows:
+            if row.get("kind") != "populated place" or not row.get("lat"):
+                continue
+            keys = sorted(set((row.get("latin_keys") or "").split("|")) - {""})
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "name": row["name"],
+                        "keys": "|".join(keys),
+                        "admin": ADMIN1_NAMES.get(row.get("admin1_pcode") or "", ""),
+                        "pop": int(row["population"]) if row.get("population") else 0,
+                    },
                     "geometry": {
                         "type": "Point",
                         "coordinates": [round(float(row["lon"]), 5), round(float(row["lat"]), 5)],

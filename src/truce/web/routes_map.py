@@ -21,14 +21,16 @@ import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from truce.access.accounts import Principal
-from truce.access.policy import MEMBER_ROLES, check_member
+from truce.access.policy import MEMBER_ROLES, check_act, check_member
 from truce.errors import ValidationError
 from truce.geo.attribution import ATTRIBUTION, ATTRIBUTION_HTML
+from truce.ledger.canonical import canonicalize
+from truce.model.kinds import parse_body
 from truce.model.patrol import PatrolPlan
 from truce.web import incident_view, map_layers
 from truce.web.deps import Services, current, services
@@ -190,3 +192,31 @@ def proof(
         media_type="application/json",
         headers={"Cache-Control": "no-store"},
     )
+
+
+PREVIEWABLE = ("report.filed", "response.filed", "patrol.planned")
+
+
+@router.post("/preview/{kind}", summary="What filing this body would sign, without signing it")
+async def preview(
+    kind: Annotated[str, Path(max_length=32)],
+    body: Annotated[dict[str, Any], Body()],
+    who: Who,
+    party: PartyParam = None,
+) -> dict[str, Any]:
+    """The entry a filing would append: its kind, author and body as the ledger will hold it
+    (the model's defaults filled in, RFC 8785 canonical JSON), for the form's review step.
+    Nothing is signed or written; ``seq``, ``prev`` and the time are set when it is signed."""
+    if kind not in PREVIEWABLE:
+        raise ValidationError(f"kinds to preview: {', '.join(PREVIEWABLE)}", field="kind")
+    author = acting_party(who, party)
+    model = parse_body(kind, body)
+    check_act(who, author, kind)
+    value = model.to_body()
+    return {
+        "kind": kind,
+        "author": author,
+        "mode": "custodial",
+        "body": value,
+        "canonical": canonicalize(value).decode("utf-8"),
+    }

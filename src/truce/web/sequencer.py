@@ -89,6 +89,9 @@ class Sequencer:
         #: Seconds the writer spent appending to the ledger (sign-check, write, fsync, checkpoint)
         #: and bringing the projections up to date, and how many entries: where the time goes.
         self.stats = {"entries": 0, "ledger_s": 0.0, "project_s": 0.0, "projection_errors": 0}
+        #: Told the log's size each time the tables have caught up with it (the live hub's
+        #: ``notify``): called on the writer's or the projecting thread, so it must not block.
+        self.listeners: list[Callable[[int], None]] = []
         node.acquire_writer()
         self._thread.start()
 
@@ -159,6 +162,7 @@ class Sequencer:
         except BaseException as exc:  # the caller gets it; the writer goes on
             job.future.set_exception(exc)
         else:
+            self._announce(self.node.ledger.size)
             job.future.set_result(result)
 
     def _flush(self, group: list[_Custodial | _Signed]) -> None:
@@ -241,6 +245,7 @@ class Sequencer:
         projector = self.node.store.projector
         if projector is None:
             self._catch_up(functools.partial(self.node.store.catch_up, self.node.ledger))
+            self._announce(max(a.index + len(a.entries) for _, a in done))
             for future, appended in done:
                 future.set_result(appended)
             return
@@ -261,12 +266,20 @@ class Sequencer:
             projector = self.node.store.projector
             if projector is not None and done:
                 self._catch_up(functools.partial(projector.catch_up, size))
+                self._announce(size)
             for future, appended in done:
                 future.set_result(appended)
             for _ in batches:
                 self._in_flight.release()
             if stop:
                 return
+
+    def _announce(self, size: int) -> None:
+        for listener in self.listeners:
+            try:
+                listener(size)
+            except Exception:  # a listener's failure is not the writer's
+                log.exception("a listener failed on size %d", size)
 
     def _catch_up(self, catch_up: Callable[[], object]) -> None:
         t0 = time.perf_counter()
