@@ -67,7 +67,7 @@ async def _stream(
 
 async def _measure(
     base: str, tokens: dict[str, str], streams: int, first: int, count: int
-) -> tuple[list[float], int, float]:
+) -> tuple[list[float], int, list[float], list[float]]:
     host, port = base.removeprefix("http://").split(":")
     users = ["analyst", "ru-officer", "tr-officer"]
     seen: list[dict[int, float]] = [{} for _ in range(streams)]
