@@ -185,12 +185,13 @@ def export(
 @click.option(
     "--as",
     "author",
-    default="ingest",
-    show_default=True,
-    help="The importing identity (signs every entry).",
+    help="The importing identity (signs every entry). Default: the node's open-sources "
+    "ingest party, registered on first use.",
 )
 @pass_app
-def import_(app: AppContext, format_name: str, file: Path, on_invalid: str, author: str) -> None:
+def import_(
+    app: AppContext, format_name: str, file: Path, on_invalid: str, author: str | None
+) -> None:
     """Import FILE as FORMAT: acled (each row a report), sites, sites-hxl, zones."""
     try:
         outcome = run_import(
@@ -212,8 +213,10 @@ def import_(app: AppContext, format_name: str, file: Path, on_invalid: str, auth
     last = outcome.imported[-1][1] if outcome.imported else "-"
     bad = len({p.line for p in outcome.problems})
     click.echo(
-        f"imported {len(outcome.imported)} of {outcome.rows} as {author} ({first} .. {last})"
+        f"imported {len(outcome.imported)} of {outcome.rows} as {outcome.author} "
+        f"({first} .. {last})"
         + (f"; skipped {bad} bad row(s)" if bad else "")
+        + (f"; skipped {outcome.skipped} outside the area" if outcome.skipped else "")
     )
     if not outcome.imported:
         raise ValidationError(f"{file}: no row could be imported")

@@ -27,7 +27,7 @@ from truce.report.registry import (
 )
 from truce.store.projections import report_id
 
-__all__ = ["ImportOutcome", "ImportRejected", "run_export", "run_import"]
+__all__ = ["ImportOutcome", "ImportRejected", "default_importer", "run_export", "run_import"]
 
 OnInvalid = Literal["raise", "skip"]
 
@@ -45,6 +45,8 @@ class ImportOutcome:
     format: str
     author: str
     rows: int
+    #: Rows left out on purpose (outside the center's area), explained in ``notes``.
+    skipped: int = 0
     #: (label, identifier assigned: R-<index> for reports, the id for sites and zones)
     imported: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -70,12 +72,24 @@ def run_export(
         return result, snap.state
 
 
+def default_importer(node: Node, ingest_parties: list[str]) -> str:
+    """Who signs an import when nobody is named: the node's open-sources ingest identity (the
+    first party of kind ``ingest``), registered as ingestion registers it when there is none."""
+    if ingest_parties:
+        return ingest_parties[0]
+    from truce.ingest.report import INGEST_PARTY, INGEST_PARTY_NAME
+    from truce.model import PartyKind
+
+    node.add_party(INGEST_PARTY, INGEST_PARTY_NAME, PartyKind.INGEST)
+    return INGEST_PARTY
+
+
 def run_import(
     node: Node,
     format_name: str,
     path: Path,
     *,
-    author: str,
+    author: str | None = None,
     on_invalid: OnInvalid = "raise",
     options: dict[str, Any] | None = None,
 ) -> ImportOutcome:
@@ -85,11 +99,15 @@ def run_import(
         raise ValidationError(
             f"on_invalid {on_invalid!r} is not 'raise' or 'skip'", field="on_invalid"
         )
-    node.signing_key(author)  # fail before reading a large file if we cannot sign
     with open_snapshot(node) as snap:
         existing = snap.tags_with_prefix("acled:event_id_cnty=")
+        if author is None:
+            author = default_importer(node, snap.parties_of_kind("ingest"))
+    node.signing_key(author)  # fail before reading a large file if we cannot sign
     plan = fmt.import_(path, ImportContext(author, existing, dict(options or {})))
-    outcome = ImportOutcome(fmt.name, author, plan.rows, problems=plan.problems, notes=plan.notes)
+    outcome = ImportOutcome(
+        fmt.name, author, plan.rows, plan.skipped, problems=plan.problems, notes=plan.notes
+    )
     if plan.problems and (on_invalid == "raise" or not plan.per_row or not plan.items):
         bad = len({p.line for p in plan.problems})
         what = f"{bad} bad row{'s' if bad != 1 else ''}" if plan.per_row else "a bad feature"

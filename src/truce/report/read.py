@@ -253,6 +253,12 @@ class Snapshot:
         rows = self.conn.execute(select(t.c.id, t.c.name).order_by(t.c.entry_index))
         return {r.id: r.name for r in rows}
 
+    def parties_of_kind(self, kind: str) -> list[str]:
+        """Ids of the parties of one kind ('ingest', 'monitor'...), in registration order."""
+        t = schema.parties
+        rows = self.conn.execute(select(t.c.id).where(t.c.kind == kind).order_by(t.c.entry_index))
+        return [r.id for r in rows]
+
     def zones(self) -> list[ZoneView]:
         if self._zones is None:
             t = schema.zones

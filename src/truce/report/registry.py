@@ -98,6 +98,8 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     #: Rows read (good and bad), for the summary line.
     rows: int = 0
+    #: Rows left out on purpose, not as errors (outside the center's area), named in ``notes``.
+    skipped: int = 0
     #: Whether ``--on-invalid skip`` can keep the good rows (False: the format checks a file whole).
     per_row: bool = True
 

@@ -126,7 +126,8 @@ TAG_PREFIX = "acled:"
 #: Fields kept in tags so that a round trip gives them back.
 TAGGED = ("event_id_cnty", "admin2", "admin3", "source_scale", "timestamp")
 
-# ACLED's text labels for actor types, accepted on import beside the numeric codes.
+# ACLED's text labels for actor types (the current codebook writes these in inter1, inter2 and,
+# joined by "-", in interaction), accepted on import beside the numeric codes.
 _INTER_LABELS = {
     "state forces": 1,
     "rebel group": 2,
@@ -142,6 +143,12 @@ _INTER_LABELS = {
     "other forces": 8,
     "other": 8,
 }
+
+
+def _label_key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 # An assumed error radius per ACLED geo_precision (ACLED gives none): a town's extent, "near a
 # town / part of a region", "a larger region".
 _ERROR_M = {1: 2_000, 2: 10_000, 3: 50_000}
@@ -247,16 +254,48 @@ class _Row:
             return default
         return value
 
-    def inter(self, name: str) -> int | None:
+    def inter(self, name: str, *, none_code: bool = False) -> int | None:
+        """An actor type: ACLED's code 1-8 or the codebook's label ("State forces"); with
+        ``none_code``, 0 (ACLED's inter2 for a one-sided event) means no actor."""
         text = self.get(name)
         if not text:
             return None
-        if text.isdigit() and 1 <= int(text) <= 8:
-            return int(text)
-        code = _INTER_LABELS.get(text.lower())
+        if text.isdigit():
+            value = int(text)
+            if value == 0 and none_code:
+                return None
+            if 1 <= value <= 8:
+                return value
+        code = _INTER_LABELS.get(_label_key(text))
         if code is None:
-            self.bad(name, f"{text!r} is not an ACLED actor type (1-8 or its label)")
+            zero = ", 0 for none" if none_code else ""
+            self.bad(name, f"{text!r} is not an ACLED actor type (1-8{zero}, or its label)")
         return code
+
+    def interaction(self) -> tuple[int, ...] | None:
+        """The interaction code as the inter codes it names (lower first; empty: unreadable).
+
+        ACLED's numeric form ("17", "10" for one actor) or the current codebook's labels
+        ("State forces-Civilians", "Sole Protesters action")."""
+        text = self.get("interaction")
+        if not text:
+            return None
+        if text.isdigit() and len(text) == 2:
+            codes = tuple(int(c) for c in text if c != "0")
+            if all(1 <= c <= 8 for c in codes) and codes and text[0] != "0":
+                return tuple(sorted(codes))
+        key = _label_key(text)
+        sole = re.fullmatch(r"sole (.+) action", key)
+        parts = [sole.group(1)] if sole else key.split("-")
+        found = [_INTER_LABELS.get(part.strip()) for part in parts]
+        if 1 <= len(found) <= 2 and all(c is not None for c in found):
+            return tuple(sorted(c for c in found if c is not None))
+        self.bad(
+            "interaction",
+            f"{text!r} is not an ACLED interaction (two digits such as 17, or labels such as "
+            "'State forces-Civilians' or 'Sole Protesters action')",
+        )
+        return ()
 
     def coordinate(self, name: str, limit: int) -> Decimal | None:
         text = self.get(name)
@@ -274,24 +313,87 @@ class _Row:
         return value
 
 
-_MONTH_DATE = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})$")
+_MONTH_DATE = re.compile(r"^(\d{1,2})[ \-/.]([A-Za-z]+)\.?[ \-/.,]+(\d{4}|\d{2})$")
+_NAMED_FIRST = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+#: ACLED's data begin in 1997: a two-digit year 97-99 is 19yy, any other 20yy.
+_CENTURY_PIVOT = 97
+_DATE_FORMS = "YYYY-MM-DD, '9 May 2020', '09-May-2020', '9-May-20', 'May 9, 2020' or 2020/05/09"
+
+
+def _year(text: str) -> int:
+    if len(text) == 2:
+        value = int(text)
+        return (1900 if value >= _CENTURY_PIVOT else 2000) + value
+    if len(text) == 4:
+        return int(text)
+    raise ValueError(f"{text!r} is not a year")
 
 
 def _parse_date(text: str) -> date:
-    """ISO 8601 (``2019-03-12``, ACLED's API) or ``12 March 2019`` (ACLED's export tool)."""
+    """An ACLED event date in every form ACLED files come in.
+
+    ISO 8601 (``2020-05-09``, ACLED's API and current exports, also with a midnight time),
+    ``09 May 2020`` / ``9 May 2020`` (ACLED's older export tool), ``09-May-20`` / ``9-May-20``
+    (an ACLED file re-saved by a spreadsheet), ``May 9, 2020``, and year-first ``2020/05/09``.
+    Day-first or month-first numeric dates (``05/09/2020``) are refused unless the day is over
+    12: which one a spreadsheet wrote depends on its locale, and guessing would misdate events.
+    """
+    text = text.strip()
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(text[:10] if re.match(r"^\d{4}-\d\d-\d\dT00:00", text) else text)
     except ValueError:
         pass
-    match = _MONTH_DATE.match(text)
-    if match:
-        day, month, year = match.groups()
-        for pattern in ("%d %B %Y", "%d %b %Y"):
-            try:
-                return datetime.strptime(f"{day} {month} {year}", pattern).date()
-            except ValueError:
-                continue
-    raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD or '12 March 2019')")
+    try:
+        match = _MONTH_DATE.match(text)
+        if match:
+            day, month, year = match.groups()
+            return date(_year(year), _MONTHS[month.lower()], int(day))
+        match = _NAMED_FIRST.match(text)
+        if match:
+            month, day, year = match.groups()
+            return date(int(year), _MONTHS[month.lower()], int(day))
+        match = _NUMERIC_DATE.match(text)
+        if match:
+            a, b, c = match.groups()
+            if len(a) == 4:
+                return date(int(a), int(b), int(c))
+            if len(c) in (2, 4):
+                first, second = int(a), int(b)
+                if first > 12 >= second:
+                    return date(_year(c), second, first)
+                if second > 12 >= first:
+                    return date(_year(c), first, second)
+                raise ValueError(
+                    f"{text!r} could be day-first or month-first; write it as YYYY-MM-DD"
+                )
+    except KeyError:
+        pass  # an unknown month name
+    except ValueError as exc:
+        if "day-first" in str(exc):
+            raise
+    raise ValueError(f"{text!r} is not a date (expected {_DATE_FORMS})")
 
 
 def _split(text: str) -> list[str]:
@@ -326,18 +428,21 @@ def _convert(row: _Row) -> Report | None:
     geo_precision = row.integer("geo_precision", range(1, 4), 1)
     lat = row.coordinate("latitude", 90)
     lon = row.coordinate("longitude", 180)
-    country, iso = row.get("country"), row.get("iso")
-    if country and country != COUNTRY:
-        row.bad("country", f"{country!r}: this center records events in {COUNTRY}")
-    if iso and iso != ISO:
-        row.bad("iso", f"{iso!r}: {COUNTRY}'s ISO 3166 numeric code is {ISO}")
     fatalities = row.integer("fatalities", range(0, 1_000_000), 0)
-    inter1, inter2 = row.inter("inter1"), row.inter("inter2")
+    inter1, inter2 = row.inter("inter1"), row.inter("inter2", none_code=True)
     actor1, actor2 = row.get("actor1"), row.get("actor2")
     if not actor1:
         row.bad("actor1", "is empty; ACLED codes at least one actor")
     if inter2 is not None and not actor2:
-        row.bad("inter2", "is given but actor2 is empty")
+        row.bad("inter2", "is given but actor2 is empty (write 0 or nothing for no actor2)")
+    named = row.interaction()
+    if named and not row.problems:
+        given = tuple(sorted(c for c in (inter1, inter2) if c is not None))
+        if not given and len(named) == (2 if actor2 else 1):
+            # inter codes left out, the interaction names them: take them from it
+            inter1, inter2 = named[0], (named[1] if actor2 else None)
+        elif given and given != named:
+            row.bad("interaction", f"{row.get('interaction')!r} does not match inter1/inter2")
     sources = _split(row.get("source"))
     if not sources:
         row.bad("source", "is empty; a report needs at least one source")
@@ -436,6 +541,7 @@ def _read_rows(
     if unknown:
         plan.notes.append("ignored column(s) truce does not carry: " + ", ".join(unknown))
     seen: dict[str, int] = {}
+    elsewhere: dict[str, int] = {}
     line = reader.line_num  # the header's last line
     for values in reader:
         start = line + 1
@@ -446,6 +552,10 @@ def _read_rows(
             plan.problems.append(Problem(start, "", "has more cells than the header has columns"))
             continue
         row = _Row(start, {k: restore(v or "") for k, v in values.items()})
+        outside = _outside(row)
+        if outside:
+            elsewhere[outside] = elsewhere.get(outside, 0) + 1
+            continue
         report = _convert(row)
         ident = row.get("event_id_cnty")
         if ident:
@@ -459,9 +569,26 @@ def _read_rows(
             plan.problems.extend(row.problems)
             continue
         plan.items.append(ImportItem(start, "report.filed", report, ident or f"line {start}"))
+    if elsewhere:
+        skipped = sum(elsewhere.values())
+        where = ", ".join(f"{name} {n}" for name, n in sorted(elsewhere.items()))
+        plan.notes.append(
+            f"skipped {skipped} row(s) outside {COUNTRY}, the area this center records ({where})"
+        )
+        plan.skipped += skipped
     if plan.rows == 0:
         plan.problems.append(Problem(0, "", f"{path} has a header but no rows"))
     return plan
+
+
+def _outside(row: _Row) -> str:
+    """The country a row is in when it is not the center's ('' when it is, or says nothing)."""
+    country, iso = row.get("country"), row.get("iso")
+    if country and country.casefold() != COUNTRY.casefold():
+        return country
+    if iso and iso.lstrip("0") != ISO and iso.upper() not in ("SYR", "SY"):
+        return f"ISO {iso}"
+    return ""
 
 
 register_format(
