@@ -99,10 +99,14 @@ def run_import(
         raise ValidationError(
             f"on_invalid {on_invalid!r} is not 'raise' or 'skip'", field="on_invalid"
         )
-    with open_snapshot(node) as snap:
-        existing = snap.tags_with_prefix("acled:event_id_cnty=")
-        if author is None:
-            author = default_importer(node, snap.parties_of_kind("ingest"))
+    existing: frozenset[str] = frozenset()
+    ingest_parties: list[str] = []
+    if node.ledger.size:
+        with open_snapshot(node) as snap:
+            existing = snap.tags_with_prefix("acled:event_id_cnty=")
+            ingest_parties = snap.parties_of_kind("ingest")
+    if author is None:
+        author = default_importer(node, ingest_parties)
     node.signing_key(author)  # fail before reading a large file if we cannot sign
     plan = fmt.import_(path, ImportContext(author, existing, dict(options or {})))
     outcome = ImportOutcome(

@@ -3,12 +3,18 @@
 Columns, in ACLED's order: ``event_id_cnty, event_date, year, time_precision, disorder_type,
 event_type, sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2,
 interaction, civilian_targeting, iso, region, country, admin1, admin2, admin3, location,
-latitude, longitude, geo_precision, source, source_scale, notes, fatalities, tags, timestamp``.
+latitude, longitude, geo_precision, source, source_scale, notes, fatalities, tags, timestamp``,
+and truce's ``merged_event_ids`` (the ACLED ids an incident row merges; empty for a report).
 
 Codes are ACLED's numeric ones (as its API gives with ``inter_numeric``): ``inter1``/``inter2``
-1-8, ``interaction`` two digits (see :mod:`truce.report.codes`); dates ``YYYY-MM-DD``;
-``fatalities`` the most conservative figure. truce's monitoring extensions leave as "Other" with
-the extension named in ``notes``. Associated actors are joined with "; " as ACLED does.
+1-8 (``inter2`` 0 when there is no second actor), ``interaction`` two digits (see
+:mod:`truce.report.codes`); dates ``YYYY-MM-DD``, an imprecise event at the middle of its period;
+admin names in OCHA's spelling (:mod:`truce.report.admin`); ``fatalities`` the most
+conservative figure. ``actor1`` is always coded ("Unidentified Armed Group (Syria)" when no
+report names a perpetrator). Import also reads ACLED's other date forms, the codebook's text
+labels for ``inter1``/``inter2``/``interaction``, and skips rows of other countries with one
+note. truce's monitoring extensions leave as "Other" with the extension named in ``notes``.
+Associated actors are joined with "; " as ACLED does.
 
 Import makes each row a report by the importing identity. ACLED fields a report has no slot for
 travel in the report's tags with an ``acled:`` prefix (``acled:event_id_cnty=SYR1234``,
@@ -44,6 +50,7 @@ from truce.model import (
     TimePrecision,
 )
 from truce.model.vocab import sub_event_types
+from truce.report.admin import admin_place
 from truce.report.codes import (
     acled_sub_event_type,
     casualty_total,
@@ -100,6 +107,7 @@ COLUMNS = (
     "fatalities",
     "tags",
     "timestamp",
+    "merged_event_ids",
 )
 #: Columns whose genuine numbers stay numbers in an export (every other cell that could start a
 #: spreadsheet formula is neutralised: :mod:`truce.spreadsheet`).
@@ -171,47 +179,84 @@ def _unix(rfc3339: str) -> str:
     return str(int(moment.astimezone(UTC).timestamp()))
 
 
+#: ACLED's actor for an event whose perpetrator no report names, by event type (ACLED always
+#: codes actor1), with its inter code.
+_UNIDENTIFIED = {
+    EventType.PROTESTS: ("Protesters (Syria)", 6),
+    EventType.RIOTS: ("Rioters (Syria)", 5),
+}
+_UNIDENTIFIED_ARMED = ("Unidentified Armed Group (Syria)", 3)
+
+
+def _event_date(r: Report) -> date:
+    """ACLED dates an imprecise event to the middle of its period (time_precision 2 or 3)."""
+    if r.date.end == r.date.start:
+        return r.date.start
+    return r.date.start + (r.date.end - r.date.start) // 2
+
+
 def row_for(event: Event) -> dict[str, str]:
-    """One event as an ACLED row (every column a string)."""
+    """One event as an ACLED row (every column a string).
+
+    An incident keeps its own id; the ACLED ids of the rows it merges are listed in
+    ``merged_event_ids`` (never one source event's id on the merged contents). A location known
+    only by its area gets the area's representative point at geo precision 3; admin names are
+    OCHA's spelling, admin2 and admin3 filled from the shipped boundaries.
+    """
     r = event.report
     tagged, plain = _tag_values(r)
     s = sides(r)
     sub, prefix = acled_sub_event_type(r.sub_event_type)
     loc = r.location
+    place = admin_place(r)
     fatalities = casualty_total(r, CasualtyKind.KILLED, "low") or 0
     notes = " ".join(part for part in (prefix, r.text) if part)
+    actor1, inter1 = s.actor1, s.inter1
+    if not actor1:
+        actor1, inter1 = _UNIDENTIFIED.get(r.event_type, _UNIDENTIFIED_ARMED)
+    merged = [t.partition("=")[2] for t in r.tags if t.startswith(f"{TAG_PREFIX}event_id_cnty=")]
+    if event.unit == "incident":
+        ident = f"SYR-{event.id}"
+    else:
+        ident = tagged.get("event_id_cnty", f"SYR-{event.id}")
+        merged = []
+    inter2 = "" if s.actor2 else "0"
+    if s.actor2 and s.inter2 is not None:
+        inter2 = str(s.inter2)
+    when = _event_date(r)
     return {
-        "event_id_cnty": tagged.get("event_id_cnty", f"SYR-{event.id}"),
-        "event_date": r.date.start.isoformat(),
-        "year": str(r.date.start.year),
+        "event_id_cnty": ident,
+        "event_date": when.isoformat(),
+        "year": str(when.year),
         "time_precision": str(int(r.date.precision)),
         "disorder_type": disorder_type(r.event_type, r.sub_event_type),
         "event_type": r.event_type.value,
         "sub_event_type": sub,
-        "actor1": s.actor1,
+        "actor1": actor1,
         "assoc_actor_1": "; ".join(s.assoc1),
-        "inter1": str(s.inter1) if s.inter1 is not None else "",
+        "inter1": str(inter1) if inter1 is not None else "",
         "actor2": s.actor2,
         "assoc_actor_2": "; ".join(s.assoc2),
-        "inter2": str(s.inter2) if s.inter2 is not None else "",
-        "interaction": interaction(s.inter1, s.inter2),
+        "inter2": inter2,
+        "interaction": interaction(inter1, s.inter2 if s.actor2 else None),
         "civilian_targeting": "Civilian targeting" if civilian_targeting(r) else "",
         "iso": ISO,
         "region": REGION,
         "country": COUNTRY,
-        "admin1": loc.admin1 or "",
-        "admin2": tagged.get("admin2", ""),
-        "admin3": tagged.get("admin3", ""),
-        "location": loc.place or loc.area or "",
-        "latitude": format(loc.point.lat, "f") if loc.point else "",
-        "longitude": format(loc.point.lon, "f") if loc.point else "",
-        "geo_precision": str(int(loc.precision)),
+        "admin1": place.admin1 or loc.admin1 or "",
+        "admin2": tagged.get("admin2", place.admin2),
+        "admin3": tagged.get("admin3", place.admin3),
+        "location": loc.place or loc.area or place.admin3 or place.admin1 or "",
+        "latitude": format(place.lat, "f") if place.lat is not None else "",
+        "longitude": format(place.lon, "f") if place.lon is not None else "",
+        "geo_precision": str(place.precision),
         "source": "; ".join(src.name for src in r.sources),
         "source_scale": tagged.get("source_scale", ""),
         "notes": notes,
         "fatalities": str(fatalities),
         "tags": "; ".join(plain),
         "timestamp": tagged.get("timestamp", _unix(event.last_filed)),
+        "merged_event_ids": "; ".join(merged),
     }
 
 
@@ -433,6 +478,8 @@ def _convert(row: _Row) -> Report | None:
     actor1, actor2 = row.get("actor1"), row.get("actor2")
     if not actor1:
         row.bad("actor1", "is empty; ACLED codes at least one actor")
+    if row.get("inter2") == "0" and actor2:
+        row.bad("inter2", f"is 0 (no second actor) but actor2 is {actor2!r}")
     if inter2 is not None and not actor2:
         row.bad("inter2", "is given but actor2 is empty (write 0 or nothing for no actor2)")
     named = row.interaction()
