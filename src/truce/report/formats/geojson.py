@@ -9,12 +9,12 @@ error radius, the date interval with its precision, the occurrence grade and the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from truce.model import CasualtyKind
 from truce.report.codes import casualty_total, disorder_type
-from truce.report.formats.layout import write_collection
+from truce.report.formats.layout import position, write_collection
 from truce.report.read import Event
 from truce.report.registry import ExportContext, ExportResult, Format, register_format
 
@@ -25,7 +25,7 @@ def feature(event: Event) -> dict[str, Any]:
     r = event.report
     loc = r.location
     geometry = (
-        {"type": "Point", "coordinates": [float(loc.point.lon), float(loc.point.lat)]}
+        {"type": "Point", "coordinates": position(loc.point.lon, loc.point.lat)}
         if loc.point
         else None
     )
@@ -70,14 +70,14 @@ def feature(event: Event) -> dict[str, Any]:
     return {"type": "Feature", "id": event.id, "geometry": geometry, "properties": properties}
 
 
-def export_geojson(events: Sequence[Event], stream: TextIO, context: ExportContext) -> ExportResult:
+def export_geojson(events: Iterable[Event], stream: TextIO, context: ExportContext) -> ExportResult:
     state = context.state
-    write_collection(
+    written = write_collection(
         stream,
-        [feature(e) for e in events],
+        (feature(e) for e in events),
         {"truce": {"origin": state.origin, "size": state.size, "root": state.root_b64}},
     )
-    return ExportResult(written=len(events))
+    return ExportResult(written=written)
 
 
 register_format(

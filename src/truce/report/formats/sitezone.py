@@ -21,11 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import shapely
-from shapely.geometry import mapping
-
 from truce.errors import TooLarge, TruceError
-from truce.report.formats.layout import write_collection
+from truce.report.formats.layout import polygon_geometry, position, write_collection
 from truce.report.read import Event
 from truce.report.registry import (
     ExportContext,
@@ -84,7 +81,7 @@ def export_sites_geojson(
         {
             "type": "Feature",
             "id": site.id,
-            "geometry": {"type": "Point", "coordinates": [float(site.lon), float(site.lat)]},
+            "geometry": {"type": "Point", "coordinates": position(site.lon, site.lat)},
             "properties": _site_properties(site),
         }
         for site in sites
@@ -122,7 +119,7 @@ def export_zones_geojson(
         if z.valid_to:
             props["valid_to"] = z.valid_to
         props.update({"approximate": z.approximate, "source": z.source, "notes": z.notes})
-        geometry = mapping(shapely.from_wkt(z.wkt))
+        geometry = polygon_geometry(z.wkt)
         features.append({"type": "Feature", "id": z.id, "geometry": geometry, "properties": props})
     write_collection(stream, features)
     return ExportResult(written=len(features))
