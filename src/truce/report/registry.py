@@ -10,9 +10,11 @@ it in a module named under the ``truce.formats`` entry-point group::
 
 Contracts:
 
-- ``export(events, stream, context) -> ExportResult``: write ``events`` (:class:`Event`, one per
-  incident or per report) as text to ``stream``; deterministic (the same events and context give
-  the same bytes); events the format cannot carry are left out and counted in the result;
+- ``export(events, stream, context) -> ExportResult``: write ``events`` (an iterable of
+  :class:`Event`, one per incident or per report, possibly a generator: iterate it once and
+  write as you go, so that memory stays flat) as text to ``stream``; deterministic (the same
+  events and context give the same bytes); events the format cannot carry are left out and
+  counted in the result;
 - ``import_(path, context) -> ImportPlan``: read a file into ledger entries to append (kind and
   body model) *without* appending anything, with one :class:`Problem` per bad row (line, field,
   reason). :func:`truce.report.imports.run_import` applies the ``--on-invalid`` policy and appends.
@@ -20,7 +22,7 @@ Contracts:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -113,7 +115,7 @@ class ImportContext:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-Exporter = Callable[["Sequence[Event]", TextIO, ExportContext], ExportResult]
+Exporter = Callable[["Iterable[Event]", TextIO, ExportContext], ExportResult]
 Importer = Callable[[Path, ImportContext], ImportPlan]
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -260,14 +260,16 @@ def row_for(event: Event) -> dict[str, str]:
     }
 
 
-def export_acled(events: Sequence[Event], stream: TextIO, context: ExportContext) -> ExportResult:
+def export_acled(events: Iterable[Event], stream: TextIO, context: ExportContext) -> ExportResult:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(COLUMNS)
     numeric = [c in NUMERIC for c in COLUMNS]
+    written = 0
     for event in events:
         row = row_for(event)
         writer.writerow(neutralise_row((row[c] for c in COLUMNS), numeric))
-    return ExportResult(written=len(events))
+        written += 1
+    return ExportResult(written=written)
 
 
 # -- import ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ or MultiPolygon features (RFC 7946) with ``id``, ``name``, ``kind``, ``valid_fro
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -74,7 +74,7 @@ def _site_properties(site: Any) -> dict[str, Any]:
 
 
 def export_sites_geojson(
-    events: Sequence[Event], stream: TextIO, context: ExportContext
+    events: Iterable[Event], stream: TextIO, context: ExportContext
 ) -> ExportResult:
     sites = _need_snapshot(context).site_models()
     features = [
@@ -91,7 +91,7 @@ def export_sites_geojson(
 
 
 def export_sites_hxl(
-    events: Sequence[Event], stream: TextIO, context: ExportContext
+    events: Iterable[Event], stream: TextIO, context: ExportContext
 ) -> ExportResult:
     sites = _need_snapshot(context).site_models()
     writer = csv.writer(stream, lineterminator="\n")
@@ -108,7 +108,7 @@ def export_sites_hxl(
 
 
 def export_zones_geojson(
-    events: Sequence[Event], stream: TextIO, context: ExportContext
+    events: Iterable[Event], stream: TextIO, context: ExportContext
 ) -> ExportResult:
     zones = _need_snapshot(context).zones()
     features = []
