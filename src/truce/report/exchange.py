@@ -66,7 +66,7 @@ def run_export(
     fmt = get_format(format_name, export=True)
     assert fmt.export is not None
     with open_snapshot(node, size) as snap:
-        events = snap.events(unit, flt) if fmt.subject == "events" else []
+        events = snap.iter_events(unit, flt) if fmt.subject == "events" else iter(())
         context = ExportContext(snap.state, unit, dict(options or {}), snapshot=snap)
         result = fmt.export(events, stream, context)
         return result, snap.state

@@ -29,10 +29,12 @@ required: ``version``, ``uid``, ``type``, ``how``, ``time``, ``start``, ``stale`
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
 from truce.model import CasualtyKind, EventType
@@ -42,7 +44,15 @@ from truce.report.codes import casualty_total
 from truce.report.read import Event
 from truce.report.registry import ExportContext, ExportResult, Format, register_format
 
-__all__ = ["DECLARATION", "UNKNOWN", "cot_event", "export_cot", "split_documents"]
+__all__ = [
+    "DECLARATION",
+    "UNKNOWN",
+    "DocumentWriter",
+    "cot_event",
+    "export_cot",
+    "file_per_event",
+    "split_documents",
+]
 
 UNKNOWN = "9999999"
 STALE_DAYS = 30
@@ -161,3 +171,38 @@ register_format(
         spec="MITRE Cursor-on-Target Event schema 2.0; TAK type conventions",
     )
 )
+
+
+class DocumentWriter(io.TextIOBase):
+    """A text stream that hands each complete CoT document to ``deliver`` as it is written, so a
+    CoT export can go to one file per event or to a TAK server without being held whole."""
+
+    def __init__(self, deliver: Callable[[str], None]) -> None:
+        super().__init__()
+        self._deliver = deliver
+        self._pending = ""
+        self.delivered = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        while (end := self._pending.find("</event>")) != -1:
+            document, self._pending = self._pending[: end + 8], self._pending[end + 8 :]
+            self._deliver(document.strip())
+            self.delivered += 1
+        return len(text)
+
+
+def file_per_event(directory: Path) -> DocumentWriter:
+    """A :class:`DocumentWriter` writing ``<event id>.cot`` files (one event each) to
+    ``directory``, as a TAK client imports them."""
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def deliver(document: str) -> None:
+        callsign = re.search(r'<contact callsign="([^"]+)"', document)
+        name = callsign.group(1) if callsign else f"event-{len(list(directory.iterdir())) + 1}"
+        (directory / f"{name}.cot").write_text(document + "\n", encoding="utf-8")
+
+    return DocumentWriter(deliver)
