@@ -213,7 +213,7 @@ def test_an_unknown_format_names_the_known_ones(sample: Node) -> None:
     from truce.errors import NotFoundError
 
     with pytest.raises(NotFoundError) as info:
-        export(sample, "kml")
+        export(sample, "shapefile")
     assert "acled" in (info.value.hint or "")
 
 

@@ -389,3 +389,61 @@ def test_the_demo_sites_and_zones_re_import_with_nothing_refused(
         outcome = run_import(fresh, name, path, author="monitors")
         assert not outcome.problems and outcome.imported
         assert _exports(fresh, name)[name] == text
+
+
+# -- UCDP GED and KML --------------------------------------------------------------------------
+@pytest.fixture(params=["sample", "demo", "synthetic"])
+def more_exports(request: pytest.FixtureRequest) -> dict[str, str]:
+    if request.param == "synthetic":
+        out = {}
+        for name in ("ucdp", "kml"):
+            buffer = io.StringIO()
+            get_format(name).export(  # type: ignore[misc]
+                synthetic_events(SYNTHETIC_N), buffer, ExportContext(synthetic_state())
+            )
+            out[name] = buffer.getvalue()
+        return out
+    return _exports(request.getfixturevalue(request.param), "ucdp", "kml")
+
+
+def test_every_ucdp_row_follows_the_ged_codebook(more_exports: dict[str, str]) -> None:
+    from truce.report.formats.ucdp import COLUMNS
+
+    rows = list(csv.DictReader(io.StringIO(more_exports["ucdp"])))
+    assert rows and list(rows[0]) == list(COLUMNS)
+    for row in rows:
+        where = row["id"]
+        assert row["type_of_violence"] in ("1", "2", "3"), where
+        assert row["where_prec"] in tuple("1234567") and row["date_prec"] in tuple("12345")
+        assert row["date_start"] <= row["date_end"] and row["year"] == row["date_start"][:4]
+        low = int(row["low"])
+        assert low >= 1, where  # GED lists events with at least one death
+        if row["best"]:
+            assert low <= int(row["best"]), where
+            parts = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
+            assert sum(int(row[c]) for c in parts) == int(row["best"]), where
+        if row["high"]:
+            assert int(row["high"]) >= int(row["best"] or low), where
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+        assert 32 < lat < 38 and 35 < lon < 43, where  # in Syria
+        assert row["geom_wkt"] == f"POINT ({row['longitude']} {row['latitude']})"
+
+
+def test_every_kml_placemark_is_well_formed(more_exports: dict[str, str]) -> None:
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = etree.fromstring(more_exports["kml"].encode("utf-8"))
+    assert root.tag == "{http://www.opengis.net/kml/2.2}kml"
+    [document] = root.findall("k:Document", ns)
+    marks = document.findall("k:Placemark", ns)
+    assert marks
+    assert len({m.get("id") for m in marks}) == len(marks)
+    for mark in marks:
+        assert [c.tag.split("}")[1] for c in mark] == [
+            "name", "description", "TimeSpan", "ExtendedData", "Point"
+        ]  # fmt: skip  # KML 2.2's order for Feature and Placemark elements
+        begin = mark.findtext("k:TimeSpan/k:begin", namespaces=ns)
+        end = mark.findtext("k:TimeSpan/k:end", namespaces=ns)
+        assert begin and end and begin <= end
+        text = mark.findtext("k:Point/k:coordinates", namespaces=ns) or ""
+        lon, lat = (float(c) for c in text.split(","))
+        assert -180 <= lon <= 180 and -90 <= lat <= 90 and 35 < lon < 43  # lon first
