@@ -104,3 +104,62 @@ def test_cot_to_a_closed_port_says_so(demo_home: Path, capsys: pytest.CaptureFix
     assert main(["--home", str(demo_home), "export", "cot", "--tak", f"127.0.0.1:{port}"]) == 1
     assert "cannot connect to the TAK server" in capsys.readouterr().err
     assert main(["--home", str(demo_home), "export", "cot", "--tak", "nowhere"]) == 2
+
+
+# -- OCHA / HDX files ------------------------------------------------------------------------
+ADMIN3 = Path(__file__).parents[2] / "src/truce/geo/data/admin/syr_adm3_ocha_20201217.geojson"
+
+
+def _cod_ab_file(tmp_path: Path) -> tuple[Path, int, int]:
+    """A COD-AB-shaped admin 3 file (OCHA's property names, no truce id/name/kind): a few
+    Idleb sub-districts, and a few of Damascus, far outside the area of interest."""
+    import json
+
+    features = json.loads(ADMIN3.read_text(encoding="utf-8"))["features"]
+    idleb = [f for f in features if f["properties"]["ADM1_PCODE"] == "SY07"][:4]
+    damascus = [f for f in features if f["properties"]["ADM1_PCODE"] == "SY01"][:3]
+    path = tmp_path / "syr_adm3_subset.geojson"
+    collection = {"type": "FeatureCollection", "features": idleb + damascus}
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    return path, len(idleb), len(damascus)
+
+
+def test_an_ocha_boundary_file_imports_as_zones_with_a_map(
+    demo_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, inside, outside = _cod_ab_file(tmp_path)
+    home = ["--home", str(demo_home)]
+    assert main([*home, "import", "zones", str(path), "--as", "monitors"]) == 2  # no id, kind
+    capsys.readouterr()
+    args = [*home, "import", "zones", str(path), "--as", "monitors", "--map", "ADM3_PCODE=id",
+            "--map", "ADM3_EN=name", "--kind", "sector"]  # fmt: skip
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr()
+    assert f"would import {inside} of {inside + outside}" in out.out
+    assert f"skipped {outside} outside the area" in out.out and "dry run" in out.out
+    assert main(args) == 0
+    assert f"imported {inside} of {inside + outside} as monitors" in capsys.readouterr().out
+    assert main([*home, "export", "zones", "--out", str(tmp_path / "z.geojson")]) == 0
+    exported = (tmp_path / "z.geojson").read_text(encoding="utf-8")
+    assert '"id": "SY070' in exported  # P-codes as ids
+
+
+def test_an_ocha_communities_list_imports_as_sites(
+    demo_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "communities.csv"
+    path.write_text(
+        "admin4Pcode,admin4Name_en,latitude_y,longitude_x\n"
+        "C9001,Illustrative village one,35.61,36.56\n"
+        "C9002,Illustrative village two,35.70,36.60\n"
+        "C9003,Illustrative Damascus quarter,33.51,36.29\n",
+        encoding="utf-8",
+    )
+    home = ["--home", str(demo_home)]
+    args = [*home, "import", "sites", str(path), "--as", "monitors", "--map", "admin4Pcode=id",
+            "--map", "admin4Name_en=name", "--map", "latitude_y=lat", "--map", "longitude_x=lon",
+            "--kind", "other"]  # fmt: skip
+    assert main(args) == 0
+    said = capsys.readouterr().out
+    assert "imported 2 of 3 as monitors" in said and "skipped 1 outside the area" in said
+    assert main([*home, "import", "sites", str(path), "--map", "nonsense"]) == 2

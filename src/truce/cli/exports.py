@@ -23,6 +23,7 @@ from truce.report import (
     run_import,
 )
 from truce.report.formats.cot import file_per_event
+from truce.report.formats.remap import parse_map
 from truce.report.read import LedgerState
 from truce.report.registry import ExportResult
 from truce.report.tak import parse_address, tak_stream
@@ -233,11 +234,35 @@ def export(
     help="The importing identity (signs every entry). Default: the node's open-sources "
     "ingest party, registered on first use.",
 )
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="sites, zones: read the file's COLUMN as truce's FIELD (repeatable), e.g. "
+    "ADM3_PCODE=id ADM3_EN=name for an OCHA boundary file.",
+)
+@click.option("--kind", help="sites, zones: the kind of features that have none.")
+@click.option("--dry-run", is_flag=True, help="Read and check the file; import nothing.")
 @pass_app
 def import_(
-    app: AppContext, format_name: str, file: Path, on_invalid: str, author: str | None
+    app: AppContext,
+    format_name: str,
+    file: Path,
+    on_invalid: str,
+    author: str | None,
+    mapping: tuple[str, ...],
+    kind: str | None,
+    dry_run: bool,
 ) -> None:
-    """Import FILE as FORMAT: acled (each row a report), sites, sites-hxl, zones."""
+    """Import FILE as FORMAT: acled (each row a report), sites, sites-hxl, zones.
+
+    Ends with a summary: rows imported, skipped as bad, duplicates, outside the area."""
+    options: dict[str, Any] = {}
+    if mapping:
+        options["map"] = parse_map(mapping)
+    if kind:
+        options["kind"] = kind
     try:
         outcome = run_import(
             app.node(),
@@ -245,6 +270,8 @@ def import_(
             file,
             author=author,
             on_invalid=on_invalid,  # type: ignore[arg-type]
+            options=options,
+            dry_run=dry_run,
         )
     except ImportRejected as exc:
         for problem in exc.problems:
@@ -257,11 +284,14 @@ def import_(
     first = outcome.imported[0][1] if outcome.imported else "-"
     last = outcome.imported[-1][1] if outcome.imported else "-"
     bad = len({p.line for p in outcome.problems})
+    verb = "would import" if outcome.dry_run else "imported"
+    span = "" if outcome.dry_run else f" ({first} .. {last})"
     click.echo(
-        f"imported {len(outcome.imported)} of {outcome.rows} as {outcome.author} "
-        f"({first} .. {last})"
+        f"{verb} {len(outcome.imported)} of {outcome.rows} as {outcome.author}{span}"
         + (f"; skipped {bad} bad row(s)" if bad else "")
+        + (f" ({outcome.duplicates} duplicate(s))" if outcome.duplicates else "")
         + (f"; skipped {outcome.skipped} outside the area" if outcome.skipped else "")
+        + ("; dry run: nothing was imported" if outcome.dry_run else "")
     )
     if not outcome.imported:
         raise ValidationError(f"{file}: no row could be imported")

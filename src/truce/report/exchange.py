@@ -51,6 +51,19 @@ class ImportOutcome:
     imported: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: True when nothing was appended on purpose (``dry_run``): ``imported`` is what would be.
+    dry_run: bool = False
+
+    @property
+    def duplicates(self) -> int:
+        """Rows refused because they were imported before or repeat a row of the file."""
+        return len(
+            {
+                p.line
+                for p in self.problems
+                if "imported before" in p.reason or "also on line" in p.reason
+            }
+        )
 
 
 def run_export(
@@ -92,7 +105,10 @@ def run_import(
     author: str | None = None,
     on_invalid: OnInvalid = "raise",
     options: dict[str, Any] | None = None,
+    dry_run: bool = False,
 ) -> ImportOutcome:
+    """Import ``path`` as ``format_name`` (see the module docstring). With ``dry_run`` the file
+    is read and checked and the outcome says what would be imported; nothing is appended."""
     fmt = get_format(format_name, import_=True)
     assert fmt.import_ is not None
     if on_invalid not in ("raise", "skip"):
@@ -105,9 +121,14 @@ def run_import(
         with open_snapshot(node) as snap:
             existing = snap.tags_with_prefix("acled:event_id_cnty=")
             ingest_parties = snap.parties_of_kind("ingest")
+    if author is None and dry_run and not ingest_parties:
+        from truce.ingest.report import INGEST_PARTY
+
+        author = INGEST_PARTY  # who would sign; a dry run registers nobody
     if author is None:
         author = default_importer(node, ingest_parties)
-    node.signing_key(author)  # fail before reading a large file if we cannot sign
+    if not dry_run:
+        node.signing_key(author)  # fail before reading a large file if we cannot sign
     plan = fmt.import_(path, ImportContext(author, existing, dict(options or {})))
     outcome = ImportOutcome(
         fmt.name, author, plan.rows, plan.skipped, problems=plan.problems, notes=plan.notes
@@ -125,8 +146,12 @@ def run_import(
             ),
         )
     if not plan.items:
-        if not plan.problems:
+        if not plan.problems and not plan.skipped:
             raise ValidationError(f"{path}: nothing to import")
+        return outcome
+    if dry_run:
+        outcome.imported = [(item.label, "") for item in plan.items]
+        outcome.dry_run = True
         return outcome
     entries = append_batch(node, author, [(item.kind, item.body) for item in plan.items])
     first = node.ledger.size - len(entries)

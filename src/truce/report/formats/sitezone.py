@@ -5,6 +5,10 @@ Import reuses the agreement capability's loaders (:func:`truce.agreement.sites.r
 add`` (area of interest, swapped coordinates, polygon repair). Those loaders check a file as a
 whole and stop at its first bad feature, so ``--on-invalid skip`` cannot keep part of such a file.
 
+Import also takes OCHA/HDX files (:mod:`truce.report.formats.remap`): a column map
+(``--map ADM3_PCODE=id``), a default kind, and features wholly outside the area of interest
+counted and skipped with one note instead of stopping the import.
+
 Export writes what import reads, so a file exported here imports back to the same sites and
 zones: sites as GeoJSON Point features (properties ``id``, ``name``, ``kind``, ``names``,
 ``org``, ``admin1``, ``approximate``, ``source``, ``notes``) or HXL-tagged CSV (``#loc+code``,
@@ -131,17 +135,20 @@ def _loader_problem(exc: TruceError) -> Problem:
 
 def import_sites(path: Path, context: ImportContext) -> ImportPlan:
     from truce.agreement.sites import read_sites
+    from truce.report.formats.remap import prepare
 
     plan = ImportPlan(per_row=False)
-    try:
-        load = read_sites(path)
-    except TooLarge:
-        raise  # over a cap: its own message and hint (how to raise it), not a bad feature
-    except TruceError as exc:
-        plan.problems.append(_loader_problem(exc))
-        return plan
-    plan.rows = len(load.sites)
-    plan.notes.extend(load.notes)
+    with prepare(path, context.options.get("map"), context.options.get("kind")) as ready:
+        try:
+            load = read_sites(ready.path)
+        except TooLarge:
+            raise  # over a cap: its own message and hint (how to raise it), not a bad feature
+        except TruceError as exc:
+            plan.problems.append(_loader_problem(exc))
+            return plan
+    plan.rows = len(load.sites) + ready.outside
+    plan.skipped = ready.outside
+    plan.notes.extend([*ready.notes, *load.notes])
     plan.items = [
         ImportItem(i + 1, "site.registered", site, site.id) for i, site in enumerate(load.sites)
     ]
@@ -150,17 +157,20 @@ def import_sites(path: Path, context: ImportContext) -> ImportPlan:
 
 def import_zones(path: Path, context: ImportContext) -> ImportPlan:
     from truce.agreement.zones import read_zones
+    from truce.report.formats.remap import prepare
 
     plan = ImportPlan(per_row=False)
-    try:
-        load = read_zones(path, on_invalid=context.options.get("repair", "repair"))
-    except TooLarge:
-        raise  # over a cap: its own message and hint (how to raise it), not a bad feature
-    except TruceError as exc:
-        plan.problems.append(_loader_problem(exc))
-        return plan
-    plan.rows = len(load.zones)
-    plan.notes.extend(load.notes)
+    with prepare(path, context.options.get("map"), context.options.get("kind")) as ready:
+        try:
+            load = read_zones(ready.path, on_invalid=context.options.get("repair", "repair"))
+        except TooLarge:
+            raise  # over a cap: its own message and hint (how to raise it), not a bad feature
+        except TruceError as exc:
+            plan.problems.append(_loader_problem(exc))
+            return plan
+    plan.rows = len(load.zones) + ready.outside
+    plan.skipped = ready.outside
+    plan.notes.extend([*ready.notes, *load.notes])
     plan.items = [
         ImportItem(i + 1, "zone.defined", zone, zone.id) for i, zone in enumerate(load.zones)
     ]
