@@ -71,7 +71,7 @@ def synthetic() -> dict[str, str]:
         result = get_format(name).export(  # type: ignore[misc]
             synthetic_events(SYNTHETIC_N), buffer, ExportContext(synthetic_state())
         )
-        assert result.written + len(result.left_out) == SYNTHETIC_N
+        assert result.written + result.left_out_count == SYNTHETIC_N
         out[name] = buffer.getvalue()
     return out
 

@@ -216,6 +216,9 @@ def export(
     )
     for ident, reason in result.left_out:
         click.echo(f"  left out {ident}: {reason}", err=True)
+    if result.left_out_count > len(result.left_out):
+        more = result.left_out_count - len(result.left_out)
+        click.echo(f"  ... and {more} more left out", err=True)
 
 
 @cli.command("import")

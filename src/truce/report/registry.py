@@ -62,11 +62,24 @@ class ExportContext:
     snapshot: Snapshot | None = None
 
 
+#: How many left-out events an :class:`ExportResult` lists by id (the rest are counted): an
+#: export of a million events must not hold a million reasons.
+LEFT_OUT_LISTED = 1000
+
+
 @dataclass
 class ExportResult:
     written: int = 0
-    #: (event id, reason) for every event the format could not carry.
+    #: (event id, reason) for the first :data:`LEFT_OUT_LISTED` events the format could not carry.
     left_out: list[tuple[str, str]] = field(default_factory=list)
+    #: Every event left out, listed or not.
+    left_out_count: int = 0
+
+    def leave_out(self, ident: str, reason: str) -> None:
+        """Record an event the format cannot carry (memory bounded however many there are)."""
+        self.left_out_count += 1
+        if len(self.left_out) < LEFT_OUT_LISTED:
+            self.left_out.append((ident, reason))
 
 
 @dataclass(frozen=True)

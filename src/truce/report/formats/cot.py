@@ -152,7 +152,7 @@ def export_cot(events: Iterable[Event], stream: TextIO, context: ExportContext) 
     for event in events:
         element = cot_event(event, context.state.origin, stale)
         if element is None:
-            result.left_out.append((event.id, "no point and no known area: CoT needs lat and lon"))
+            result.leave_out(event.id, "no point and no known area: CoT needs lat and lon")
             continue
         stream.write(DECLARATION)
         stream.write(ET.tostring(element, encoding="unicode", xml_declaration=False))

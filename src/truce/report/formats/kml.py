@@ -76,7 +76,7 @@ def export_kml(events: Iterable[Event], stream: TextIO, context: ExportContext) 
     for event in events:
         mark = placemark(event)
         if mark is None:
-            result.left_out.append((event.id, "no point and no known area: KML needs a position"))
+            result.leave_out(event.id, "no point and no known area: KML needs a position")
             continue
         stream.write(mark + "\n")
         result.written += 1

@@ -181,7 +181,7 @@ def export_plover(events: Iterable[Event], stream: TextIO, context: ExportContex
     for event in events:
         rec = record(event, coder)
         if rec is None:
-            result.left_out.append((event.id, why_not(event)))
+            result.leave_out(event.id, why_not(event))
             continue
         stream.write(json.dumps(rec, ensure_ascii=False, sort_keys=False))
         stream.write("\n")

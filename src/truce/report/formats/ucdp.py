@@ -163,9 +163,7 @@ def export_ucdp(events: Iterable[Event], stream: TextIO, context: ExportContext)
     for event in events:
         row = row_for(event)
         if row is None:
-            result.left_out.append(
-                (event.id, "UCDP GED lists organised violence with at least one death")
-            )
+            result.leave_out(event.id, "UCDP GED lists organised violence with at least one death")
             continue
         writer.writerow(neutralise_row((row[c] for c in COLUMNS), numeric))
         result.written += 1
