@@ -50,7 +50,7 @@ def test_acled_columns_and_codes(sample: Node) -> None:
     by_id = {r["event_id_cnty"]: r for r in rows}
     strike = by_id["SYR-I-9"]
     assert strike["interaction"] == "17"  # state forces (1) against civilians (7), lower first
-    assert strike["assoc_actor_1"] == "Military Forces of Russia"
+    assert strike["assoc_actor_1"] == "Military Forces of Russia (2000-)"  # ACLED's dated form
     assert strike["civilian_targeting"] == "Civilian targeting"
     assert strike["fatalities"] == "4"  # the lowest figure of 4-7
     patrol = by_id["SYR-I-11"]

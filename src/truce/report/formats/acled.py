@@ -11,7 +11,8 @@ Codes are ACLED's numeric ones (as its API gives with ``inter_numeric``): ``inte
 :mod:`truce.report.codes`); dates ``YYYY-MM-DD``, an imprecise event at the middle of its period;
 admin names in OCHA's spelling (:mod:`truce.report.admin`); ``fatalities`` the most
 conservative figure. ``actor1`` is always coded ("Unidentified Armed Group (Syria)" when no
-report names a perpetrator). Import also reads ACLED's other date forms, the codebook's text
+report names a perpetrator); state forces in ACLED's dated form ("Military Forces of Syria
+(2000-)"). Import also reads ACLED's other date forms, the codebook's text
 labels for ``inter1``/``inter2``/``interaction``, and skips rows of other countries with one
 note. truce's monitoring extensions leave as "Other" with the extension named in ``notes``.
 Associated actors are joined with "; " as ACLED does.
@@ -188,6 +189,19 @@ _UNIDENTIFIED = {
 _UNIDENTIFIED_ARMED = ("Unidentified Armed Group (Syria)", 3)
 
 
+#: ACLED's dated names of state forces (a name already dated is left as it is).
+_DATED_ACTORS = {
+    "Military Forces of Syria": "Military Forces of Syria (2000-)",
+    "Military Forces of Russia": "Military Forces of Russia (2000-)",
+    "Military Forces of Turkey": "Military Forces of Turkey (2016-)",
+    "Police Forces of Syria": "Police Forces of Syria (2000-)",
+}
+
+
+def _acled_name(name: str) -> str:
+    return _DATED_ACTORS.get(name, name)
+
+
 def _event_date(r: Report) -> date:
     """ACLED dates an imprecise event to the middle of its period (time_precision 2 or 3)."""
     if r.date.end == r.date.start:
@@ -232,11 +246,11 @@ def row_for(event: Event) -> dict[str, str]:
         "disorder_type": disorder_type(r.event_type, r.sub_event_type),
         "event_type": r.event_type.value,
         "sub_event_type": sub,
-        "actor1": actor1,
-        "assoc_actor_1": "; ".join(s.assoc1),
+        "actor1": _acled_name(actor1),
+        "assoc_actor_1": "; ".join(_acled_name(n) for n in s.assoc1),
         "inter1": str(inter1) if inter1 is not None else "",
-        "actor2": s.actor2,
-        "assoc_actor_2": "; ".join(s.assoc2),
+        "actor2": _acled_name(s.actor2),
+        "assoc_actor_2": "; ".join(_acled_name(n) for n in s.assoc2),
         "inter2": inter2,
         "interaction": interaction(inter1, s.inter2 if s.actor2 else None),
         "civilian_targeting": "Civilian targeting" if civilian_targeting(r) else "",
