@@ -50,7 +50,7 @@ def test_acled_columns_and_codes(sample: Node) -> None:
     by_id = {r["event_id_cnty"]: r for r in rows}
     strike = by_id["SYR-I-9"]
     assert strike["interaction"] == "17"  # state forces (1) against civilians (7), lower first
-    assert strike["assoc_actor_1"] == "Military Forces of Russia"
+    assert strike["assoc_actor_1"] == "Military Forces of Russia (2000-)"  # ACLED's dated form
     assert strike["civilian_targeting"] == "Civilian targeting"
     assert strike["fatalities"] == "4"  # the lowest figure of 4-7
     patrol = by_id["SYR-I-11"]
@@ -71,12 +71,13 @@ def test_hxl_parses_with_libhxl(sample: Node, tmp_path: Path) -> None:
         tags = [c.display_tag for c in source.columns]
         rows = list(source)
     assert tags[:3] == ["#event+id", "#event+type", "#event+type+sub"]
-    assert "#geo+lat" in tags and "#affected+killed" in tags
+    assert "#geo+lat" in tags and "#affected+killed+min" in tags and "#adm1+code" in tags
     assert len(rows) == 7
     strike = next(r for r in rows if r.get("#event+id") == "I-9")
-    assert strike.get("#affected+killed") == "4"
+    assert strike.get("#affected+killed+min") == "4"
     assert strike.get("#affected+killed+max") == "7"
-    assert strike.get("#adm1+name") == "Idlib"
+    assert strike.get("#adm1+name") == "Idleb"  # OCHA's spelling, and its P-code for joins
+    assert (strike.get("#adm1+code"), strike.get("#adm3+code")) == ("SY07", "SY070203")
     assert float(strike.get("#geo+lat")) == pytest.approx(35.614)
 
 
@@ -106,9 +107,12 @@ def _check_cot_event(event: ET.Element) -> None:
 
 
 def test_cot_events_satisfy_the_event_schema(sample: Node) -> None:
-    lines = export(sample, "cot").splitlines()
-    assert len(lines) == 6  # 7 incidents, one without a position is left out
-    events = [ET.fromstring(line) for line in lines]
+    from truce.report.formats.cot import split_documents
+
+    text = export(sample, "cot")
+    documents = split_documents(text)
+    assert len(documents) == 7 == len(text.splitlines())  # one standalone document per line
+    events = [ET.fromstring(doc.encode()) for doc in documents]
     for event in events:
         _check_cot_event(event)
     by_id = {e.find("detail/contact").attrib["callsign"]: e for e in events}  # type: ignore[union-attr]
@@ -118,10 +122,16 @@ def test_cot_events_satisfy_the_event_schema(sample: Node) -> None:
     assert by_id["I-9"].find("point").attrib["hae"] == "9999999"  # type: ignore[union-attr]
 
 
-def test_cot_leaves_out_events_without_a_point(sample: Node) -> None:
+def test_cot_places_an_area_only_event_at_its_area(sample: Node) -> None:
     buffer = io.StringIO()
     result, _ = run_export(sample, "cot", buffer)
-    assert result.left_out == [("I-12", "no point: CoT needs lat and lon")]
+    assert result.left_out == []
+    from truce.report.formats.cot import split_documents
+
+    [area] = [d for d in split_documents(buffer.getvalue()) if 'callsign="I-12"' in d]
+    event = ET.fromstring(area.encode())
+    assert event.find("point").attrib["ce"] == "50000"  # type: ignore[union-attr]
+    assert event.find("detail/truce").attrib["precision"] == "area"  # type: ignore[union-attr]
 
 
 def test_geojson_follows_rfc_7946(sample: Node) -> None:
@@ -159,9 +169,16 @@ def test_plover_records(sample: Node) -> None:
     for record in records:
         assert fields <= set(record)
     by_id = {r["id"]: r for r in records}
-    assert (by_id["I-9"]["event"], by_id["I-9"]["mode"]) == ("ASSAULT", "aerial")
-    assert by_id["I-8"]["mode"] == "heavy-weapons"
-    assert (by_id["I-11"]["event"], by_id["I-11"]["context"]) == ("COOPERATE", "peacekeeping")
+    assert (by_id["I-9"]["event"], by_id["I-9"]["mode"]) == (["ASSAULT"], ["aerial"])
+    assert by_id["I-9"]["context"] == ["military"]  # Syrian and Russian armed forces
+    assert by_id["I-8"]["mode"] == ["heavy-weapons"]
+    assert by_id["I-8"]["context"] is None  # HTS is no state military: not "military"
+    assert by_id["I-8"]["actor"] == [{"entity_text": "Hay'at Tahrir al-Sham", "acled_inter": 2}]
+    assert by_id["I-10"]["mode"] is None  # an armed clash: no mode, null not ""
+    patrol = by_id["I-11"]
+    assert (patrol["event"], patrol["context"]) == (["COOPERATE"], ["military", "peacekeeping"])
+    assert [e["entity_text"] for e in patrol["recipient"]] == ["Military Forces of Turkey"]
+    assert by_id["I-9"]["event_loc"]["province"] == "Idleb"
     assert "I-14" not in by_id  # "Change to group/activity" has no PLOVER category
 
 
@@ -196,7 +213,7 @@ def test_an_unknown_format_names_the_known_ones(sample: Node) -> None:
     from truce.errors import NotFoundError
 
     with pytest.raises(NotFoundError) as info:
-        export(sample, "kml")
+        export(sample, "shapefile")
     assert "acled" in (info.value.hint or "")
 
 

@@ -38,7 +38,7 @@ ACLED_ROWS = [
         "iso": "760",
         "region": "Middle East",
         "country": "Syria",
-        "admin1": "Idlib",
+        "admin1": "Idleb",
         "admin2": "Maarrat An-Numan",
         "admin3": "Kafr Nobol",
         "location": "Kafr Nobol",
@@ -65,14 +65,14 @@ ACLED_ROWS = [
         "inter1": "8",
         "actor2": "",
         "assoc_actor_2": "",
-        "inter2": "",
+        "inter2": "0",
         "interaction": "80",
         "civilian_targeting": "",
         "iso": "760",
         "region": "Middle East",
         "country": "Syria",
-        "admin1": "Idlib",
-        "admin2": "",
+        "admin1": "Idleb",
+        "admin2": "",  # empty: export fills it from the OCHA boundaries
         "admin3": "",
         "location": "Saraqib",
         "latitude": "35.862",
@@ -121,8 +121,10 @@ def test_acled_round_trip_keeps_every_column(node: Node, tmp_path: Path) -> None
         for column in COLUMNS:
             if column in ("latitude", "longitude"):
                 assert Decimal(row[column]) == Decimal(original[column]), column
+            elif column in ("admin2", "admin3") and not original[column]:
+                assert row[column] == {"admin2": "Idleb", "admin3": "Saraqab"}[column]
             else:
-                assert row[column] == original[column], column
+                assert row[column] == original.get(column, ""), column
 
 
 def test_acled_dates_in_acleds_export_tool_form(node: Node, tmp_path: Path) -> None:
@@ -206,3 +208,115 @@ def test_a_bad_zone_file_is_refused_whole(node: Node, tmp_path: Path) -> None:
     with pytest.raises(ImportRejected) as info:
         run_import(node, "zones", path, author="monitors", on_invalid="skip")
     assert "swapped" in str(info.value.problems[0]).lower()
+
+
+# -- ACLED files as people have them ----------------------------------------------------------
+def _spreadsheet_row(n: int, **changes: str) -> dict[str, str]:
+    """A row as an ACLED file re-saved by a spreadsheet: ``9-May-20`` dates, the current
+    codebook's text labels, inter2 0 for a one-sided event, OCHA's governorate spelling."""
+    row = {
+        **ACLED_ROWS[0],
+        "event_id_cnty": f"SYR{200000 + n}",
+        "event_date": f"{n % 28 + 1}-May-20",
+        "year": "2020",
+        "inter1": "State forces",
+        "inter2": "Civilians",
+        "interaction": "State forces-Civilians",
+        "admin1": "Idleb",
+        "timestamp": str(1589000000 + n),
+    }
+    row.update(changes)
+    return row
+
+
+def test_a_spreadsheet_saved_acled_file_imports_in_full(node: Node, tmp_path: Path) -> None:
+    one_sided = {
+        "actor2": "",
+        "assoc_actor_2": "",
+        "inter2": "0",
+        "interaction": "Sole State forces action",
+        "sub_event_type": "Shelling/artillery/missile attack",
+        "civilian_targeting": "",
+    }
+    rows = [_spreadsheet_row(n) for n in range(40)]
+    rows += [_spreadsheet_row(n, **one_sided) for n in range(40, 60)]
+    rows += [_spreadsheet_row(60, event_date="09 May 2020", inter1="1", inter2="0",
+                              interaction="10", actor2="", assoc_actor_2="")]  # fmt: skip
+    rows += [_spreadsheet_row(61, event_date="2020-05-09", inter1="", inter2="",
+                              interaction="17")]  # fmt: skip
+    path = write_csv(tmp_path / "acled-2020.csv", rows)
+    outcome = run_import(node, "acled", path, author="ingest")
+    assert len(outcome.imported) == len(rows) == outcome.rows
+    assert not outcome.problems
+    exported = {r["event_id_cnty"]: r for r in acled_reports(node)}
+    assert exported["SYR200000"]["event_date"] == "2020-05-01"
+    assert exported["SYR200009"]["event_date"] == "2020-05-10"
+    assert exported["SYR200000"]["interaction"] == "17"
+    one = exported["SYR200045"]
+    assert (one["inter1"], one["inter2"], one["interaction"], one["actor2"]) == ("1", "0", "10", "")
+    assert exported["SYR200060"]["event_date"] == "2020-05-09"
+    assert (exported["SYR200061"]["inter1"], exported["SYR200061"]["inter2"]) == ("1", "7")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020-05-09", "2020-05-09"),
+        ("2020-05-09T00:00:00", "2020-05-09"),
+        ("9 May 2020", "2020-05-09"),
+        ("09 May 2020", "2020-05-09"),
+        ("09-May-2020", "2020-05-09"),
+        ("9-May-20", "2020-05-09"),
+        ("31-Dec-99", "1999-12-31"),
+        ("9 Sept 2020", "2020-09-09"),
+        ("May 9, 2020", "2020-05-09"),
+        ("2020/05/09", "2020-05-09"),
+        ("25/05/2020", "2020-05-25"),
+        ("05/25/2020", "2020-05-25"),
+    ],
+)
+def test_every_acled_date_form(text: str, expected: str) -> None:
+    from truce.report.formats.acled import _parse_date
+
+    assert _parse_date(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["05/09/2020", "9-Mai-20", "2020-02-30", "May 2020", "9-May-2"])
+def test_ambiguous_or_wrong_dates_are_refused(text: str) -> None:
+    from truce.report.formats.acled import _parse_date
+
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        _parse_date(text)
+
+
+def test_a_mismatched_interaction_and_a_bad_label_are_reported(node: Node, tmp_path: Path) -> None:
+    rows = [
+        _spreadsheet_row(1, interaction="Rebel group-Civilians"),
+        _spreadsheet_row(2, inter1="Armed men"),
+        _spreadsheet_row(3, inter2="0"),  # actor2 is given: 0 says there is none
+    ]
+    with pytest.raises(ImportRejected) as info:
+        run_import(node, "acled", write_csv(tmp_path / "x.csv", rows), author="ingest")
+    found = {(p.line, p.field) for p in info.value.problems}
+    assert found == {(2, "interaction"), (3, "inter1"), (4, "inter2")}
+
+
+def test_rows_outside_the_area_are_counted_and_skipped(node: Node, tmp_path: Path) -> None:
+    rows = [
+        _spreadsheet_row(1),
+        _spreadsheet_row(2, country="Turkey", iso="792", admin1="Hatay"),
+        _spreadsheet_row(3, country="Iraq", iso="368"),
+        _spreadsheet_row(4, country="Turkey", iso="792"),
+    ]
+    outcome = run_import(node, "acled", write_csv(tmp_path / "region.csv", rows), author="ingest")
+    assert [label for label, _ in outcome.imported] == ["SYR200001"]
+    assert outcome.skipped == 3 and not outcome.problems
+    assert any("skipped 3 row(s) outside Syria" in n and "Turkey 2" in n for n in outcome.notes)
+
+
+def test_an_import_without_an_identity_signs_as_the_ingest_party(tmp_path: Path) -> None:
+    with Node.init(Settings(home=tmp_path / "bare")) as bare:
+        outcome = run_import(bare, "acled", write_csv(tmp_path / "a.csv", ACLED_ROWS[:1]))
+        assert outcome.author == "osint"
+        again = run_import(bare, "acled", write_csv(tmp_path / "b.csv", [_spreadsheet_row(5)]))
+        assert again.author == "osint"  # registered once, then found

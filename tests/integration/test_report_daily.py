@@ -134,3 +134,12 @@ def test_cli_lists_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["formats"]) == 0
     names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert {"acled", "geojson", "hxl", "cot", "plover", "sites", "zones"} <= set(names)
+
+
+def test_the_default_day_is_the_last_day_with_an_incident(node: Node) -> None:
+    last_incident = build_situation(node, "daily").period.start
+    assert build_situation(node, "daily", on=last_incident).figures.incidents > 0
+    node.add_party("observer", "A party registered long after the events")  # dated today
+    assert node.ledger.checkpoint()  # the last entry is now of today, with no incident
+    rep = build_situation(node, "daily")
+    assert rep.period.start == last_incident and rep.figures.incidents > 0

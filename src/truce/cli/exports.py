@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar, cast
 
 import click
 
@@ -23,6 +22,11 @@ from truce.report import (
     run_export,
     run_import,
 )
+from truce.report.formats.cot import file_per_event
+from truce.report.formats.remap import parse_map
+from truce.report.read import LedgerState
+from truce.report.registry import ExportResult
+from truce.report.tak import parse_address, tak_stream
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -126,6 +130,17 @@ def list_formats() -> None:
     show_default=True,
     help="CoT only: how long TAK clients show the events after the data cut.",
 )
+@click.option(
+    "--split",
+    "split_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="CoT only: write one standalone .cot file per event into this directory.",
+)
+@click.option(
+    "--tak",
+    metavar="HOST:PORT",
+    help="CoT only: stream the events to a TAK server's TCP input (e.g. 127.0.0.1:8087).",
+)
 @pass_app
 def export(
     app: AppContext,
@@ -139,8 +154,13 @@ def export(
     unit: str,
     size: int | None,
     stale_days: int,
+    split_dir: Path | None,
+    tak: str | None,
 ) -> None:
-    """Export events as FORMAT (see 'truce formats'): acled, geojson, hxl, cot, plover..."""
+    """Export events as FORMAT (see 'truce formats'): acled, geojson, hxl, cot, plover...
+
+    The export is written as it is read (memory stays flat for any number of events); --out
+    is replaced only when the export is complete."""
     flt = EventFilter(
         start=start.date() if start else None,  # type: ignore[attr-defined]
         end=end.date() if end else None,  # type: ignore[attr-defined]
@@ -148,21 +168,47 @@ def export(
         event_types=event_types,
         authors=authors,
     )
-    buffer = io.StringIO()
-    result, state = run_export(
-        app.node(),
-        format_name,
-        buffer,
-        unit=unit,
-        flt=flt,
-        size=size,
-        options={"stale_days": stale_days},
-    )
-    if out is None:
-        sys.stdout.write(buffer.getvalue())
+    targets = [name for name, given in (("--out", out), ("--split", split_dir), ("--tak", tak))
+               if given]  # fmt: skip
+    if len(targets) > 1:
+        raise ValidationError(f"give one of {', '.join(targets)}", field="out")
+    if (split_dir or tak) and format_name != "cot":
+        raise ValidationError(
+            f"--split and --tak are for cot, not {format_name!r}",
+            field="split" if split_dir else "tak",
+        )
+
+    def run(stream: TextIO) -> tuple[ExportResult, LedgerState]:
+        return run_export(
+            app.node(),
+            format_name,
+            stream,
+            unit=unit,
+            flt=flt,
+            size=size,
+            options={"stale_days": stale_days},
+        )
+
+    if split_dir is not None:
+        result, state = run(cast(TextIO, file_per_event(split_dir)))
+        where = f"{split_dir}/ (one .cot file per event)"
+    elif tak is not None:
+        host, port = parse_address(tak)
+        with tak_stream(host, port) as stream:
+            result, state = run(cast(TextIO, stream))
+        where = f"the TAK server at {host}:{port}"
+    elif out is not None:
+        partial = out.with_name(out.name + ".partial")
+        try:
+            with partial.open("w", encoding="utf-8", newline="") as fh:
+                result, state = run(fh)
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
+        where = str(out)
     else:
-        out.write_text(buffer.getvalue(), encoding="utf-8")
-    where = str(out) if out else "stdout"
+        result, state = run(sys.stdout)
+        where = "stdout"
     click.echo(
         f"{format_name}: wrote {result.written} to {where} "
         f"(ledger size {state.size}, root {state.root_b64})",
@@ -170,6 +216,9 @@ def export(
     )
     for ident, reason in result.left_out:
         click.echo(f"  left out {ident}: {reason}", err=True)
+    if result.left_out_count > len(result.left_out):
+        more = result.left_out_count - len(result.left_out)
+        click.echo(f"  ... and {more} more left out", err=True)
 
 
 @cli.command("import")
@@ -185,13 +234,38 @@ def export(
 @click.option(
     "--as",
     "author",
-    default="ingest",
-    show_default=True,
-    help="The importing identity (signs every entry).",
+    help="The importing identity (signs every entry). Default: the node's open-sources "
+    "ingest party, registered on first use.",
 )
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="sites, zones: read the file's COLUMN as truce's FIELD (repeatable), e.g. "
+    "ADM3_PCODE=id ADM3_EN=name for an OCHA boundary file.",
+)
+@click.option("--kind", help="sites, zones: the kind of features that have none.")
+@click.option("--dry-run", is_flag=True, help="Read and check the file; import nothing.")
 @pass_app
-def import_(app: AppContext, format_name: str, file: Path, on_invalid: str, author: str) -> None:
-    """Import FILE as FORMAT: acled (each row a report), sites, sites-hxl, zones."""
+def import_(
+    app: AppContext,
+    format_name: str,
+    file: Path,
+    on_invalid: str,
+    author: str | None,
+    mapping: tuple[str, ...],
+    kind: str | None,
+    dry_run: bool,
+) -> None:
+    """Import FILE as FORMAT: acled (each row a report), sites, sites-hxl, zones.
+
+    Ends with a summary: rows imported, skipped as bad, duplicates, outside the area."""
+    options: dict[str, Any] = {}
+    if mapping:
+        options["map"] = parse_map(mapping)
+    if kind:
+        options["kind"] = kind
     try:
         outcome = run_import(
             app.node(),
@@ -199,6 +273,8 @@ def import_(app: AppContext, format_name: str, file: Path, on_invalid: str, auth
             file,
             author=author,
             on_invalid=on_invalid,  # type: ignore[arg-type]
+            options=options,
+            dry_run=dry_run,
         )
     except ImportRejected as exc:
         for problem in exc.problems:
@@ -211,9 +287,14 @@ def import_(app: AppContext, format_name: str, file: Path, on_invalid: str, auth
     first = outcome.imported[0][1] if outcome.imported else "-"
     last = outcome.imported[-1][1] if outcome.imported else "-"
     bad = len({p.line for p in outcome.problems})
+    verb = "would import" if outcome.dry_run else "imported"
+    span = "" if outcome.dry_run else f" ({first} .. {last})"
     click.echo(
-        f"imported {len(outcome.imported)} of {outcome.rows} as {author} ({first} .. {last})"
+        f"{verb} {len(outcome.imported)} of {outcome.rows} as {outcome.author}{span}"
         + (f"; skipped {bad} bad row(s)" if bad else "")
+        + (f" ({outcome.duplicates} duplicate(s))" if outcome.duplicates else "")
+        + (f"; skipped {outcome.skipped} outside the area" if outcome.skipped else "")
+        + ("; dry run: nothing was imported" if outcome.dry_run else "")
     )
     if not outcome.imported:
         raise ValidationError(f"{file}: no row could be imported")

@@ -46,6 +46,8 @@ def golden_outputs(node: Node) -> dict[str, str]:
             "hxl",
             "cot",
             "plover",
+            "ucdp",
+            "kml",
             "sites",
             "sites-hxl",
             "zones",

@@ -25,7 +25,7 @@ from typing import Any
 import pydantic
 import shapely
 from shapely.prepared import prep
-from sqlalchemy import Connection, Table, create_engine, select
+from sqlalchemy import Connection, RowMapping, Table, create_engine, select
 from sqlalchemy.pool import StaticPool
 
 from truce.errors import NotFoundError, ValidationError
@@ -253,6 +253,12 @@ class Snapshot:
         rows = self.conn.execute(select(t.c.id, t.c.name).order_by(t.c.entry_index))
         return {r.id: r.name for r in rows}
 
+    def parties_of_kind(self, kind: str) -> list[str]:
+        """Ids of the parties of one kind ('ingest', 'monitor'...), in registration order."""
+        t = schema.parties
+        rows = self.conn.execute(select(t.c.id).where(t.c.kind == kind).order_by(t.c.entry_index))
+        return [r.id for r in rows]
+
     def zones(self) -> list[ZoneView]:
         if self._zones is None:
             t = schema.zones
@@ -302,6 +308,10 @@ class Snapshot:
 
     # -- reports, incidents, responses ---------------------------------------------------------
     def reports(self, flt: EventFilter | None = None) -> list[ReportView]:
+        return list(self.iter_reports(flt))
+
+    def iter_reports(self, flt: EventFilter | None = None) -> Iterator[ReportView]:
+        """:meth:`reports` as a stream, read through one cursor (memory flat)."""
         t = schema.reports
         query = select(t).order_by(t.c.entry_index)
         flt = flt or EventFilter()
@@ -313,8 +323,10 @@ class Snapshot:
             query = query.where(t.c.event_type.in_(flt.event_types))
         if flt.authors:
             query = query.where(t.c.author.in_(flt.authors))
-        views = [
-            ReportView(
+        inside = self._inside(flt.zone) if flt.zone else None
+        result = self.conn.execution_options(stream_results=True, yield_per=1000).execute(query)
+        for r in result.mappings():
+            view = ReportView(
                 id=r["id"],
                 index=r["entry_index"],
                 author=r["author"],
@@ -322,12 +334,10 @@ class Snapshot:
                 incident_id=r["incident_id"],
                 report=_parse_report(r["body"], f"report {r['id']}"),
             )
-            for r in self.conn.execute(query).mappings()
-        ]
-        if flt.zone:
-            inside = self._inside(flt.zone)
-            views = [v for v in views if _point(v.report) and inside(*_point(v.report))]  # type: ignore[misc]
-        return views
+            point = _point(view.report)
+            if inside is not None and not (point and inside(*point)):
+                continue
+            yield view
 
     def responses(self) -> dict[str, list[ResponseView]]:
         t = schema.responses
@@ -350,32 +360,40 @@ class Snapshot:
 
     def incidents(self, flt: EventFilter | None = None) -> list[IncidentView]:
         """Incidents whose dates overlap the filter's, in order of their first report."""
+        return list(self.iter_incidents(flt))
+
+    def iter_incidents(
+        self, flt: EventFilter | None = None, *, batch: int = 1000
+    ) -> Iterator[IncidentView]:
+        """:meth:`incidents` as a stream: the rows are read through one cursor in batches of
+        ``batch``, each batch with its reports and responses, so memory stays flat however many
+        incidents there are (exports of a million incidents rely on it)."""
         flt = flt or EventFilter()
         t = schema.incidents
-        query = select(t).order_by(t.c.first_index)
+        query = select(t).order_by(t.c.first_index, t.c.id)
         if flt.end:
             query = query.where(t.c.date_start <= flt.end.isoformat())
         if flt.start:
             query = query.where(t.c.date_end >= flt.start.isoformat())
         if flt.event_types:
             query = query.where(t.c.event_type.in_(flt.event_types))
-        rows = list(self.conn.execute(query).mappings())
-        if flt.zone:
-            inside = self._inside(flt.zone)
-            rows = [r for r in rows if r["lat"] is not None and inside(r["lat"], r["lon"])]
-        wanted = {r["id"] for r in rows}
-        by_incident: dict[str, list[ReportView]] = {}
-        for view in self._reports_of(wanted):
-            by_incident.setdefault(view.incident_id or "", []).append(view)
-        responses = self.responses()
+        inside = self._inside(flt.zone) if flt.zone else None
         locate = self._zone_locator()
-        out = []
-        for r in rows:
-            reports = tuple(by_incident.get(r["id"], ()))
-            if flt.authors and not any(v.author in flt.authors for v in reports):
-                continue
-            out.append(
-                IncidentView(
+        result = self.conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+        for part in result.mappings().partitions(batch):
+            rows = list(part)
+            if inside is not None:
+                rows = [r for r in rows if r["lat"] is not None and inside(r["lat"], r["lon"])]
+            wanted = {r["id"] for r in rows}
+            by_incident: dict[str, list[ReportView]] = {}
+            for view in self._reports_of(wanted):
+                by_incident.setdefault(view.incident_id or "", []).append(view)
+            responses = self._responses_of(wanted)
+            for r in rows:
+                reports = tuple(by_incident.get(r["id"], ()))
+                if flt.authors and not any(v.author in flt.authors for v in reports):
+                    continue
+                yield IncidentView(
                     id=r["id"],
                     event_type=r["event_type"],
                     sub_event_type=r["sub_event_type"],
@@ -389,6 +407,28 @@ class Snapshot:
                     responses=tuple(responses.get(r["id"], ())),
                     zones=locate(r["lat"], r["lon"]),
                     extra={k: v for k, v in r.items() if k not in _CORE_INCIDENT_COLUMNS},
+                )
+
+    def _responses_of(self, incident_ids: set[str]) -> dict[str, list[ResponseView]]:
+        t = schema.responses
+        out: dict[str, list[ResponseView]] = {}
+        ids = sorted(incident_ids)
+        rows: list[RowMapping] = []
+        for i in range(0, len(ids), 500):  # stay under the SQL parameter limits
+            query = select(t).where(t.c.incident_id.in_(ids[i : i + 500]))
+            rows.extend(self.conn.execute(query).mappings())
+        for r in sorted(rows, key=lambda r: r["entry_index"]):
+            out.setdefault(r["incident_id"], []).append(
+                ResponseView(
+                    id=r["id"],
+                    index=r["entry_index"],
+                    author=r["author"],
+                    incident_id=r["incident_id"],
+                    kind=r["kind"],
+                    field=r["field"],
+                    value=r["value"],
+                    text=r["text"],
+                    filed_at=r["filed_at"],
                 )
             )
         return out
@@ -441,10 +481,16 @@ class Snapshot:
 
     # -- events, the unit of export --------------------------------------------------------------
     def events(self, unit: str = "incidents", flt: EventFilter | None = None) -> list[Event]:
+        return list(self.iter_events(unit, flt))
+
+    def iter_events(
+        self, unit: str = "incidents", flt: EventFilter | None = None
+    ) -> Iterator[Event]:
+        """:meth:`events` as a stream (memory flat; see :meth:`iter_incidents`)."""
         if unit == "reports":
             locate = self._zone_locator()
-            return [
-                Event(
+            for v in self.iter_reports(flt):
+                yield Event(
                     id=v.id,
                     unit="report",
                     report=v.report,
@@ -454,31 +500,26 @@ class Snapshot:
                     last_filed=v.filed_at,
                     zones=locate(*(_point(v.report) or (None, None))),
                 )
-                for v in self.reports(flt)
-            ]
+            return
         if unit != "incidents":
             raise ValidationError(f"unit {unit!r} is not 'incidents' or 'reports'", field="unit")
-        events = []
-        for inc in self.incidents(flt):
+        for inc in self.iter_incidents(flt):
             if not inc.reports:
                 continue
             times = [v.filed_at for v in inc.reports] + [r.filed_at for r in inc.responses]
-            events.append(
-                Event(
-                    id=inc.id,
-                    unit="incident",
-                    report=merge_reports(inc),
-                    report_ids=tuple(v.id for v in inc.reports),
-                    authors=tuple(dict.fromkeys(v.author for v in inc.reports)),
-                    first_filed=min(times),
-                    last_filed=max(times),
-                    occurrence=inc.occurrence,
-                    zones=inc.zones,
-                    responses=inc.responses,
-                    extra=inc.extra,
-                )
+            yield Event(
+                id=inc.id,
+                unit="incident",
+                report=merge_reports(inc),
+                report_ids=tuple(v.id for v in inc.reports),
+                authors=tuple(dict.fromkeys(v.author for v in inc.reports)),
+                first_filed=min(times),
+                last_filed=max(times),
+                occurrence=inc.occurrence,
+                zones=inc.zones,
+                responses=inc.responses,
+                extra=inc.extra,
             )
-        return events
 
     # -- geometry ------------------------------------------------------------------------------
     def _inside(self, zone_id: str) -> Any:

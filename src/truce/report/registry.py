@@ -10,9 +10,11 @@ it in a module named under the ``truce.formats`` entry-point group::
 
 Contracts:
 
-- ``export(events, stream, context) -> ExportResult``: write ``events`` (:class:`Event`, one per
-  incident or per report) as text to ``stream``; deterministic (the same events and context give
-  the same bytes); events the format cannot carry are left out and counted in the result;
+- ``export(events, stream, context) -> ExportResult``: write ``events`` (an iterable of
+  :class:`Event`, one per incident or per report, possibly a generator: iterate it once and
+  write as you go, so that memory stays flat) as text to ``stream``; deterministic (the same
+  events and context give the same bytes); events the format cannot carry are left out and
+  counted in the result;
 - ``import_(path, context) -> ImportPlan``: read a file into ledger entries to append (kind and
   body model) *without* appending anything, with one :class:`Problem` per bad row (line, field,
   reason). :func:`truce.report.imports.run_import` applies the ``--on-invalid`` policy and appends.
@@ -20,7 +22,7 @@ Contracts:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -60,11 +62,24 @@ class ExportContext:
     snapshot: Snapshot | None = None
 
 
+#: How many left-out events an :class:`ExportResult` lists by id (the rest are counted): an
+#: export of a million events must not hold a million reasons.
+LEFT_OUT_LISTED = 1000
+
+
 @dataclass
 class ExportResult:
     written: int = 0
-    #: (event id, reason) for every event the format could not carry.
+    #: (event id, reason) for the first :data:`LEFT_OUT_LISTED` events the format could not carry.
     left_out: list[tuple[str, str]] = field(default_factory=list)
+    #: Every event left out, listed or not.
+    left_out_count: int = 0
+
+    def leave_out(self, ident: str, reason: str) -> None:
+        """Record an event the format cannot carry (memory bounded however many there are)."""
+        self.left_out_count += 1
+        if len(self.left_out) < LEFT_OUT_LISTED:
+            self.left_out.append((ident, reason))
 
 
 @dataclass(frozen=True)
@@ -98,6 +113,8 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     #: Rows read (good and bad), for the summary line.
     rows: int = 0
+    #: Rows left out on purpose, not as errors (outside the center's area), named in ``notes``.
+    skipped: int = 0
     #: Whether ``--on-invalid skip`` can keep the good rows (False: the format checks a file whole).
     per_row: bool = True
 
@@ -111,7 +128,7 @@ class ImportContext:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-Exporter = Callable[["Sequence[Event]", TextIO, ExportContext], ExportResult]
+Exporter = Callable[["Iterable[Event]", TextIO, ExportContext], ExportResult]
 Importer = Callable[[Path, ImportContext], ImportPlan]
 
 

@@ -5,7 +5,9 @@ the incidents with their grades and the parties' responses, violations, patrols)
 ledger state it cites. Choices where a mission's practice leaves room:
 
 - **period**: daily is the given day; weekly is the seven days ending on it. The default day is
-  the UTC date of the last entry at the cited ledger size, so no clock enters the report;
+  the last day with an incident up to the UTC date of the last entry at the cited ledger size
+  (that date itself when there is none), so no clock enters the report and it is never empty
+  merely because the last filings were responses;
 - **which incidents**: those whose date interval overlaps the period (an incident known only to
   the week is listed in each report its week touches, flagged with its precision). With
   ``zone``, those whose position lies in the zone (incidents with no position cannot be placed
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
+
 from truce.errors import ValidationError
 from truce.model import CasualtyCategory, CasualtyKind
 from truce.node import Node
@@ -34,9 +38,11 @@ from truce.report.read import (
     Event,
     EventFilter,
     LedgerState,
+    Snapshot,
     ZoneView,
     open_snapshot,
 )
+from truce.store import schema
 
 __all__ = ["KINDS", "Figures", "Period", "SituationReport", "build_situation", "period_for"]
 
@@ -145,6 +151,20 @@ def _overlaps(row: dict[str, Any], start: date, end: date, first: str, last: str
     return str(row[first])[:10] <= end.isoformat() and str(row[last])[:10] >= start.isoformat()
 
 
+def _last_incident_day(snap: Snapshot, last_entry: date | None) -> date | None:
+    """The default report day: the last day, up to the last entry's date, on which an incident
+    happened (a report dated by the last filing day can be empty when the last filings are
+    responses or late reports of earlier days); the last entry's date when there is none."""
+    if last_entry is None:
+        return None
+    t = schema.incidents
+    query = select(func.max(t.c.date_end)).where(t.c.date_start <= last_entry.isoformat())
+    found = snap.conn.execute(query).scalar()
+    if not found:
+        return last_entry
+    return min(date.fromisoformat(str(found)[:10]), last_entry)
+
+
 def build_situation(
     node: Node,
     kind: str,
@@ -155,7 +175,7 @@ def build_situation(
 ) -> SituationReport:
     with open_snapshot(node, size) as snap:
         state = snap.state
-        day = on or state.date
+        day = on or _last_incident_day(snap, state.date)
         assert day is not None
         period = period_for(kind, day)
         zone_view = snap.zone(zone) if zone else None

@@ -34,7 +34,7 @@ def test_exports_and_reports_for_members(api: Api) -> None:
     page = analyst.get("/api/v1/situation-reports/daily", params={"date": "2019-03-12"})
     assert page.status_code == 200
     assert page.text.startswith("<!DOCTYPE html>") and "Morek" in page.text
-    assert analyst.get("/api/v1/exports/kml").status_code == 404
+    assert analyst.get("/api/v1/exports/shapefile").status_code == 404
 
 
 def test_the_public_gets_no_exports(api: Api) -> None:

@@ -1,5 +1,5 @@
 """truce's own exchange formats; importing this package registers each of them."""
 
-from truce.report.formats import acled, cot, geojson, hxl, plover, sitezone
+from truce.report.formats import acled, cot, geojson, hxl, kml, plover, sitezone, ucdp
 
-__all__ = ["acled", "cot", "geojson", "hxl", "plover", "sitezone"]
+__all__ = ["acled", "cot", "geojson", "hxl", "kml", "plover", "sitezone", "ucdp"]

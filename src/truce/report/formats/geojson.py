@@ -4,17 +4,19 @@ Coordinates are WGS 84 longitude, latitude (RFC 7946 section 3.1.1); an event kn
 admin area or place name has a ``null`` geometry (an "unlocated" feature, section 3.2). The
 collection carries the ledger state it was read from as a foreign member ``truce`` (section 6.1).
 Properties keep truce's ranges: each casualty figure with its low, best and high, the position's
-error radius, the date interval with its precision, the occurrence grade and the responses.
+error radius, the date interval with its precision, the occurrence grade and the responses; and
+flat scalar copies of the main values (``actor1``, ``actor2``, ``killed_low``, ``killed_high``,
+``injured_low``, ``source_names``) for tools that drop list properties (a Shapefile).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from truce.model import CasualtyKind
-from truce.report.codes import casualty_total, disorder_type
-from truce.report.formats.layout import write_collection
+from truce.report.codes import casualty_total, disorder_type, sides
+from truce.report.formats.layout import position, write_collection
 from truce.report.read import Event
 from truce.report.registry import ExportContext, ExportResult, Format, register_format
 
@@ -25,7 +27,7 @@ def feature(event: Event) -> dict[str, Any]:
     r = event.report
     loc = r.location
     geometry = (
-        {"type": "Point", "coordinates": [float(loc.point.lon), float(loc.point.lat)]}
+        {"type": "Point", "coordinates": position(loc.point.lon, loc.point.lat)}
         if loc.point
         else None
     )
@@ -47,6 +49,13 @@ def feature(event: Event) -> dict[str, Any]:
         "actors": [a.model_dump(mode="json", exclude_none=True) for a in r.actors],
         "casualties": [c.model_dump(mode="json", exclude_none=True) for c in r.casualties],
         "fatalities_low": casualty_total(r, CasualtyKind.KILLED, "low") or 0,
+        # Flat copies of the lists' main values: a Shapefile or a spreadsheet keeps scalars only.
+        "actor1": sides(r).actor1 or None,
+        "actor2": sides(r).actor2 or None,
+        "killed_low": casualty_total(r, CasualtyKind.KILLED, "low"),
+        "killed_high": casualty_total(r, CasualtyKind.KILLED, "high"),
+        "injured_low": casualty_total(r, CasualtyKind.INJURED, "low"),
+        "source_names": "; ".join(s.name for s in r.sources),
         "sources": [s.model_dump(mode="json", exclude_none=True) for s in r.sources],
         "occurrence": event.occurrence,
         "reports": list(event.report_ids),
@@ -70,14 +79,14 @@ def feature(event: Event) -> dict[str, Any]:
     return {"type": "Feature", "id": event.id, "geometry": geometry, "properties": properties}
 
 
-def export_geojson(events: Sequence[Event], stream: TextIO, context: ExportContext) -> ExportResult:
+def export_geojson(events: Iterable[Event], stream: TextIO, context: ExportContext) -> ExportResult:
     state = context.state
-    write_collection(
+    written = write_collection(
         stream,
-        [feature(e) for e in events],
+        (feature(e) for e in events),
         {"truce": {"origin": state.origin, "size": state.size, "root": state.root_b64}},
     )
-    return ExportResult(written=len(events))
+    return ExportResult(written=written)
 
 
 register_format(

@@ -1,21 +1,24 @@
 """HXL-tagged CSV export of events (Humanitarian Exchange Language, hxlstandard.org).
 
 A header row of human-readable column names, then the HXL hashtag row, then one row per event.
-Hashtags as listed in ``docs/domain.md``: ``#event+id``, ``#event+type`` (``+sub`` for ACLED's
-sub-event type), ``#date+start``/``#date+end``, ``#adm1+name``, ``#loc+name``, ``#geo+lat``,
-``#geo+lon``, ``#group+name+first``/``+second`` (the two sides' actors), ``#affected+killed`` and
-``#affected+injured`` (the lowest figure reported; ``+max`` the highest, empty when a report
-gives no upper bound), ``#status+occurrence`` (truce's grade), ``#meta+source``, ``#description``.
-Tested to parse with libhxl (``hxl.data``), each column read back under its hashtag.
+Hashtags from the HXL dictionary (see ``docs/domain.md``): ``#event+id``, ``#event+type``
+(``+sub`` for ACLED's sub-event type), ``#date+start``/``#date+end``, the admin units as OCHA
+names them with their P-codes (``#adm1+name``/``#adm1+code`` .. ``#adm3``; an HDX dataset joins
+on the code), ``#loc+name``, ``#geo+lat``, ``#geo+lon``, ``#group+name+first``/``+second`` (the
+two sides' actors), ``#affected+killed+min``/``+max`` and ``#affected+injured+min``/``+max`` (the
+lowest and highest figure reported, ``+max`` empty when no report bounds it: each attribute set
+names one column), ``#status+occurrence`` (truce's grade), ``#loc+zone``, ``#meta+source``,
+``#description``. Tested with libhxl's ``hxlvalidate`` against a schema for these columns.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TextIO
 
 from truce.model import CasualtyKind, Report
+from truce.report.admin import admin_place
 from truce.report.codes import casualty_total, sides
 from truce.report.read import Event
 from truce.report.registry import ExportContext, ExportResult, Format, register_format
@@ -31,14 +34,19 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Start date", "#date+start"),
     ("End date", "#date+end"),
     ("Governorate", "#adm1+name"),
+    ("Governorate P-code", "#adm1+code"),
+    ("District", "#adm2+name"),
+    ("District P-code", "#adm2+code"),
+    ("Sub-district", "#adm3+name"),
+    ("Sub-district P-code", "#adm3+code"),
     ("Location", "#loc+name"),
     ("Latitude", "#geo+lat"),
     ("Longitude", "#geo+lon"),
     ("Actor 1", "#group+name+first"),
     ("Actor 2", "#group+name+second"),
-    ("Killed (lowest reported)", "#affected+killed"),
+    ("Killed (lowest reported)", "#affected+killed+min"),
     ("Killed (highest reported)", "#affected+killed+max"),
-    ("Injured (lowest reported)", "#affected+injured"),
+    ("Injured (lowest reported)", "#affected+injured+min"),
     ("Injured (highest reported)", "#affected+injured+max"),
     ("Occurrence grade", "#status+occurrence"),
     ("Zones", "#loc+zone"),
@@ -59,22 +67,29 @@ def _range(report: Report, kind: CasualtyKind) -> tuple[str, str]:
     return str(low), _num(casualty_total(report, kind, "high"))
 
 
-def export_hxl(events: Sequence[Event], stream: TextIO, context: ExportContext) -> ExportResult:
+def export_hxl(events: Iterable[Event], stream: TextIO, context: ExportContext) -> ExportResult:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([h for h, _ in COLUMNS])
     writer.writerow([t for _, t in COLUMNS])
     numeric = [tag.startswith(("#geo", "#affected")) for _, tag in COLUMNS]
+    written = 0
     for event in events:
         r = event.report
         loc = r.location
         s = sides(r)
+        place = admin_place(r)
         row = [
             event.id,
             r.event_type.value,
             r.sub_event_type,
             r.date.start.isoformat(),
             r.date.end.isoformat(),
-            loc.admin1 or "",
+            place.admin1 or loc.admin1 or "",
+            place.admin1_pcode,
+            place.admin2,
+            place.admin2_pcode,
+            place.admin3,
+            place.admin3_pcode,
             loc.place or loc.area or "",
             format(loc.point.lat, "f") if loc.point else "",
             format(loc.point.lon, "f") if loc.point else "",
@@ -88,7 +103,8 @@ def export_hxl(events: Sequence[Event], stream: TextIO, context: ExportContext) 
             r.title or r.text[:200],
         ]
         writer.writerow(neutralise_row(row, numeric))
-    return ExportResult(written=len(events))
+        written += 1
+    return ExportResult(written=written)
 
 
 register_format(
@@ -98,6 +114,6 @@ register_format(
         media_type="text/csv",
         extension="csv",
         export=export_hxl,
-        spec="HXL 1.1 (hxlstandard.org); hashtags from docs/domain.md",
+        spec="HXL 1.1 (hxlstandard.org) dictionary; OCHA COD-AB P-codes",
     )
 )

@@ -5,6 +5,10 @@ Import reuses the agreement capability's loaders (:func:`truce.agreement.sites.r
 add`` (area of interest, swapped coordinates, polygon repair). Those loaders check a file as a
 whole and stop at its first bad feature, so ``--on-invalid skip`` cannot keep part of such a file.
 
+Import also takes OCHA/HDX files (:mod:`truce.report.formats.remap`): a column map
+(``--map ADM3_PCODE=id``), a default kind, and features wholly outside the area of interest
+counted and skipped with one note instead of stopping the import.
+
 Export writes what import reads, so a file exported here imports back to the same sites and
 zones: sites as GeoJSON Point features (properties ``id``, ``name``, ``kind``, ``names``,
 ``org``, ``admin1``, ``approximate``, ``source``, ``notes``) or HXL-tagged CSV (``#loc+code``,
@@ -17,15 +21,12 @@ or MultiPolygon features (RFC 7946) with ``id``, ``name``, ``kind``, ``valid_fro
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-import shapely
-from shapely.geometry import mapping
-
 from truce.errors import TooLarge, TruceError
-from truce.report.formats.layout import write_collection
+from truce.report.formats.layout import polygon_geometry, position, write_collection
 from truce.report.read import Event
 from truce.report.registry import (
     ExportContext,
@@ -77,14 +78,14 @@ def _site_properties(site: Any) -> dict[str, Any]:
 
 
 def export_sites_geojson(
-    events: Sequence[Event], stream: TextIO, context: ExportContext
+    events: Iterable[Event], stream: TextIO, context: ExportContext
 ) -> ExportResult:
     sites = _need_snapshot(context).site_models()
     features = [
         {
             "type": "Feature",
             "id": site.id,
-            "geometry": {"type": "Point", "coordinates": [float(site.lon), float(site.lat)]},
+            "geometry": {"type": "Point", "coordinates": position(site.lon, site.lat)},
             "properties": _site_properties(site),
         }
         for site in sites
@@ -94,7 +95,7 @@ def export_sites_geojson(
 
 
 def export_sites_hxl(
-    events: Sequence[Event], stream: TextIO, context: ExportContext
+    events: Iterable[Event], stream: TextIO, context: ExportContext
 ) -> ExportResult:
     sites = _need_snapshot(context).site_models()
     writer = csv.writer(stream, lineterminator="\n")
@@ -111,7 +112,7 @@ def export_sites_hxl(
 
 
 def export_zones_geojson(
-    events: Sequence[Event], stream: TextIO, context: ExportContext
+    events: Iterable[Event], stream: TextIO, context: ExportContext
 ) -> ExportResult:
     zones = _need_snapshot(context).zones()
     features = []
@@ -122,7 +123,7 @@ def export_zones_geojson(
         if z.valid_to:
             props["valid_to"] = z.valid_to
         props.update({"approximate": z.approximate, "source": z.source, "notes": z.notes})
-        geometry = mapping(shapely.from_wkt(z.wkt))
+        geometry = polygon_geometry(z.wkt)
         features.append({"type": "Feature", "id": z.id, "geometry": geometry, "properties": props})
     write_collection(stream, features)
     return ExportResult(written=len(features))
@@ -134,17 +135,20 @@ def _loader_problem(exc: TruceError) -> Problem:
 
 def import_sites(path: Path, context: ImportContext) -> ImportPlan:
     from truce.agreement.sites import read_sites
+    from truce.report.formats.remap import prepare
 
     plan = ImportPlan(per_row=False)
-    try:
-        load = read_sites(path)
-    except TooLarge:
-        raise  # over a cap: its own message and hint (how to raise it), not a bad feature
-    except TruceError as exc:
-        plan.problems.append(_loader_problem(exc))
-        return plan
-    plan.rows = len(load.sites)
-    plan.notes.extend(load.notes)
+    with prepare(path, context.options.get("map"), context.options.get("kind")) as ready:
+        try:
+            load = read_sites(ready.path)
+        except TooLarge:
+            raise  # over a cap: its own message and hint (how to raise it), not a bad feature
+        except TruceError as exc:
+            plan.problems.append(_loader_problem(exc))
+            return plan
+    plan.rows = len(load.sites) + ready.outside
+    plan.skipped = ready.outside
+    plan.notes.extend([*ready.notes, *load.notes])
     plan.items = [
         ImportItem(i + 1, "site.registered", site, site.id) for i, site in enumerate(load.sites)
     ]
@@ -153,17 +157,20 @@ def import_sites(path: Path, context: ImportContext) -> ImportPlan:
 
 def import_zones(path: Path, context: ImportContext) -> ImportPlan:
     from truce.agreement.zones import read_zones
+    from truce.report.formats.remap import prepare
 
     plan = ImportPlan(per_row=False)
-    try:
-        load = read_zones(path, on_invalid=context.options.get("repair", "repair"))
-    except TooLarge:
-        raise  # over a cap: its own message and hint (how to raise it), not a bad feature
-    except TruceError as exc:
-        plan.problems.append(_loader_problem(exc))
-        return plan
-    plan.rows = len(load.zones)
-    plan.notes.extend(load.notes)
+    with prepare(path, context.options.get("map"), context.options.get("kind")) as ready:
+        try:
+            load = read_zones(ready.path, on_invalid=context.options.get("repair", "repair"))
+        except TooLarge:
+            raise  # over a cap: its own message and hint (how to raise it), not a bad feature
+        except TruceError as exc:
+            plan.problems.append(_loader_problem(exc))
+            return plan
+    plan.rows = len(load.zones) + ready.outside
+    plan.skipped = ready.outside
+    plan.notes.extend([*ready.notes, *load.notes])
     plan.items = [
         ImportItem(i + 1, "zone.defined", zone, zone.id) for i, zone in enumerate(load.zones)
     ]
