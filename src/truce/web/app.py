@@ -7,7 +7,9 @@ Writes go through the node's one :class:`~truce.web.sequencer.Sequencer`, and th
 are caught up in a child process (:mod:`truce.store.remote`; ``TRUCE_PROJECTOR=inline`` keeps
 them on the writer thread); reads go to the projections (SQLite or PostgreSQL) and the log.
 Errors have one JSON shape (:mod:`truce.web.errors`); request bodies are limited (1 MiB, 8 MiB
-for batches of signed entries) before they are read.
+for batches of signed entries) before they are read. :class:`~truce.web.guard.Guard`, outermost,
+puts the security headers (a strict Content-Security-Policy and the rest) on every response and
+answers an anonymous unsafe request with 401 before its body is looked at.
 
 The routers are the ``routers`` of :data:`truce.capabilities.CAPABILITIES` (each a module with
 a ``router``), included in that order; one that does not exist is an error, never skipped.
@@ -31,6 +33,7 @@ from truce.node import Node
 from truce.store.remote import ProjectorProcess
 from truce.web.deps import Services
 from truce.web.errors import BodyLimit, install_error_handlers
+from truce.web.guard import Guard
 from truce.web.sequencer import Sequencer
 
 __all__ = ["create_app"]
@@ -88,6 +91,7 @@ def create_app(
         for name in capability.routers:
             app.include_router(importlib.import_module(name).router)
     app.add_middleware(BodyLimit, default=DEFAULT_BODY_LIMIT, limits=BODY_LIMITS)
+    app.add_middleware(Guard)  # outermost: its headers are on every response, refusals too
     if (STATIC / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
     else:
