@@ -165,6 +165,9 @@ class Report(Model):
     tags: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=20)
     ] = []
+    #: Why the filer files it although the plausibility checks refuse it (a date in the future,
+    #: a point outside the area, …: :mod:`truce.model.plausibility`); signed into the entry.
+    plausibility_override: Annotated[str, Field(min_length=10, max_length=1000)] | None = None
 
     @field_validator("sub_event_type")
     @classmethod

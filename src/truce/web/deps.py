@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
@@ -22,6 +22,8 @@ from truce.access.policy import check_act
 from truce.config import Settings
 from truce.errors import AuthenticationError, PermissionDenied
 from truce.model.base import Model
+from truce.model.plausibility import refuse_implausible
+from truce.model.report import Report
 from truce.node import Node
 from truce.web.sequencer import Appended, Sequencer
 
@@ -39,12 +41,23 @@ class Services:
     node: Node
     sequencer: Sequencer
     accounts: Accounts
+    _aoi: object | None = field(default=None, repr=False)
+
+    def aoi(self) -> object:
+        """The area of interest reports are checked against (``TRUCE_AOI``), read once."""
+        if self._aoi is None:
+            from truce.agreement.aoi import aoi_from_setting
+
+            self._aoi = aoi_from_setting(self.settings.extra.get("TRUCE_AOI"))
+        return self._aoi
 
     async def append(
         self, who: Principal, party: str, kind: str, body: Model | dict[str, Any]
     ) -> Appended:
         """Check that ``who`` may author ``kind`` for ``party``; sign custodially and append."""
         check_act(who, party, kind)
+        if kind == "report.filed" and isinstance(body, Report):
+            refuse_implausible(body, aoi=self.aoi())
         return await asyncio.wrap_future(self.sequencer.submit(party, kind, body))
 
 
