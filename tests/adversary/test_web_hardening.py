@@ -89,6 +89,16 @@ def test_a_huge_token_id_is_a_4xx_not_a_500(api: Any) -> None:
     assert chair.delete(f"/api/v1/tokens/{2**31 - 1}").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/review/claims", "/api/v1/reports", "/api/v1/responses", "/api/v1/incidents"]
+)
+def test_a_huge_after_is_a_4xx_not_a_500(api: Any, path: str) -> None:
+    # Found by the fuzz soak (adversary.fuzz): PostgreSQL's INTEGER overflowed on 5683808729.
+    chair = api.client("chair")
+    assert chair.get(path, params={"after": 5683808729}).status_code == 422
+    assert chair.get(path, params={"after": 2**31 - 1}).status_code == 200
+
+
 def _form_sign_in(api: Any, **headers: str) -> httpx.Response:
     return api.client().post(
         "/api/v1/session",

@@ -81,7 +81,7 @@ def list_incidents(
     ] = None,
     start: Annotated[date | None, Query(description="window start (inclusive)")] = None,
     end: Annotated[date | None, Query(description="window end (inclusive)")] = None,
-    after: Annotated[int, Query(ge=-1, le=2**53)] = -1,
+    after: Annotated[int, Query(ge=-1, le=2**31 - 1)] = -1,  # an INTEGER column
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[dict[str, Any]]:
     if start and end and end < start:
