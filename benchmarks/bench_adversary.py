@@ -243,6 +243,8 @@ def run_fuzz(quick: bool) -> list[Result]:
                 server.stop()
             for name, who, status, curl in f.server_errors[:20]:
                 print(f"   5xx: {name} as {who}: {status}: {curl}", file=sys.stderr)
+            for name, who, curl in f.timeouts[:20]:
+                print(f"   timeout: {name} as {who}: {curl}", file=sys.stderr)
             results.append(
                 Result(
                     "adversary.fuzz",
@@ -256,6 +258,7 @@ def run_fuzz(quick: bool) -> list[Result]:
                         "identities": 3,
                         "by_status": {str(k): v for k, v in sorted(f.by_status.items())},
                         "5xx": len(f.server_errors),
+                        "timeouts_60s": len(f.timeouts),
                         "seconds": f.seconds,
                     },
                     goal="no 5xx",

@@ -29,6 +29,8 @@ class FuzzFigures:
     seconds: float = 0.0
     #: (operation, identity, mode) runs with nothing to generate: no negative request exists.
     unsatisfiable: int = 0
+    #: ``(method path, identity, the request as curl)`` for every request unanswered in 60 s.
+    timeouts: list[tuple[str, str, str]] = field(default_factory=list)
     #: (seconds, operation) for each operation.
     slowest: list[tuple[float, str]] = field(default_factory=list)
 
@@ -36,8 +38,14 @@ class FuzzFigures:
 def _checker(
     base: str, session: Any, headers: dict[str, str], name: str, who: str, figures: FuzzFigures
 ) -> Any:
+    import requests
+
     def check(case: Any) -> None:
-        response = case.call(base_url=base, session=session, headers=headers)
+        try:
+            response = case.call(base_url=base, session=session, headers=headers, timeout=60)
+        except requests.Timeout:  # not a 5xx, but not an answer either: counted, and shown
+            figures.timeouts.append((name, who, case.as_curl_command()))
+            return
         status = int(response.status_code)
         figures.examples += 1
         figures.by_status[status] = figures.by_status.get(status, 0) + 1

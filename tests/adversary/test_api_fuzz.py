@@ -28,6 +28,7 @@ def test_no_operation_answers_5xx(shared_api: Any) -> None:
     )
     assert figures.operations >= 40, figures.operations  # the document lists them all
     assert figures.examples >= figures.operations * 4
+    assert figures.timeouts == [], figures.timeouts
     assert figures.server_errors == [], "\n".join(
         f"{name} as {who}: {status}\n  {curl}" for name, who, status, curl in figures.server_errors
     )
