@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench soak clean regen
+.PHONY: demo test lint typecheck pytest bench soak clean regen adversary
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ regen: $(STAMP)
 	$(BIN)/python -m truce.report.golden
 	git add --intent-to-add $(GENERATED)
 	git diff --exit-code --stat -- $(GENERATED)
+
+# The attacker's suite alone (its CI share is part of `make test`), then its soaks: the API fuzz
+# (schemathesis, every operation) and kill -9 under load, figures into benchmarks/results.json.
+adversary: $(STAMP)
+	$(BIN)/pytest -q tests/adversary
+	$(BIN)/python -m benchmarks --only adversary
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(if $(QUICK),--quick,)

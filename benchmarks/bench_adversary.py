@@ -6,6 +6,12 @@ directory, on SQLite and on PostgreSQL (when ``TRUCE_TEST_DATABASE_URL`` is set)
 kills, reports acknowledged with 201, present after the last restart, lost (the goal: 0), and
 whether the projections equal a fresh rebuild. ``tests/adversary/test_crash_server.py`` runs the
 same loop with 5 kills per backend in CI; this runs 50 (10 with ``--quick``).
+
+``adversary.fuzz``: schemathesis against the real ``truce serve``'s OpenAPI document, every
+operation as the anonymous public, the chair and an officer, with requests that fit the schema
+and requests that do not (:mod:`benchmarks.fuzz_api`), 25 examples each (3 with ``--quick``;
+CI runs 2 in ``tests/adversary/test_api_fuzz.py``). Figures: operations, examples sent, 5xx
+(the goal: 0).
 """
 
 from __future__ import annotations
@@ -201,9 +207,70 @@ def _fresh_postgres(base: str) -> str:
     return base.rsplit("/", 1)[0] + f"/{name}"
 
 
-def run(quick: bool) -> list[Result]:
-    kills = 10 if quick else 50
+def make_fuzz_home(home: Path, database_url: str | None) -> tuple[Settings, dict[str, str]]:
+    """A data directory with both parties, the center, and a chair and two officers' tokens."""
+    settings = Settings(home=home, database_url=database_url or f"sqlite:///{home}/truce.db")
+    tokens: dict[str, str] = {}
+    with Node.init(settings) as node:
+        node.add_party("ru", "Russian Federation")
+        node.add_party("tr", "Republic of Türkiye")
+        node.add_party("center", "Joint coordination center", PartyKind.CENTER)
+        accounts = Accounts(node.store.engine)
+        for user, role, party in (
+            ("chair", "chair", "center"),
+            ("ru-officer", "officer", "ru"),
+            ("tr-officer", "officer", "tr"),
+        ):
+            grant_user(node, accounts, user, role, party, "correct horse battery")
+            tokens[user] = accounts.create_token(user, "fuzz")[0]
+    return settings, tokens
+
+
+def run_fuzz(quick: bool) -> list[Result]:
+    from benchmarks.fuzz_api import fuzz
+
+    examples = 3 if quick else 25
     results = []
+    for backend, base in _backends():
+        with tempfile.TemporaryDirectory() as tmp:
+            url = _fresh_postgres(base) if base else None
+            settings, tokens = make_fuzz_home(Path(tmp) / "home", url)
+            server = ServerProcess(settings)
+            server.start()
+            try:
+                f = fuzz(server.base, tokens, examples=examples)
+            finally:
+                server.stop()
+            for name, who, status, curl in f.server_errors[:20]:
+                print(f"   5xx: {name} as {who}: {status}: {curl}", file=sys.stderr)
+            for name, who, curl in f.timeouts[:20]:
+                print(f"   timeout: {name} as {who}: {curl}", file=sys.stderr)
+            results.append(
+                Result(
+                    "adversary.fuzz",
+                    float(len(f.server_errors)),
+                    "5xx answers",
+                    params={
+                        "backend": backend,
+                        "operations": f.operations,
+                        "examples_per_operation_identity_mode": examples,
+                        "examples": f.examples,
+                        "identities": 3,
+                        "by_status": {str(k): v for k, v in sorted(f.by_status.items())},
+                        "5xx": len(f.server_errors),
+                        "timeouts_60s": len(f.timeouts),
+                        "seconds": f.seconds,
+                    },
+                    goal="no 5xx",
+                    met=not f.server_errors,
+                )
+            )
+    return results
+
+
+def run(quick: bool) -> list[Result]:
+    results = run_fuzz(quick)
+    kills = 10 if quick else 50
     for backend, base in _backends():
         with tempfile.TemporaryDirectory() as tmp:
             url = _fresh_postgres(base) if base else None

@@ -111,5 +111,7 @@ def sign_in(page: Any, base: str, username: str, password: str) -> None:
 
 def wait_map(page: Any, timeout: float = 60_000) -> int:
     """Wait until the incidents layer has drawn; returns how many incidents it holds."""
-    page.wait_for_function("document.body.dataset.incidentsRendered !== undefined", timeout=timeout)
+    page.wait_for_function(
+        "() => document.body.dataset.incidentsRendered !== undefined", timeout=timeout
+    )
     return int(page.evaluate("document.body.dataset.incidentsRendered"))

@@ -62,6 +62,7 @@ def take(out: Path) -> list[Path]:
 
             page.goto(f"{srv.url}/#/incident/{incident}")
             page.wait_for_function(
+                "() => "
                 "[...document.querySelectorAll('li.proof')].every("
                 "p => p.dataset.state === 'verified')"
             )

@@ -63,7 +63,7 @@ def test_officer_b_sees_officer_a_report_on_the_map_within_a_second_without_relo
     a.sign_in("ru-officer", PASSWORDS["ru-officer"])
     b.sign_in("tr-officer", PASSWORDS["tr-officer"])
     before = b.open_map()
-    b.page.wait_for_function("document.body.dataset.live === 'live'")
+    b.page.wait_for_function("() => document.body.dataset.live === 'live'")
     b.page.evaluate("window.__notReloaded = true")
     fill_report(
         a.page, a.server.url, "E2E live: shelling of Sarmin", "2020-03-21",
@@ -72,12 +72,16 @@ def test_officer_b_sees_officer_a_report_on_the_map_within_a_second_without_relo
     incident = sign_reviewed(a.page)
     filed = time.monotonic()
     b.page.wait_for_function(
-        f"window.__truce.view.set.byId.has({json.dumps(incident)})", timeout=10_000, polling=20
+        f"() => window.__truce.view.set.byId.has({json.dumps(incident)})",
+        timeout=10_000,
+        polling=20,
     )
     took = time.monotonic() - filed
     assert took < 1.5, f"B's map showed {incident} {took:.2f} s after A's filing returned"
     assert b.page.evaluate("window.__notReloaded === true")  # no reload: the same document
-    b.page.wait_for_function(f"Number(document.body.dataset.incidentsRendered) > {before - 1}")
+    b.page.wait_for_function(
+        f"() => Number(document.body.dataset.incidentsRendered) > {before - 1}"
+    )
     # B's list of incidents in view and the map's source hold it too once B looks there.
     b.page.evaluate(f"window.__truce.view.focusIncident({json.dumps(incident)})")
     b.page.wait_for_selector("#selected-card")
@@ -182,7 +186,9 @@ def test_every_page_fits_the_screen(session, viewport):
         for route in routes:
             s.page.goto(f"{s.server.url}/#/{route}")
             if route == "map":
-                s.page.wait_for_function("document.body.dataset.incidentsRendered !== undefined")
+                s.page.wait_for_function(
+                    "() => document.body.dataset.incidentsRendered !== undefined"
+                )
                 # The timeline's controls and label do not overlap one another.
                 boxes = s.page.evaluate(
                     """[...document.querySelectorAll('.timeline-controls > *')]
@@ -241,7 +247,7 @@ def test_a_duty_day(session):
     chair.sign_in("chair", PASSWORDS["chair"])
     day = "2020-03-25"
     b.open_map()
-    b.page.wait_for_function("document.body.dataset.live === 'live'")
+    b.page.wait_for_function("() => document.body.dataset.live === 'live'")
     # A types the coordinates of Paris for Taftanaz: a question, not a signature.
     fill_report(
         a.page, a.server.url, "Duty day: shelling of Taftanaz", day,
@@ -264,7 +270,7 @@ def test_a_duty_day(session):
     filed = time.monotonic()
     # B (on a phone) sees it on the map without reloading, within about a second.
     b.page.wait_for_function(
-        f"window.__truce.view.set.byId.has({json.dumps(first)})", timeout=10_000, polling=20
+        f"() => window.__truce.view.set.byId.has({json.dumps(first)})", timeout=10_000, polling=20
     )
     assert time.monotonic() - filed < 1.5
     b.page.evaluate(f"window.__truce.view.focusIncident({json.dumps(first)})")
@@ -314,7 +320,7 @@ def test_a_duty_day(session):
     page.click("#publish")
     page.wait_for_selector("#release-status.ok")
     page.wait_for_function(
-        "(document.querySelector('#release-state')?.innerText || '').startsWith('Published')"
+        "() => (document.querySelector('#release-state')?.innerText || '').startsWith('Published')"
     )
     page.screenshot(path=str(DOCS / "screenshot-duty-published.png"), full_page=False)
     # The public reads it: on the map and in the incidents' list.

@@ -48,9 +48,13 @@ def test_attach_a_photo_and_see_its_copy_flagged(session, tmp_path: Path) -> Non
     old.write_bytes(original)
     page.goto(f"{s.server.url}/#/incident/{incident}")
     page.wait_for_selector("#evidence-drop")
-    page.wait_for_function("document.getElementById('evidence-gallery').dataset.count === '0'")
+    page.wait_for_function(
+        "() => document.getElementById('evidence-gallery').dataset.count === '0'"
+    )
     page.set_input_files("#evidence-file", str(old))
-    page.wait_for_function("document.getElementById('evidence-gallery').dataset.count === '1'")
+    page.wait_for_function(
+        "() => document.getElementById('evidence-gallery').dataset.count === '1'"
+    )
     card = page.locator(".evidence-card").first
     text = card.inner_text()
     assert "school-2016.jpg" in text and "Canon EOS 80D" in text
@@ -74,7 +78,9 @@ def test_attach_a_photo_and_see_its_copy_flagged(session, tmp_path: Path) -> Non
     )
     page.dispatch_event("#evidence-drop", "dragover", {"dataTransfer": transfer})
     page.dispatch_event("#evidence-drop", "drop", {"dataTransfer": transfer})
-    page.wait_for_function("document.getElementById('evidence-gallery').dataset.count === '2'")
+    page.wait_for_function(
+        "() => document.getElementById('evidence-gallery').dataset.count === '2'"
+    )
     second = page.locator(".evidence-card").nth(1)
     flagged = second.locator(".finding-duplicate").inner_text()
     first_id = card.get_attribute("id").removeprefix("evidence-")

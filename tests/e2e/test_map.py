@@ -30,7 +30,7 @@ def test_map_shows_incidents_layers_and_credits(session):
     assert drawn == with_point > 0
     page = s.page
     # The list beside the map names what is in view; each item links to its incident page.
-    page.wait_for_function("Number(document.body.dataset.listed) > 0")
+    page.wait_for_function("() => Number(document.body.dataset.listed) > 0")
     first = page.locator("#incident-list a.item").first
     assert first.get_attribute("href").startswith("#/incident/I-")
     # Zones from the agreement, approximate ones labelled as such in the zone filter.
@@ -58,11 +58,11 @@ def test_filters_and_timeline_change_what_is_drawn(session):
     # Unticking every grade that is present leaves nothing on the map.
     for grade in present:
         page.uncheck(f"input[name=grade][value='{grade}']")
-    page.wait_for_function("document.body.dataset.incidentsRendered === '0'")
+    page.wait_for_function("() => document.body.dataset.incidentsRendered === '0'")
     assert "0 in view of 0 matching" in page.locator(".count").inner_text()
     for grade in present:
         page.check(f"input[name=grade][value='{grade}']")
-    page.wait_for_function(f"document.body.dataset.incidentsRendered === '{total}'")
+    page.wait_for_function(f"() => document.body.dataset.incidentsRendered === '{total}'")
     # "One day" narrows the window to the last day: only incidents overlapping it remain.
     page.click("text=One day")
     last = max(cols["end"])
@@ -71,15 +71,15 @@ def test_filters_and_timeline_change_what_is_drawn(session):
         for st, en, lon in zip(cols["start"], cols["end"], cols["lon"], strict=True)
         if lon is not None and st <= last <= en
     )
-    page.wait_for_function(f"document.body.dataset.incidentsRendered === '{expected}'")
+    page.wait_for_function(f"() => document.body.dataset.incidentsRendered === '{expected}'")
     assert expected < total
     page.click("text=All days")
-    page.wait_for_function(f"document.body.dataset.incidentsRendered === '{total}'")
+    page.wait_for_function(f"() => document.body.dataset.incidentsRendered === '{total}'")
     # The timeline's handles work from the keyboard: End on the first handle jumps it to the
     # last day, and the window is that day alone.
     page.focus("#timeline-start")
     page.keyboard.press("End")
-    page.wait_for_function(f"document.body.dataset.incidentsRendered === '{expected}'")
+    page.wait_for_function(f"() => document.body.dataset.incidentsRendered === '{expected}'")
     label = page.locator(".window-label").inner_text()
     assert "–" not in label and label == page.locator("#filter-to").input_value()
 
@@ -94,8 +94,8 @@ def test_keyboard_alone_reaches_an_incident_page(session):
     page.keyboard.type("demo-analyst")
     page.keyboard.press("Enter")
     page.wait_for_selector("#who")
-    page.wait_for_function("document.body.dataset.incidentsRendered !== undefined")
-    page.wait_for_function("Number(document.body.dataset.listed) > 1")
+    page.wait_for_function("() => document.body.dataset.incidentsRendered !== undefined")
+    page.wait_for_function("() => Number(document.body.dataset.listed) > 1")
     # Tab until the list has focus (it holds one tab stop), checking focus stays visible.
     for _ in range(150):
         page.keyboard.press("Tab")

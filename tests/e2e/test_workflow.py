@@ -68,7 +68,7 @@ def test_file_report_see_it_on_the_map_and_verify_its_proof(session):
     )
     assert drawn[1] == 1
     assert drawn[2] == pytest.approx([float(REPORT["lon"]), float(REPORT["lat"])])
-    page.wait_for_function(f"document.body.dataset.incidentsRendered === '{drawn[0]}'")
+    page.wait_for_function(f"() => document.body.dataset.incidentsRendered === '{drawn[0]}'")
     cols = s.api("/api/v1/map/incidents")
     assert drawn[0] == sum(1 for lon in cols["lon"] if lon is not None)
     assert incident in cols["id"]
@@ -77,7 +77,7 @@ def test_file_report_see_it_on_the_map_and_verify_its_proof(session):
     assert page.locator("#incident-title").inner_text().startswith(f"{incident}:")
     # The proof is checked in the browser against the signed checkpoint.
     proof = page.locator("li.proof").first
-    page.wait_for_function("document.querySelector('li.proof').dataset.state === 'verified'")
+    page.wait_for_function("() => document.querySelector('li.proof').dataset.state === 'verified'")
     text = proof.inner_text()
     cp = s.page.request.get(f"{s.server.url}/api/v1/ledger/checkpoint").text().split("\n")
     index = int(proof.get_attribute("data-index"))
@@ -100,7 +100,7 @@ def test_other_party_responds_and_the_page_shows_the_grade_change(session):
     held = [i for i, r in enumerate(cols["responsible"]) if r == tr_index and cols["lon"][i]]
     assert incident in [cols["id"][i] for i in held]
     ru.page.select_option("#filter-party", "resp:tr")
-    ru.page.wait_for_function(f"document.body.dataset.incidentsRendered === '{len(held)}'")
+    ru.page.wait_for_function(f"() => document.body.dataset.incidentsRendered === '{len(held)}'")
 
     tr = session()
     tr.sign_in("tr-officer", "demo-tr-officer")
@@ -117,6 +117,7 @@ def test_other_party_responds_and_the_page_shows_the_grade_change(session):
     bundle = tr.api(f"/api/v1/map/incidents/{incident}")
     entries = len(bundle["reports"]) + len(bundle["responses"])
     page.wait_for_function(
+        "() => "
         f"[...document.querySelectorAll('li.proof')].length === {entries} && "
         "[...document.querySelectorAll('li.proof')].every(p => p.dataset.state === 'verified')"
     )
@@ -169,7 +170,7 @@ def test_a_forged_proof_is_refused_in_the_browser(session, name, change, message
     s.page.route("**/api/v1/map/proof/*", lambda route: _tamper(route, change))
     first = s.api("/api/v1/map/incidents")["id"][-1]
     s.page.goto(f"{s.server.url}/#/incident/{first}")
-    s.page.wait_for_function("document.querySelector('li.proof')?.dataset.state === 'failed'")
+    s.page.wait_for_function("() => document.querySelector('li.proof')?.dataset.state === 'failed'")
     text = s.page.locator("li.proof .proof-result").first.inner_text()
     assert text.startswith("✗ Not verified"), text
     assert message in text, (name, text)
@@ -197,6 +198,7 @@ def test_plan_a_patrol_and_see_its_route_on_the_map(session):
     assert "Planned e2e-m4-east" in page.locator("#form-status").inner_text()
     page.click("#form-status a")
     page.wait_for_function(
+        "() => "
         "document.body.dataset.incidentsRendered !== undefined && "
         "window.__truce.map && window.__truce.map.getSource('patrols')"
     )
@@ -249,7 +251,7 @@ def test_proofs_are_checked_without_webcrypto_too(session):
     first = s.api("/api/v1/map/incidents")["id"][-1]
     page = s.page
     page.goto(f"{s.server.url}/#/incident/{first}")
-    page.wait_for_function("document.querySelector('li.proof')?.dataset.state === 'verified'")
+    page.wait_for_function("() => document.querySelector('li.proof')?.dataset.state === 'verified'")
     text = page.locator("li.proof").first.inner_text()
     assert "checked with @noble (no WebCrypto in this context)" in text
     assert page.evaluate("window.crypto.subtle") is None
@@ -258,7 +260,7 @@ def test_proofs_are_checked_without_webcrypto_too(session):
         lambda route: _tamper(route, lambda b: b.update(leaf=_flip(b["leaf"], 40))),
     )
     page.locator("li.proof button.check-proof").first.click()
-    page.wait_for_function("document.querySelector('li.proof').dataset.state === 'failed'")
+    page.wait_for_function("() => document.querySelector('li.proof').dataset.state === 'failed'")
     assert "root computed from the entry" in page.locator("li.proof").first.inner_text()
 
 

@@ -12,6 +12,9 @@ export function h(tag, attrs, ...children) {
         el.addEventListener(key.slice(2).toLowerCase(), value);
       } else if (key === "value") el.value = value;
       else if (key === "checked" || key === "selected" || key === "disabled") el[key] = !!value;
+      // Through the CSSOM, never a style attribute: the Content-Security-Policy has no
+      // 'unsafe-inline' for styles (issue 23), so an attribute would be refused.
+      else if (key === "style") el.style.cssText = String(value);
       else el.setAttribute(key, value === true ? "" : String(value));
     }
   }

@@ -26,6 +26,7 @@ import shapely
 from numpy.typing import NDArray
 from pyproj import Transformer
 
+from truce.agreement.geojson import ring_problem
 from truce.errors import ConfigError, ValidationError
 from truce.intake import loads_json, read_text
 
@@ -136,6 +137,9 @@ def aoi_from_setting(value: str | None) -> Aoi:
         if text.lstrip().startswith("{"):
             data = loads_json(text, path)
             features = data.get("features") or [data]
+            for f in features:
+                if (problem := ring_problem(f.get("geometry", f))) is not None:
+                    raise ConfigError(f"TRUCE_AOI file {path}: {problem}")
             geoms = [shapely.geometry.shape(f.get("geometry", f)) for f in features]
             geom = shapely.union_all(geoms)
         else:

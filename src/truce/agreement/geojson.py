@@ -18,7 +18,7 @@ import shapely.geometry
 from truce.errors import ValidationError
 from truce.intake import check_records, loads_json, read_text
 
-__all__ = ["Feature", "feature_geometry", "read_features"]
+__all__ = ["Feature", "feature_geometry", "read_features", "ring_problem"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,48 @@ def _finite(coords: Any) -> bool:
     return False
 
 
+def _rings(geom: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every linear ring of a GeoJSON geometry, each with a name saying where it is."""
+    kind, coords = geom.get("type"), geom.get("coordinates")
+    if kind == "Polygon" and isinstance(coords, list):
+        return [(f"ring {i}", r) for i, r in enumerate(coords)]
+    if kind == "MultiPolygon" and isinstance(coords, list):
+        return [
+            (f"polygon {p} ring {i}", r)
+            for p, poly in enumerate(coords)
+            if isinstance(poly, list)
+            for i, r in enumerate(poly)
+        ]
+    if kind == "GeometryCollection":
+        return [
+            (f"geometry {g} {name}", r)
+            for g, part in enumerate(geom.get("geometries") or [])
+            if isinstance(part, dict)
+            for name, r in _rings(part)
+        ]
+    return []
+
+
+def ring_problem(geom: dict[str, Any]) -> str | None:
+    """Why a GeoJSON geometry's rings are not RFC 7946 linear rings (closed, at least four
+    positions), or None. Read as given: shapely would close an open ring silently, turning a
+    line someone forgot to finish into an area they never drew (issue 23)."""
+    for name, ring in _rings(geom):
+        if not isinstance(ring, list) or len(ring) < 4:
+            size = len(ring) if isinstance(ring, list) else 0
+            return (
+                f"{name} has {size} positions; a linear ring has at least 4, the last "
+                "repeating the first (RFC 7946 3.1.6)"
+            )
+        if ring[0] != ring[-1]:
+            return (
+                f"{name} is not closed: it ends at {ring[-1]}, not at its first position "
+                f"{ring[0]}; repeat the first position at the end if the area is meant as "
+                "drawn (RFC 7946 3.1.6)"
+            )
+    return None
+
+
 def feature_geometry(feature: Feature) -> shapely.Geometry:
     """The feature's geometry as shapely, or a ValidationError that says what is wrong."""
     geom = feature.geometry
@@ -106,6 +148,8 @@ def feature_geometry(feature: Feature) -> shapely.Geometry:
         raise feature.error(f"geometry type {geom.get('type')!r} is not a GeoJSON geometry")
     if geom["type"] != "GeometryCollection" and not _finite(geom.get("coordinates")):
         raise feature.error("geometry coordinates must be arrays of numbers")
+    if (problem := ring_problem(geom)) is not None:
+        raise feature.error(f"geometry is not valid GeoJSON: {problem}")
     try:
         shape = shapely.geometry.shape(geom)
     except (ValueError, TypeError, IndexError, AttributeError) as exc:

@@ -397,16 +397,31 @@ def check_bundle_cmd(bundle_file: Path, policy_file: Path | None, leaf_file: Pat
         return
     result = check_bundle(data, policy=policy)
     e, cp = result.entry, result.checkpoint
-    click.echo(f"ok: entry {result.index} ({e.kind}, by {e.author}, seq {e.seq}, {e.time})")
-    click.echo(f"  is in the log {cp.origin!r} at size {cp.size}, root {b64(cp.root)}")
+    what = f"entry {result.index} ({e.kind}, by {e.author}, seq {e.seq}, {e.time})"
+    where = f"the log {cp.origin!r} at size {cp.size}, root {b64(cp.root)}"
+    if result.keys_from_bundle:
+        # Never "ok": anyone can make a bundle that checks against keys of their own (issue 23).
+        signers = ", ".join(result.cosigners) or "no witness"
+        click.echo(f"NOT TRUSTED: {what} checks only against the keys the bundle itself carries")
+        click.echo(
+            f"  checked: the inclusion proof in {where}, the checkpoint's signature by "
+            f"{result.policy.log.vkey}, cosignatures by {signers}, and {e.author}'s signature "
+            "by the key its registration in the bundle names"
+        )
+        click.echo(
+            "  not checked: that those keys are the real log's and witnesses' (a bundle forged "
+            "with an attacker's own keys passes everything above)"
+        )
+        click.echo(
+            "  to trust it: pass --policy FILE with the log's and witnesses' keys as you got them "
+            "from them ('truce ledger policy' prints one)"
+        )
+        return
+    click.echo(f"ok: {what}")
+    click.echo(f"  is in {where}")
     click.echo(f"  signed by the log key {result.policy.log.vkey}")
     signers = ", ".join(result.cosigners) or "none required"
     click.echo(f"  cosigned by {signers} (policy: {result.policy.describe()})")
-    if result.keys_from_bundle:
-        click.echo(
-            "  note: checked with the keys inside the bundle; compare them with keys you trust, "
-            "or pass --policy"
-        )
 
 
 def _check_tlog_proof(raw: bytes, policy_file: Path | None, leaf_file: Path | None) -> None:

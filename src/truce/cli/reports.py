@@ -31,13 +31,30 @@ def report() -> None:
 @report.command("add")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as", "author", required=True, help="The party filing it (signs with its key).")
+@click.option(
+    "--plausibility-override",
+    "override",
+    metavar="REASON",
+    help="File it although the plausibility checks refuse it; REASON is signed into the entry.",
+)
 @pass_app
-def report_add(app: AppContext, file: Path, author: str) -> None:
+def report_add(app: AppContext, file: Path, author: str, override: str | None) -> None:
     """Validate FILE (JSON, see docs/report.schema.json), sign it as a party, append it.
 
     A point that contradicts the named place or lies outside the monitored area is refused,
-    unless the report carries "override_note" (which is then part of the signed entry)."""
+    unless the report carries "override_note" (which is then part of the signed entry). A
+    report whose dates, casualty figures or coordinates are implausible (before 1900, in the
+    future, more than 10,000 for one event, outside TRUCE_AOI) is refused unless it carries a
+    plausibility_override, or --plausibility-override gives one.
+    """
+    from truce.agreement.aoi import aoi_from_setting
+    from truce.model.plausibility import refuse_implausible
+
     parsed = load_report(file)
+    if override:
+        body = parsed.model_dump(mode="json", exclude_none=True)
+        parsed = type(parsed).model_validate({**body, "plausibility_override": override})
+    refuse_implausible(parsed, aoi=aoi_from_setting(app.settings.extra.get("TRUCE_AOI")))
     check_body("report.filed", parsed, app.settings.extra)  # its point against its place
     rid = app.node().file_report(author, parsed)
     click.echo(f"filed {rid}")

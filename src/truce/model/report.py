@@ -169,6 +169,9 @@ class Report(Model):
     #: monitored area (the filing checks, :mod:`truce.agreement.filing`): part of the signed
     #: entry, so the record shows that the contradiction was seen and by whom it was accepted.
     override_note: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+    #: Why the filer files it although the plausibility checks refuse it (a date in the future,
+    #: a point outside the area, …: :mod:`truce.model.plausibility`); signed into the entry.
+    plausibility_override: Annotated[str, Field(min_length=10, max_length=1000)] | None = None
 
     @field_validator("sub_event_type")
     @classmethod

@@ -5,7 +5,13 @@ project into ``signoffs``; ``incident.published`` into ``publications`` (the lat
 wins; a chair override carries its expiry in ``until``, compared with the clock when read, so
 the projection stays a pure function of the log). A publication on the basis of sign-offs is
 re-checked here against the sign-offs in the log: without every signatory party's approval it is
-kept with basis ``refused`` and the reason, and is not public. See :mod:`truce.model.access`.
+kept with basis ``refused`` and the reason, and is not public. A signatory party that withholds
+after a publication on sign-offs withdraws it (basis ``withdrawn``, the reason naming the party
+and its entry): the quorum it rested on is gone. A chair override is not renewable: while the
+incident's publication is an override (running or expired), a later override entry is left out
+(the first stays, with its expiry), so the chair cannot keep an incident public alone by
+renewing it; the parties' sign-offs are the way to keep it public. See
+:mod:`truce.model.access`.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    update,
 )
 
 from truce.model.access import Publication, PublicationBasis, SignOff
@@ -29,10 +36,12 @@ from truce.store import schema
 from truce.store.projector import Projection, projects
 from truce.store.schema import metadata
 
-__all__ = ["REFUSED", "publications", "signoffs", "unmet_quorum"]
+__all__ = ["REFUSED", "WITHDRAWN", "publications", "signoffs", "unmet_quorum"]
 
 #: ``publications.basis`` of an ``incident.published`` entry whose quorum the log does not hold.
 REFUSED = "refused"
+#: ``publications.basis`` once a signatory party withholds after a publication on sign-offs.
+WITHDRAWN = "withdrawn"
 
 signoffs = Table(
     "signoffs",
@@ -75,6 +84,19 @@ def project_signoff(p: Projection) -> None:
             entry_index=p.index,
         )
     )
+    if s.decision.value != "withhold":
+        return
+    kind = p.conn.execute(
+        select(schema.parties.c.kind).where(schema.parties.c.id == p.entry.author)
+    ).scalar()
+    if kind != "party":
+        return
+    pub = publications
+    p.conn.execute(
+        update(pub)
+        .where(pub.c.incident_id == s.incident, pub.c.basis == PublicationBasis.SIGNOFFS.value)
+        .values(basis=WITHDRAWN, reason=f"withheld by {p.entry.author} in entry {p.index}")
+    )
 
 
 def unmet_quorum(conn: Any, incident: str, author: str) -> str | None:
@@ -109,6 +131,10 @@ def project_publication(p: Projection) -> None:
     assert isinstance(pub, Publication)
     t = publications
     basis, reason = pub.basis.value, pub.reason
+    if pub.basis == PublicationBasis.OVERRIDE:
+        latest = p.conn.execute(select(t.c.basis).where(t.c.incident_id == pub.incident)).scalar()
+        if latest == PublicationBasis.OVERRIDE.value:
+            return  # not renewable: the first override stands, with its expiry
     if pub.basis == PublicationBasis.SIGNOFFS:
         unmet = unmet_quorum(p.conn, pub.incident, p.entry.author)
         if unmet is not None:

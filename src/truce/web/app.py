@@ -7,7 +7,9 @@ Writes go through the node's one :class:`~truce.web.sequencer.Sequencer`, and th
 are caught up in a child process (:mod:`truce.store.remote`; ``TRUCE_PROJECTOR=inline`` keeps
 them on the writer thread); reads go to the projections (SQLite or PostgreSQL) and the log.
 Errors have one JSON shape (:mod:`truce.web.errors`); request bodies are limited (1 MiB, 8 MiB
-for batches of signed entries) before they are read.
+for batches of signed entries) before they are read. :class:`~truce.web.guard.Guard`, outermost,
+puts the security headers (a strict Content-Security-Policy and the rest) on every response and
+answers an anonymous unsafe request with 401 before its body is looked at.
 
 The routers are the ``routers`` of :data:`truce.capabilities.CAPABILITIES` (each a module with
 a ``router``), included in that order; one that does not exist is an error, never skipped.
@@ -33,6 +35,7 @@ from truce.node import Node
 from truce.store.remote import ProjectorProcess
 from truce.web.deps import Services
 from truce.web.errors import BodyLimit, install_error_handlers
+from truce.web.guard import Guard
 from truce.web.live import Hub
 from truce.web.sequencer import Sequencer
 
@@ -147,6 +150,7 @@ def create_app(
         limits=BODY_LIMITS,
         streaming={"/api/v1/evidence": settings.evidence_max_bytes},
     )
+    app.add_middleware(Guard)  # outermost: its headers are on every response, refusals too
     if (STATIC / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC, html=True), name="static")
     else:

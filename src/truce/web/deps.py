@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
@@ -23,6 +23,8 @@ from truce.agreement.filing import check_body as check_filing
 from truce.config import Settings
 from truce.errors import AuthenticationError, PermissionDenied
 from truce.model.base import Model
+from truce.model.plausibility import refuse_implausible
+from truce.model.report import Report
 from truce.node import Node
 from truce.web.sequencer import Appended, Sequencer
 
@@ -44,12 +46,23 @@ class Services:
     sequencer: Sequencer
     accounts: Accounts
     hub: Hub | None = None  # the live stream's fan-out (truce.web.live), set by create_app
+    _aoi: object | None = field(default=None, repr=False)
+
+    def aoi(self) -> object:
+        """The area of interest reports are checked against (``TRUCE_AOI``), read once."""
+        if self._aoi is None:
+            from truce.agreement.aoi import aoi_from_setting
+
+            self._aoi = aoi_from_setting(self.settings.extra.get("TRUCE_AOI"))
+        return self._aoi
 
     async def append(
         self, who: Principal, party: str, kind: str, body: Model | dict[str, Any]
     ) -> Appended:
         """Check that ``who`` may author ``kind`` for ``party``; sign custodially and append."""
         check_act(who, party, kind, body)
+        if kind == "report.filed" and isinstance(body, Report):
+            refuse_implausible(body, aoi=self.aoi())
         check_filing(kind, body, self.settings.extra)  # a report's point against its place
         return await asyncio.wrap_future(self.sequencer.submit(party, kind, body))
 

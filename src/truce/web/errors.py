@@ -25,9 +25,17 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from truce import errors as e
+from truce.intake import loads_json
 from truce.jsonlimits import deeper_than, too_deep_message
 
-__all__ = ["BodyLimit", "error_body", "install_error_handlers", "status_for"]
+__all__ = [
+    "NUL_MESSAGE",
+    "BodyLimit",
+    "error_body",
+    "install_error_handlers",
+    "json_problem",
+    "status_for",
+]
 
 log = logging.getLogger("truce.web")
 
@@ -154,6 +162,35 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, unexpected)
 
 
+NUL_MESSAGE = "a NUL character (U+0000) is not allowed in {where}; remove it"
+
+
+def _has_nul(value: Any) -> bool:
+    """True if any string (key or value) in parsed JSON holds U+0000 (depth is bounded)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any("\x00" in k or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def json_problem(body: bytes) -> str | None:
+    """Why a JSON request body is refused before any route sees it, or None."""
+    if not body.strip():
+        return None
+    try:
+        value = loads_json(body, "the request body")
+    except e.ValidationError as exc:
+        if "duplicate object key" in exc.message:
+            return exc.message
+        return None  # not JSON, too deep, …: the route's own validation says it
+    if _has_nul(value):
+        return NUL_MESSAGE.format(where="a JSON string")
+    return None
+
+
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -232,6 +269,11 @@ class BodyLimit:
         ):
             await self._refuse(send, 422, "invalid", too_deep_message("the request body"))
             return
+        if kind.startswith(b"application/json") or kind.endswith(b"+json") or not kind:
+            problem = json_problem(body)
+            if problem is not None:
+                await self._refuse(send, 422, "invalid", problem)
+                return
         sent = False
 
         async def replay() -> MutableMapping[str, Any]:

@@ -61,7 +61,7 @@ async def claims(
     who: Who,
     status: Annotated[str, Query(pattern=r"^(pending|accepted|rejected|all)$")] = "pending",
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    after: Annotated[int, Query(ge=-1)] = -1,
+    after: Annotated[int, Query(ge=-1, le=2**31 - 1)] = -1,  # an INTEGER column
 ) -> list[dict[str, Any]]:
     check_member(who)
     chosen = None if status == "all" else status

@@ -7,7 +7,9 @@ to them (its existence is not disclosed). Release: each signatory party's office
 sign-off approves, the chair publishes (``POST .../publish``, an ``incident.published`` entry,
 basis ``signoffs``). The chair may instead override for a limited time, giving a reason
 (``POST .../override``, basis ``override`` with ``until``): the override is on the record, and
-the incident drops out of public view when it expires unless the parties have signed off.
+the incident drops out of public view when it expires unless the parties have signed off. An
+override is not renewable (409; the projection ignores a second one), and a signatory party's
+withhold after a publication on sign-offs withdraws it (:mod:`truce.store.release`).
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def list_incidents(
     ] = None,
     start: Annotated[date | None, Query(description="window start (inclusive)")] = None,
     end: Annotated[date | None, Query(description="window end (inclusive)")] = None,
-    after: Annotated[int, Query(ge=-1, le=2**53)] = -1,
+    after: Annotated[int, Query(ge=-1, le=2**31 - 1)] = -1,  # an INTEGER column
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[dict[str, Any]]:
     if start and end and end < start:
@@ -193,6 +195,18 @@ async def publish(incident_id: str, svc: Svc, who: Who) -> Filed:
 async def override(incident_id: str, body: OverrideBody, svc: Svc, who: Who) -> Filed:
     check_role(who, Role.CHAIR)
     _require_incident(svc, incident_id)
+    with svc.node.store.engine.connect() as conn:
+        latest = conn.execute(
+            select(publications.c.basis, publications.c.until).where(
+                publications.c.incident_id == incident_id
+            )
+        ).first()
+    if latest is not None and latest.basis == PublicationBasis.OVERRIDE.value:
+        raise ConflictError(
+            f"incident {incident_id} has been published by override already (until "
+            f"{latest.until}); an override is not renewable",
+            hint="Ask the signatory parties to sign off; then publish on their sign-offs.",
+        )
     until = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=body.hours)
     value = Publication(
         incident=incident_id, basis=PublicationBasis.OVERRIDE, reason=body.reason, until=until

@@ -37,7 +37,9 @@ PartyParam = Annotated[
     Query(pattern=PARTY_ID_PATTERN, description="The party to act for (default: your own)."),
 ]
 Limit = Annotated[int, Query(ge=1, le=1000)]
-After = Annotated[int, Query(ge=-1, le=2**53, description="Entries after this ledger index.")]
+#: Compared with INTEGER columns (32 bits on PostgreSQL): a larger number was a 500 (issue 23).
+MAX_INDEX = 2**31 - 1
+After = Annotated[int, Query(ge=-1, le=MAX_INDEX, description="Entries after this ledger index.")]
 
 
 class Filed(BaseModel):

@@ -2,7 +2,11 @@
 
 ``POST /api/v1/session`` takes JSON or a form (``username``, ``password``), sets the session
 cookie (HttpOnly, SameSite=Lax, Secure except over plain HTTP to a loopback address) and returns
-the CSRF token the UI sends back with every unsafe request.
+the CSRF token the UI sends back with every unsafe request. Signing in is itself guarded
+against login CSRF (a hostile page signing the victim's browser into the attacker's account):
+a request that a browser marks as coming from another site (``Sec-Fetch-Site: cross-site`` or
+``same-site``, or an ``Origin`` that is not this server's) is refused with 403 and no cookie. The
+web app signs in with JSON from its own origin; programs that send no ``Origin`` are unaffected.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import ipaddress
 from typing import Annotated, Any
 
 import pydantic
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -27,6 +31,8 @@ router = APIRouter(prefix="/api/v1", tags=["session and users"])
 
 Who = Annotated[Principal, Depends(current)]
 Svc = Annotated[Services, Depends(services)]
+#: A token's id; bounded so that a huge number is a 422, not an overflow in the database (500).
+TokenId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # an INTEGER column
 
 
 class Strict(BaseModel):
@@ -34,7 +40,8 @@ class Strict(BaseModel):
 
 
 class SignIn(Strict):
-    username: str = Field(min_length=1, max_length=64)
+    # No control characters (a NUL reached PostgreSQL and gave a 500: issue 23).
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
     password: str = Field(min_length=1, max_length=1024)
 
 
@@ -61,6 +68,23 @@ class NewUser(Strict):
 class UserChange(Strict):
     disabled: bool | None = None
     password: str | None = Field(default=None, min_length=8, max_length=1024)
+
+
+def _same_origin(request: Request) -> None:
+    """Refuse a sign-in a browser says another site started (login CSRF)."""
+    site = request.headers.get("sec-fetch-site", "").lower()
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.url.netloc}".lower()
+    foreign = site in ("cross-site", "same-site") or (
+        origin is not None and origin.lower().rstrip("/") != own
+    )
+    if foreign:
+        raise PermissionDenied(
+            "sign-in refused: the request came from another site "
+            f"(Origin {origin or 'not sent'}, Sec-Fetch-Site {site or 'not sent'})",
+            field="Origin",
+            hint="Sign in from truce's own page, or from a program that sends no Origin.",
+        )
 
 
 def _client(request: Request) -> str:
@@ -94,6 +118,7 @@ _SIGNIN_BODY = {
     openapi_extra=_SIGNIN_BODY,
 )
 async def sign_in(request: Request, response: Response, svc: Svc) -> SignedIn:
+    _same_origin(request)
     content_type = request.headers.get("content-type", "")
     try:
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
@@ -167,7 +192,7 @@ def create_token(body: NewToken, svc: Svc, who: Who) -> dict[str, Any]:
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke an API token (at once)")
-def revoke_token(token_id: int, svc: Svc, who: Who) -> dict[str, Any]:
+def revoke_token(token_id: TokenId, svc: Svc, who: Who) -> dict[str, Any]:
     _signed_in(who)
     record = svc.accounts.token(token_id)
     if record["username"] != who.username and who.role != Role.CHAIR:
