@@ -397,3 +397,16 @@ def test_a_russian_report_is_filed_in_russian(tmp_path: Path) -> None:
         assert "Саракиб" in body["text"]
     finally:
         node.close()
+
+
+def test_a_turkish_text_reads_its_place_names_as_turkish() -> None:
+    """The resolver passes the paragraph's language to the gazetteer: "Cisr es-Sugur" (a Turkish
+    spelling without its diacritics) is Jisr al-Shughur only when read as Turkish."""
+    from truce.ingest.places import Resolver, load_gazetteer
+
+    resolver = Resolver(load_gazetteer())
+    name = "Cisr es-Sugur"
+    assert not resolver.resolve(0, len(name), name, "place").resolved
+    resolver.lang = "tr"
+    ref = resolver.resolve(0, len(name), name, "place")
+    assert ref.resolved and ref.name == "Jisr-Ash-Shugur"

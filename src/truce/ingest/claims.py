@@ -356,6 +356,7 @@ def _read_sentences(
             taken = tuple((m.start, m.end) for m in actors) + own_spans
             places = []
             resolver.admin1 = next(iter(lang.admin1(text)), None)
+            resolver.lang = None if lang.code == "en" else lang.code
             for s, e, name, kind in lang.find_place_names(text):
                 if _overlaps(s, e, taken) and not lang.is_governorate(name):
                     continue

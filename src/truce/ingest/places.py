@@ -404,10 +404,13 @@ class Resolver:
         self.gazetteer = gazetteer
         self.admin1 = admin1
         self.near: list[Any] = []
-        self._cache: dict[tuple[str, str], PlaceRef] = {}
+        #: The language of the text being read ("ru", "tr", "ar"; None for English): the
+        #: gazetteer reads a name by it ("Cisr" in Turkish is "Jisr").
+        self.lang: str | None = None
+        self._cache: dict[tuple[str, str, str | None], PlaceRef] = {}
 
     def resolve(self, start: int, end: int, text: str, kind: str) -> PlaceRef | None:
-        key = (text.casefold(), kind)
+        key = (text.casefold(), kind, self.lang)
         cached = self._cache.get(key)
         if cached is not None:
             return PlaceRef(
@@ -474,16 +477,17 @@ class Resolver:
         precision = GeoPrecision.TOWN
         if kind == "site":
             precision = GeoPrecision.NEAR_TOWN
+        by_lang = {"lang": self.lang} if self.lang else {}
         try:
-            matches = gaz.lookup(query, admin1=self.admin1, near=tuple(self.near[-5:]))
+            matches = gaz.lookup(query, admin1=self.admin1, near=tuple(self.near[-5:]), **by_lang)
         except Exception:  # a bad admin1 hint: look up without it
-            matches = gaz.lookup(query, near=tuple(self.near[-5:]))
+            matches = gaz.lookup(query, near=tuple(self.near[-5:]), **by_lang)
         if not matches:
             return PlaceRef(text, start, end, kind) if _plausible(text) else None
         best = matches[0]
         if best.confidence < MIN_CONFIDENCE and self.near:
             # ``near`` lowers far candidates, but a name with one candidate is that place
-            alone = gaz.lookup(query, admin1=self.admin1) if self.admin1 else gaz.lookup(query)
+            alone = gaz.lookup(query, admin1=self.admin1, **by_lang)
             if alone and alone[0].ambiguous == 1 and alone[0].confidence >= MIN_CONFIDENCE:
                 best = alone[0]
         if best.confidence < MIN_CONFIDENCE:
