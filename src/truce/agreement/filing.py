@@ -150,9 +150,10 @@ def check_report(
     report: Report, *, aoi: Aoi | None = None, gazetteer: Gazetteer | None = None
 ) -> Sequence[Contradiction]:
     """Raise :class:`ValidationError` naming the first contradiction, unless the report carries
-    ``override_note`` (then return them: the caller may say what was overridden)."""
+    ``override_note`` or a ``plausibility_override`` (then return them: the caller may say
+    what was overridden)."""
     found = contradictions(report, aoi=aoi, gazetteer=gazetteer)
-    if found and report.override_note is None:
+    if found and report.override_note is None and not report.plausibility_override:
         first = found[0]
         more = f" (and {len(found) - 1} more location(s))" if len(found) > 1 else ""
         field = f"locations.{first.index}.point"

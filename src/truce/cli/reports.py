@@ -47,14 +47,13 @@ def report_add(app: AppContext, file: Path, author: str, override: str | None) -
     future, more than 10,000 for one event, outside TRUCE_AOI) is refused unless it carries a
     plausibility_override, or --plausibility-override gives one.
     """
-    from truce.agreement.aoi import aoi_from_setting
     from truce.model.plausibility import refuse_implausible
 
     parsed = load_report(file)
     if override:
         body = parsed.model_dump(mode="json", exclude_none=True)
         parsed = type(parsed).model_validate({**body, "plausibility_override": override})
-    refuse_implausible(parsed, aoi=aoi_from_setting(app.settings.extra.get("TRUCE_AOI")))
+    refuse_implausible(parsed)
     check_body("report.filed", parsed, app.settings.extra)  # its point against its place
     rid = app.node().file_report(author, parsed)
     click.echo(f"filed {rid}")

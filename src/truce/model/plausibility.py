@@ -6,14 +6,18 @@ next year, ten million killed in one strike, a village in north-west Syria place
 ``POST /api/v1/reports`` and draft filing, ``truce report add``) refuse a report with any of
 them (422, one line per problem, the first naming its field), unless the report carries a
 ``plausibility_override``: the filer's reason, signed into the entry with the rest, so that
-whoever reads it sees that the checks were overridden and why. Reports already in the log are
-never re-checked (the record is what it is). What is checked:
+whoever reads it sees that the checks were overridden and why. The filing checks' ``override_note``
+(:mod:`truce.agreement.filing`) is such a reason too, and ``plausibility_override`` satisfies
+those: one stated reason files a report as it is. Reports already in the log are never
+re-checked (the record is what it is). What is checked:
 
 - the event's dates: not before :data:`EARLIEST`, not after tomorrow (UTC; a day of slack for
   time zones);
 - casualty figures: no low, best or high above :data:`MAX_FIGURE` for one event;
-- coordinates: every point inside the area of interest (``TRUCE_AOI``, north-west Syria by
-  default; ``none`` turns this check off), with swapped latitude and longitude named as such.
+- coordinates, by :func:`problems` when given an ``aoi``: every point inside the area of
+  interest. The filing seams leave this to :mod:`truce.agreement.filing`, which checks each
+  point against its named place and the monitored area (``TRUCE_AOI``) and names swapped
+  latitude and longitude, so a report is told of one contradiction once.
 """
 
 from __future__ import annotations
@@ -75,12 +79,12 @@ def problems(
     return found
 
 
-def refuse_implausible(report: Report, *, aoi: object | None, today: date | None = None) -> None:
-    """Raise ``ValidationError`` (422) naming every implausible claim, unless the report
-    carries a ``plausibility_override``."""
-    if report.plausibility_override:
+def refuse_implausible(report: Report, *, today: date | None = None) -> None:
+    """Raise ``ValidationError`` (422) naming every implausible date or figure, unless the
+    report carries a ``plausibility_override`` or an ``override_note``."""
+    if report.plausibility_override or report.override_note:
         return
-    found = problems(report, today=today, aoi=aoi)
+    found = problems(report, today=today, aoi=None)
     if not found:
         return
     from truce.errors import ValidationError

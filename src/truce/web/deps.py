@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
@@ -46,15 +46,6 @@ class Services:
     sequencer: Sequencer
     accounts: Accounts
     hub: Hub | None = None  # the live stream's fan-out (truce.web.live), set by create_app
-    _aoi: object | None = field(default=None, repr=False)
-
-    def aoi(self) -> object:
-        """The area of interest reports are checked against (``TRUCE_AOI``), read once."""
-        if self._aoi is None:
-            from truce.agreement.aoi import aoi_from_setting
-
-            self._aoi = aoi_from_setting(self.settings.extra.get("TRUCE_AOI"))
-        return self._aoi
 
     async def append(
         self, who: Principal, party: str, kind: str, body: Model | dict[str, Any]
@@ -62,7 +53,7 @@ class Services:
         """Check that ``who`` may author ``kind`` for ``party``; sign custodially and append."""
         check_act(who, party, kind, body)
         if kind == "report.filed" and isinstance(body, Report):
-            refuse_implausible(body, aoi=self.aoi())
+            refuse_implausible(body)
         check_filing(kind, body, self.settings.extra)  # a report's point against its place
         return await asyncio.wrap_future(self.sequencer.submit(party, kind, body))
 

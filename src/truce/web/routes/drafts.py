@@ -100,7 +100,7 @@ async def file_draft(draft_id: str, svc: Svc, who: Who) -> Filed:
     if draft["kind"] == "report.filed":
         report = parse_body("report.filed", draft["body"], f"draft {draft_id}")
         assert isinstance(report, Report)
-        refuse_implausible(report, aoi=svc.aoi())
+        refuse_implausible(report)
     check_filing(draft["kind"], parse_body(draft["kind"], draft["body"]), svc.settings.extra)
     index, entry = await asyncio.wrap_future(
         svc.sequencer.call(lambda node: draft_book.file_draft(node, draft_id))
