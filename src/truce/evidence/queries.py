@@ -21,7 +21,15 @@ from truce.evidence.tables import evidence, evidence_findings
 from truce.store import schema
 from truce.store.release import publications
 
-__all__ = ["attached_between", "current_incident", "for_sha", "is_public", "list_evidence", "one"]
+__all__ = [
+    "attached_between",
+    "current_incident",
+    "for_sha",
+    "is_public",
+    "list_evidence",
+    "one",
+    "rows_where",
+]
 
 
 def _now() -> str:
@@ -65,6 +73,11 @@ def _rows(conn: Any, query: Any) -> list[dict[str, Any]]:
             o["graphic"] = bool(o["graphic"])
             o["incident_now"] = current_incident(conn, o)
     return out
+
+
+def rows_where(conn: Any, clause: Any) -> list[dict[str, Any]]:
+    """Attachments matching a SQL ``clause`` on :data:`evidence`, oldest first, with findings."""
+    return _rows(conn, select(evidence).where(clause))
 
 
 def list_evidence(
