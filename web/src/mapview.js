@@ -39,9 +39,12 @@ export class MapView {
   /** Build once; later visits show the same map, filters and selection. */
   async mount(container, params) {
     container.appendChild(this.root);
+    const built = Boolean(this.ready);
     if (!this.ready) this.ready = this.build();
     await this.ready;
     this.map.resize();
+    // Files are attached on the incident page: coming back to the map, draw them.
+    if (built) this.refreshEvidence().catch(() => {});
     if (params.get("focus")) this.focusIncident(params.get("focus"));
   }
 
@@ -820,6 +823,14 @@ export class MapView {
     const was = this.selected >= 0 ? old.id[this.selected] : null;
     this.selected = was !== null && this.set.byId.has(was) ? this.set.byId.get(was) : -1;
     this.apply();
+  }
+
+  /** The evidence layer again (files attached elsewhere, an incident published). */
+  async refreshEvidence() {
+    if (!this.ready) return;
+    await this.ready;
+    this.evidence = await api.evidenceLayer().catch(() => this.evidence);
+    this.map.getSource("evidence").setData(this.evidence);
   }
 
   /** Patrol routes and tracks again (a plan or a track arrived on the live stream). */
