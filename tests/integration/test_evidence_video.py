@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 SEEDS = (30, 21, 31)  # the video's pictures, one second each
 
 
-def _video(tmp_path: Path, name: str = "clip.mp4") -> Path:
+def _video(tmp_path: Path, name: str = "clip.mp4", *metadata: str) -> Path:
     for n, seed in enumerate(SEEDS):
         photos.draw(seed).save(tmp_path / f"frame{n}.png")
     out = tmp_path / name
@@ -36,7 +36,8 @@ def _video(tmp_path: Path, name: str = "clip.mp4") -> Path:
         [
             "ffmpeg", "-nostdin", "-v", "error", "-y", "-framerate", "1",
             "-i", str(tmp_path / "frame%d.png"), "-c:v", "libx264", "-g", "1",
-            "-pix_fmt", "yuv420p", "-r", "1", str(out),
+            "-pix_fmt", "yuv420p", "-r", "1",
+            *(a for m in metadata for a in ("-metadata", m)), str(out),
         ],
         check=True,
         timeout=60,
@@ -88,3 +89,21 @@ def test_video_and_photos_find_each_other(tmp_path: Path, sample_report: dict) -
         assert {f"{video.id}#{k}" for k in range(len(video.body.keyframes))} <= keys
         node.rebuild()
         assert node.store.dump() == before
+
+
+def test_quicktime_metadata_is_checked_against_the_report(
+    tmp_path: Path, sample_report: dict
+) -> None:
+    clip = _video(
+        tmp_path, "old.mp4", "creation_time=2016-05-01T09:30:00Z", "location=+36.2000+037.1500/"
+    )
+    with Node.init(Settings(home=tmp_path / "home")) as node:
+        node.add_party("ru", "Russian Federation")
+        rid = node.file_report("ru", Report.model_validate(sample_report))
+        video = add(node, clip, "ru", report=rid)
+        assert video.body.captured == "2016-05-01T09:30:00"
+        assert (float(video.body.lat or 0), float(video.body.lon or 0)) == (36.2, 37.15)
+        with node.store.engine.connect() as conn:
+            texts = [f["text"] for f in one(conn, video.id)["findings"]]
+    assert "video taken 2016-05-01, 3 years before the event (2019-03-12)" in texts, texts
+    assert any(t.startswith("video taken ") and "(Morek)" in t for t in texts), texts

@@ -110,6 +110,12 @@ def _video(path: Path, out: Learned) -> Learned:
 
     found = keyframes(path)
     out.keyframes = found.hashes
+    out.captured, out.lat, out.lon, out.device = (
+        found.captured,
+        found.lat,
+        found.lon,
+        found.device,
+    )
     out.problems.extend(found.problems)
     if found.frame is not None:
         out.thumbnail = thumbnail(found.frame)

@@ -1,7 +1,8 @@
 """The map's evidence layer: where photos say they were taken, against where the record says.
 
 GeoJSON (RFC 7946), library code (no web framework; :mod:`truce.web.routes_map` serves it). For
-each attachment whose file carries a GPS position, two features:
+each attachment whose file carries a GPS position (a photo's EXIF, a video's QuickTime
+location), two features:
 
 - a ``Point`` at the photo's position (``layer: "photo"``): id, file name, media type, capture
   time, graphic, the report or incident it is attached to, its incident now, the number of

@@ -255,7 +255,7 @@ def findings_for(
 ) -> list[tuple[str, str, str | None]]:
     """``(kind, text, other id)`` of everything found about ``body``, in a fixed order."""
     out: list[tuple[str, str, str | None]] = []
-    what = "photo" if body.media_type.startswith("image/") else "file"
+    what = {"image": "photo", "video": "video"}.get(body.media_type.partition("/")[0], "file")
     if target is None:
         named = body.report or body.incident
         out.append(("target", f"attached to {named}, which is not in the record", None))
