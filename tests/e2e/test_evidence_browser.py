@@ -86,3 +86,28 @@ def test_attach_a_photo_and_see_its_copy_flagged(session, tmp_path: Path) -> Non
     first_id = card.get_attribute("id").removeprefix("evidence-")
     assert "already attached to this incident" in flagged and first_id in flagged
     assert "near-duplicate" in flagged and "school-2016.jpg" in flagged
+
+    # The card links the proof bundle of its entry, for whoever checks a copy.
+    href = card.locator(".proof-link a").get_attribute("href")
+    assert href is not None and href.endswith(f"/bundle/{first_id}")
+    proof = page.request.get(s.server.url + href)
+    assert proof.ok and proof.json()["format"] == "truce-proof-bundle/v1"
+
+    # The map draws where the photo says it was taken against where the report says.
+    s.open_map()
+    page.wait_for_function(
+        """(id) => window.__truce.map && window.__truce.map.getLayer('evidence-photos')
+            && window.__truce.view.evidence.features.some((x) => x.properties.id === id)""",
+        arg=first_id,
+    )
+    shown = page.evaluate(
+        """(id) => {
+            const view = window.__truce.view;
+            const f = view.evidence.features.find(
+                (x) => x.properties.layer === "photo" && x.properties.id === id);
+            view.showPhoto(f);
+            return view.detailEl.innerText;
+        }""",
+        first_id,
+    )
+    assert f"{first_id}: school-2016.jpg" in shown and "km from Saraqib" in shown, shown

@@ -67,6 +67,7 @@ export const api = {
   zones: () => request("GET", "/api/v1/map/zones"),
   sites: () => request("GET", "/api/v1/map/sites"),
   patrols: () => request("GET", "/api/v1/map/patrols"),
+  evidenceLayer: () => request("GET", "/api/v1/map/evidence"),
   incident: (id) => request("GET", `/api/v1/map/incidents/${encodeURIComponent(id)}`),
   proof: (index) => request("GET", `/api/v1/map/proof/${index}`),
   parties: () => request("GET", "/api/v1/map/parties"),

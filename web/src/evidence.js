@@ -34,17 +34,31 @@ function meta(e) {
   );
 }
 
+/** The proof bundle of the attachment's entry: whoever holds a copy checks it offline. */
+function proofLink(e, file) {
+  return h(
+    "p",
+    { class: "small proof-link" },
+    h("a", { href: `${file}/bundle/${encodeURIComponent(e.id)}`, download: `${e.id}.json` }, "Proof bundle"),
+    ` — check a copy: truce evidence verify FILE --bundle ${e.id}.json`,
+  );
+}
+
 function card(e) {
   const file = `/api/v1/evidence/${e.sha256}`;
   const image = e.media_type.startsWith("image/");
-  const thumb = image
+  const video = e.media_type.startsWith("video/");
+  const placeholder = () => h("div", { class: "thumb placeholder", "aria-hidden": "true" }, e.media_type.split("/")[0]);
+  const thumb = image || video
     ? h("img", {
         src: `${file}/thumbnail`,
         alt: e.description || `Thumbnail of ${e.filename}`,
         class: e.graphic ? "thumb graphic" : "thumb",
         loading: "lazy",
       })
-    : h("div", { class: "thumb placeholder", "aria-hidden": "true" }, e.media_type.split("/")[0]);
+    : placeholder();
+  // A video has a thumbnail (its first keyframe) only where the server has ffmpeg.
+  if (video) thumb.addEventListener("error", () => thumb.replaceWith(placeholder()), { once: true });
   if (e.graphic) {
     thumb.title = "Graphic: click to show";
     thumb.addEventListener("click", () => thumb.classList.remove("graphic"));
@@ -60,7 +74,7 @@ function card(e) {
     "li",
     { class: "evidence-card", id: `evidence-${e.id}`, dataset: { sha: e.sha256, findings: String(e.findings.length) } },
     h("a", { href: file, target: "_blank", rel: "noopener" }, thumb),
-    h("div", { class: "evidence-body" }, h("h3", {}, `${e.id}: `, h("a", { href: file, target: "_blank", rel: "noopener" }, e.filename)), e.description ? h("p", {}, e.description) : null, meta(e), findings),
+    h("div", { class: "evidence-body" }, h("h3", {}, `${e.id}: `, h("a", { href: file, target: "_blank", rel: "noopener" }, e.filename)), e.description ? h("p", {}, e.description) : null, meta(e), findings, proofLink(e, file)),
   );
 }
 

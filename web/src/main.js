@@ -66,6 +66,7 @@ class App {
       if (type === "report") announce(`New report ${data.id}${data.incident ? ` in ${data.incident.id}` : ""}`);
     }
     if (type === "patrol" && this.mapView) this.mapView.refreshPatrols().catch(() => {});
+    if (["publication", "reset"].includes(type) && this.mapView) this.mapView.refreshEvidence().catch(() => {});
     if (type === "review" && location.hash.startsWith("#/review") && !/C-\d+/.test(location.hash)) this.route();
     for (const fn of this.liveHooks || []) fn(type, data);
   }

@@ -39,14 +39,17 @@ export class MapView {
   /** Build once; later visits show the same map, filters and selection. */
   async mount(container, params) {
     container.appendChild(this.root);
+    const built = Boolean(this.ready);
     if (!this.ready) this.ready = this.build();
     await this.ready;
     this.map.resize();
+    // Files are attached on the incident page: coming back to the map, draw them.
+    if (built) this.refreshEvidence().catch(() => {});
     if (params.get("focus")) this.focusIncident(params.get("focus"));
   }
 
   async build() {
-    const [vocab, layers, cols, zones, sites, patrols] = await Promise.all([
+    const [vocab, layers, cols, zones, sites, patrols, evidence] = await Promise.all([
       this.app.vocab(),
       api.layers(),
       api.incidents({ limit: 250000 }),
@@ -54,12 +57,16 @@ export class MapView {
       api.zones().catch(() => EMPTY),
       api.sites().catch(() => EMPTY),
       api.patrols().catch(() => EMPTY),
+      // Where photos say they were taken, against where the record says (the public: only
+      // published incidents' files).
+      api.evidenceLayer().catch(() => EMPTY),
     ]);
     this.vocab = vocab;
     this.layerInfo = layers;
     this.zones = zones;
     this.sites = sites;
     this.patrols = patrols;
+    this.evidence = evidence;
     this.set = new IncidentSet(cols);
     const s = this.set;
     this.filters = {
@@ -203,6 +210,7 @@ export class MapView {
       ["sites", "Protected sites"],
       ["posts", "Observation posts"],
       ["patrols", "Patrol routes and tracks"],
+      ["evidence", "Photos: where taken vs. claimed"],
       ["incidents", "Incidents"],
     ].map(([key, label]) =>
       h(
@@ -453,6 +461,27 @@ export class MapView {
       paint: { "line-color": "#006837", "line-width": 2 },
     });
 
+    map.addSource("evidence", { type: "geojson", data: this.evidence });
+    map.addLayer({
+      id: "evidence-offsets",
+      type: "line",
+      source: "evidence",
+      filter: ["==", ["get", "layer"], "offset"],
+      paint: { "line-color": "#b35806", "line-width": 1.5, "line-dasharray": [1, 1.5] },
+    });
+    map.addLayer({
+      id: "evidence-photos",
+      type: "circle",
+      source: "evidence",
+      filter: ["==", ["get", "layer"], "photo"],
+      paint: {
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 6, 3, 12, 6],
+        "circle-color": ["case", ["to-boolean", ["get", "place_finding"]], "#b35806", "#fdb863"],
+        "circle-stroke-color": "#3b1e02",
+        "circle-stroke-width": 1.5,
+      },
+    });
+
     map.addSource("sites", { type: "geojson", data: this.sites });
     const isPost = ["in", ["get", "kind"], ["literal", ["observation_post", "base"]]];
     map.addLayer({
@@ -559,7 +588,8 @@ export class MapView {
     map.on("click", "incidents", (e) => this.select(e.features[0].properties.i, { fly: false }));
     map.on("click", "sites", (e) => this.showSite(e.features[0]));
     map.on("click", "posts", (e) => this.showSite(e.features[0]));
-    for (const layer of ["clusters", "incidents", "sites", "posts"]) {
+    map.on("click", "evidence-photos", (e) => this.showPhoto(e.features[0]));
+    for (const layer of ["clusters", "incidents", "sites", "posts", "evidence-photos"]) {
       map.on("mouseenter", layer, () => (map.getCanvas().style.cursor = "pointer"));
       map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
     }
@@ -588,6 +618,7 @@ export class MapView {
       sites: ["sites", "sites-label"],
       posts: ["posts"],
       patrols: ["patrol-routes", "patrol-tracks"],
+      evidence: ["evidence-offsets", "evidence-photos"],
       incidents: ["clusters", "cluster-count", "incidents", "selected"],
     }[key];
     for (const id of ids) this.map.setLayoutProperty(id, "visibility", on ? "visible" : "none");
@@ -728,6 +759,28 @@ export class MapView {
     if (!fromList) announce(`Selected ${s.id[i]}, ${s.typeName(i)} at ${s.place[i] || "unnamed place"}`);
   }
 
+  /** A photo on the map: where its GPS says it was taken, how far from the claimed place. */
+  showPhoto(feature) {
+    const p = feature.properties;
+    const line = (this.evidence.features || []).find(
+      (f) => f.properties.layer === "offset" && f.properties.id === p.id,
+    );
+    const km = line ? line.properties.distance_km : null;
+    const claimed = line ? line.properties.claimed_place || "the claimed place" : null;
+    clear(this.detailEl).append(
+      h(
+        "div",
+        { class: "card" },
+        h("strong", {}, `${p.id}: ${p.filename}`),
+        h("div", {}, p.captured ? `Taken ${p.captured.replace("T", " ")} (as the camera says)` : "No capture time"),
+        km !== null ? h("div", {}, `${km < 10 ? km.toFixed(1) : Math.round(km)} km from ${claimed}`) : null,
+        p.place_finding ? h("div", { class: "finding" }, p.place_finding) : null,
+        h("div", {}, `Attached to ${p.report || p.incident || "—"}${p.findings ? `; ${p.findings} finding(s)` : ""}`),
+        p.incident ? h("a", { href: `#/incident/${encodeURIComponent(p.incident)}`, class: "button" }, "Open incident page") : null,
+      ),
+    );
+  }
+
   showSite(feature) {
     const p = feature.properties;
     clear(this.detailEl).append(
@@ -770,6 +823,14 @@ export class MapView {
     const was = this.selected >= 0 ? old.id[this.selected] : null;
     this.selected = was !== null && this.set.byId.has(was) ? this.set.byId.get(was) : -1;
     this.apply();
+  }
+
+  /** The evidence layer again (files attached elsewhere, an incident published). */
+  async refreshEvidence() {
+    if (!this.ready) return;
+    await this.ready;
+    this.evidence = await api.evidenceLayer().catch(() => this.evidence);
+    this.map.getSource("evidence").setData(this.evidence);
   }
 
   /** Patrol routes and tracks again (a plan or a track arrived on the live stream). */

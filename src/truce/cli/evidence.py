@@ -139,3 +139,68 @@ def evidence_show(app: AppContext, sha: str, as_json: bool) -> None:
         )
         for f in r["findings"]:
             click.echo(f"  ! {f['text']}")
+
+
+@evidence.command("bundle")
+@click.argument("target")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The directory to write E-<n>.json into (created if missing).",
+)
+@pass_app
+def evidence_bundle(app: AppContext, target: str, out_dir: Path) -> None:
+    """Write the proof bundle of each file attached to TARGET (a report R-.. or an incident
+    I-..: its own, its reports' and merged incidents') as OUT/E-<n>.json.
+
+    Each bundle proves its evidence.added entry, and so the file's SHA-256 and size; a third
+    party checks a copy with 'truce evidence verify FILE --bundle OUT/E-<n>.json'.
+    """
+    from truce.evidence.proof import bundles_for, dump_bundle
+
+    found = bundles_for(app.node(), target)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for row, bundle in found:
+        path = out_dir / f"{row['id']}.json"
+        path.write_text(dump_bundle(bundle), encoding="utf-8")
+        click.echo(f"wrote {path}: {row['filename']} sha256 {row['sha256']}")
+    if not found:
+        click.echo(f"no evidence attached to {target}; nothing written")
+
+
+@evidence.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--bundle",
+    "bundle_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="The proof bundle of the file's entry, or a directory of them "
+    "('truce evidence bundle --out DIR').",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Trust these keys instead of the ones inside the bundle.",
+)
+def evidence_verify(file: Path, bundle_path: Path, policy_file: Path | None) -> None:
+    """Check offline that FILE is, byte for byte, a file attached to the record: the bundle
+    proves its evidence.added entry, and FILE's SHA-256 and size are the entry's. Non-zero,
+    naming the mismatch, if not."""
+    from truce.evidence.proof import digest, find_bundle, load_bundle, verify_copy
+    from truce.ledger.policy import Policy
+
+    policy = Policy.from_file(policy_file) if policy_file else None
+    if bundle_path.is_dir():
+        bundle_path = find_bundle(bundle_path, digest(file)[0])
+    result = verify_copy(load_bundle(bundle_path), file, policy=policy)
+    click.echo(result.line(file.name))
+    if result.proof.keys_from_bundle:
+        click.echo(
+            "note: checked with the keys inside the bundle; compare them with keys you trust, "
+            "or pass --policy",
+            err=True,
+        )

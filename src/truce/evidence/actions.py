@@ -114,6 +114,7 @@ def prepare(
         lon=learned.lon,
         device=learned.device,
         dhash=learned.dhash,
+        keyframes=learned.keyframes or None,
         problems=learned.problems[:20],
     )
     return Prepared(body, learned.thumbnail)

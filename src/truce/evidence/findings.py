@@ -90,22 +90,20 @@ def duplicate_finding(
     other_date: str | None,
     other_report: str | None,
     same_incident: bool,
+    subject: str = "this image",
 ) -> str:
-    thing = "file" if exact else "image"
+    thing = "this file" if exact else subject
     how = (
         "the same file"
         if exact
         else f"a near-duplicate: perceptual hashes {distance} of 64 bits apart"
     )
     if same_incident:
-        return (
-            f"this {thing} was already attached to this incident as {other_id} "
-            f"({other_name}; {how})"
-        )
+        return f"{thing} was already attached to this incident as {other_id} ({other_name}; {how})"
     if other_incident:
         when = f" ({other_date})" if other_date else ""
         return (
-            f"this {thing} was already attached to incident {other_incident}{when} as {other_id} "
+            f"{thing} was already attached to incident {other_incident}{when} as {other_id} "
             f"({other_name}; {how})"
         )
-    return f"this {thing} was already attached to report {other_report} as {other_id} ({how})"
+    return f"{thing} was already attached to report {other_report} as {other_id} ({how})"

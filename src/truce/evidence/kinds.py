@@ -2,10 +2,11 @@
 
 The entry holds what a party needs to prove later that this file was in the record at a given
 checkpoint and unchanged (its SHA-256, media type, size and name), what it is attached to, and
-what truce read from it when it was added (capture time, GPS, device, perceptual hash, and any
-problems reading its metadata). Findings (the photo is older than the event, far from the place,
-the same image as one attached elsewhere) are computed from these fields by the projection
-(:mod:`truce.evidence.tables`), so a rebuild from the log gives them again.
+what truce read from it when it was added (capture time, GPS, device, perceptual hash or a
+video's keyframes' hashes, and any problems reading its metadata). Findings (the photo is older
+than the event, far from the place, the same image as one attached elsewhere) are computed from
+these fields by the projection (:mod:`truce.evidence.tables`), so a rebuild from the log gives
+them again.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class EvidenceAdded(Model):
     lon: Longitude | None = None
     device: Annotated[str | None, Field(max_length=200)] = None
     dhash: Annotated[str | None, Field(pattern=r"^[0-9a-f]{16}$")] = None
+    #: A video's keyframes' dHashes, in time order (absent for other files).
+    keyframes: (
+        Annotated[list[Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]], Field(max_length=8)]
+        | None
+    ) = None
     problems: Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_length=20)] = []
 
     @field_validator("filename")

@@ -1,5 +1,6 @@
 """What a file says about itself: EXIF capture time, GPS and device, size, perceptual hash,
-and a thumbnail (images, with Pillow).
+and a thumbnail (images, with Pillow); for a video, its keyframes' perceptual hashes and a
+thumbnail (:mod:`truce.evidence.video`, with ffmpeg).
 
 Metadata is the uploader's (or an adversary's) bytes, so it is read defensively: a field that
 cannot be read, or says something impossible (a 31st of February, a latitude of 200°), becomes
@@ -57,6 +58,7 @@ class Learned:
     lon: float | None = None
     device: str | None = None
     dhash: str | None = None
+    keyframes: list[str] = field(default_factory=list)  # a video's frames' dHashes
     problems: list[str] = field(default_factory=list)
     thumbnail: bytes | None = None
 
@@ -64,6 +66,8 @@ class Learned:
 def learn(path: Path, media_type: str) -> Learned:
     """Read what ``path`` (of the sniffed ``media_type``) says; raises if an image is unsound."""
     out = Learned()
+    if media_type.startswith("video/"):
+        return _video(path, out)
     if not media_type.startswith("image/") or media_type == "image/heic":
         return out
     with warnings.catch_warnings(record=True) as caught:  # Pillow warns on corrupt metadata
@@ -98,6 +102,23 @@ def learn(path: Path, media_type: str) -> Learned:
                 field="file",
                 hint="Attach the complete original file.",
             ) from None
+    return out
+
+
+def _video(path: Path, out: Learned) -> Learned:
+    from truce.evidence.video import keyframes
+
+    found = keyframes(path)
+    out.keyframes = found.hashes
+    out.captured, out.lat, out.lon, out.device = (
+        found.captured,
+        found.lat,
+        found.lon,
+        found.device,
+    )
+    out.problems.extend(found.problems)
+    if found.frame is not None:
+        out.thumbnail = thumbnail(found.frame)
     return out
 
 

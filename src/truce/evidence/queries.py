@@ -9,7 +9,7 @@ merges) is published (:mod:`truce.store.release`), exactly as it sees the incide
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -21,7 +21,15 @@ from truce.evidence.tables import evidence, evidence_findings
 from truce.store import schema
 from truce.store.release import publications
 
-__all__ = ["current_incident", "for_sha", "is_public", "list_evidence", "one"]
+__all__ = [
+    "attached_between",
+    "current_incident",
+    "for_sha",
+    "is_public",
+    "list_evidence",
+    "one",
+    "rows_where",
+]
 
 
 def _now() -> str:
@@ -67,6 +75,11 @@ def _rows(conn: Any, query: Any) -> list[dict[str, Any]]:
     return out
 
 
+def rows_where(conn: Any, clause: Any) -> list[dict[str, Any]]:
+    """Attachments matching a SQL ``clause`` on :data:`evidence`, oldest first, with findings."""
+    return _rows(conn, select(evidence).where(clause))
+
+
 def list_evidence(
     conn: Any,
     *,
@@ -97,6 +110,14 @@ def list_evidence(
     if public:
         rows = [r for r in rows if is_public(conn, r["incident_now"])]
     return rows
+
+
+def attached_between(conn: Any, start: date, end: date) -> list[dict[str, Any]]:
+    """Attachments added (their entry's time, UTC) from day ``start`` to day ``end`` inclusive,
+    oldest first, with their findings."""
+    e = evidence
+    after = (end + timedelta(days=1)).isoformat()
+    return _rows(conn, select(e).where(e.c.added_at >= start.isoformat(), e.c.added_at < after))
 
 
 def for_sha(conn: Any, sha256: str, *, public: bool = False) -> list[dict[str, Any]]:

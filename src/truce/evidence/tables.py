@@ -2,7 +2,8 @@
 
 - ``evidence``: one row per attachment ``E-<entry index>`` (the same file attached twice is two
   rows with one SHA-256, and one file in the store);
-- ``evidence_bands``: the 16-bit bands of each image's perceptual hash, the near-duplicate index
+- ``evidence_bands``: the 16-bit bands of each image's perceptual hash (and of each of a video's
+  keyframes', keyed ``E-<n>#<k>``), the near-duplicate index
   (multi-index hashing, :mod:`truce.evidence.index`): a lookup probes a few (band, value) pairs
   through the primary key, never scans the table;
 - ``evidence_findings``: what the projection found (:mod:`truce.evidence.findings`).
@@ -159,14 +160,35 @@ def near_duplicates(
     b = evidence_bands
     clause = or_(*(and_(b.c.band == n, b.c.value.in_(vs)) for n, vs in wanted.items()))
     rows = conn.execute(select(b.c.evidence_id, b.c.dhash, b.c.entry_index).where(clause)).all()
-    found = sorted(
-        {
-            (d, index, ident)
-            for ident, text, index in rows
-            if (d := (int(text, 16) ^ dhash).bit_count()) <= radius
-        }
-    )
+    nearest: dict[str, tuple[int, int]] = {}
+    for key, text, index in rows:
+        d = (int(text, 16) ^ dhash).bit_count()
+        if d <= radius:
+            ident = key.partition("#")[0]  # a video's frame k is keyed E-<n>#<k>
+            if ident not in nearest or d < nearest[ident][0]:
+                nearest[ident] = (d, index)
+    found = sorted((d, index, ident) for ident, (d, index) in nearest.items())
     return [(d, ident) for d, _, ident in found[:limit]]
+
+
+def _hashes(body: EvidenceAdded) -> list[str]:
+    """The perceptual hashes of an attachment: an image's, or a video's keyframes'."""
+    return [body.dhash] if body.dhash is not None else list(body.keyframes or ())
+
+
+def _band_rows(ident: str, index: int, body: EvidenceAdded) -> list[dict[str, Any]]:
+    """The near-duplicate index's rows: an image's four bands keyed by its id, each keyframe's
+    by ``<id>#<k>`` (the primary key stays unique when two frames share a band value)."""
+    keyed = (
+        [(ident, body.dhash)]
+        if body.dhash is not None
+        else [(f"{ident}#{k}", h) for k, h in enumerate(body.keyframes or ())]
+    )
+    return [
+        dict(band=n, value=v, evidence_id=key, entry_index=index, dhash=h)
+        for key, h in keyed
+        for n, v in enumerate(bands(from_hex(h), BANDS))
+    ]
 
 
 def _incident_date(conn: Any, incident: str | None) -> tuple[str | None, str | None]:
@@ -188,9 +210,11 @@ def _duplicates(conn: Any, body: EvidenceAdded, incident: str | None) -> list[tu
         select(e.c.id).where(e.c.sha256 == body.sha256).order_by(e.c.entry_index)
     ).all()[:_MAX_DUPLICATES]:
         hits[ident] = (True, 0)
-    if body.dhash is not None and informative(from_hex(body.dhash)):
-        for d, ident in near_duplicates(conn, from_hex(body.dhash)):
-            hits.setdefault(ident, (False, d))
+    for value in _hashes(body):
+        if informative(from_hex(value)):
+            for d, ident in near_duplicates(conn, from_hex(value)):
+                if ident not in hits or (not hits[ident][0] and d < hits[ident][1]):
+                    hits[ident] = (False, d)
     if not hits:
         return []
     rows = {
@@ -218,6 +242,7 @@ def _duplicates(conn: Any, body: EvidenceAdded, incident: str | None) -> list[tu
                     other_date=day,
                     other_report=row["report_id"],
                     same_incident=here is not None and other == here,
+                    subject="a frame of this video" if body.keyframes else "this image",
                 ),
                 ident,
             )
@@ -230,7 +255,7 @@ def findings_for(
 ) -> list[tuple[str, str, str | None]]:
     """``(kind, text, other id)`` of everything found about ``body``, in a fixed order."""
     out: list[tuple[str, str, str | None]] = []
-    what = "photo" if body.media_type.startswith("image/") else "file"
+    what = {"image": "photo", "video": "video"}.get(body.media_type.partition("/")[0], "file")
     if target is None:
         named = body.report or body.incident
         out.append(("target", f"attached to {named}, which is not in the record", None))
@@ -290,14 +315,9 @@ def project_evidence(p: Projection) -> None:
             problems=json.dumps(body.problems),
         ),
     )
-    if body.dhash is not None:
-        conn.execute(
-            insert(evidence_bands),
-            [
-                dict(band=n, value=v, evidence_id=ident, entry_index=p.index, dhash=body.dhash)
-                for n, v in enumerate(bands(from_hex(body.dhash), BANDS))
-            ],
-        )
+    band_rows = _band_rows(ident, p.index, body)
+    if band_rows:
+        conn.execute(insert(evidence_bands), band_rows)
     if found:
         conn.execute(
             insert(evidence_findings),

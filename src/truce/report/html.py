@@ -167,6 +167,38 @@ def _patrols(rep: SituationReport) -> str:
     return f"<table>{head}{''.join(rows)}</table>"
 
 
+def _evidence(rep: SituationReport) -> str:
+    if not rep.new_evidence:
+        return "<p class='none'>None attached during the period.</p>"
+    rows = []
+    for r in rep.new_evidence:
+        attached = r["report_id"] or r["incident_id"] or ""
+        now = r["incident_now"]
+        within = f" (incident {now})" if now and r["report_id"] else ""
+        n = len(r["findings"])
+        found = "<br>".join(escape(f["text"]) for f in r["findings"])
+        rows.append(
+            f"<tr><td>{escape(r['id'])}</td><td>{escape(r['added_at'])}</td>"
+            f"<td>{escape(r['media_type'])}<br><span class='small'>{escape(r['filename'])}, "
+            f"{r['size']} bytes</span></td>"
+            f"<td>{escape(attached + within)}<br><span class='small'>by "
+            f"{escape(r['author'])}</span></td>"
+            f"<td>{n}{'<br><span class=small>' + found + '</span>' if n else ''}</td>"
+            f"<td><code class='small'>{escape(r['sha256'])}</code></td></tr>"
+        )
+    head = (
+        "<tr><th style='width:8%'>Evidence</th><th style='width:14%'>Attached</th>"
+        "<th style='width:16%'>Type</th><th style='width:14%'>To</th>"
+        "<th style='width:24%'>Findings</th><th>SHA-256</th></tr>"
+    )
+    return (
+        f"<table>{head}{''.join(rows)}</table><p class='small'>E-<i>n</i> is the "
+        f"<code>evidence.added</code> entry <i>n</i> of the ledger cited above (size "
+        f"{rep.state.size}); its proof bundle proves the file: <code>truce evidence bundle</code>"
+        ", <code>truce evidence verify</code>.</p>"
+    )
+
+
 def render_html(rep: SituationReport) -> str:
     # matplotlib takes a second to import: only commands that draw charts pay for it.
     from truce.report.charts import (
@@ -232,6 +264,7 @@ def render_html(rep: SituationReport) -> str:
         f"<section><h2>Incidents ({f.incidents})</h2>{_incident_rows(rep)}</section>",
         f"<section><h2>Violations</h2>{_violations(rep)}</section>",
         f"<section><h2>Patrols</h2>{_patrols(rep)}</section>",
+        f"<section><h2>New evidence ({len(rep.new_evidence)})</h2>{_evidence(rep)}</section>",
     ]
     if notes:
         parts.append(f"<section><h2>Notes</h2><ul class='small'>{notes}</ul></section>")

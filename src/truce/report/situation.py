@@ -16,6 +16,10 @@ ledger state it cites. Choices where a mission's practice leaves room:
   week's trend); an incident spanning several days is counted on its first day in the window;
 - **casualties** are ranges: the sum of the lowest figures and the sum of the highest (open when
   any report gives no upper bound); never one false point value;
+- **new evidence** is the files attached during the period (the day of their
+  ``evidence.added`` entry, UTC), from the same snapshot: each with its ``E-<entry index>``,
+  so a reader finds the entry, and its proof, at or below the cited size (with ``zone``, the
+  files of incidents inside it);
 - **violations** come from the agreement capability's rules engine computed on the same
   snapshot; **patrols** from the patrol projection. Where this build has neither, the report
   says "not available"; where there are none, "none recorded".
@@ -31,6 +35,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from truce.errors import ValidationError
+from truce.evidence.queries import attached_between
 from truce.model import CasualtyCategory, CasualtyKind
 from truce.node import Node
 from truce.report.codes import casualty_total
@@ -131,6 +136,8 @@ class SituationReport:
     parties: dict[str, str]
     figures: Figures
     notes: list[str] = field(default_factory=list)
+    #: Files attached during the period, oldest first (with ``zone``: those of its incidents).
+    new_evidence: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -227,6 +234,10 @@ def build_situation(
             violations=None if violations is None else len(violations),
             patrols=None if patrols is None else len(patrols),
         )
+        new_evidence = attached_between(snap.conn, period.start, period.end)
+        if zone and new_evidence:  # only what belongs to an incident inside the zone
+            inside = {e.id for e in snap.events("incidents", EventFilter(zone=zone))}
+            new_evidence = [r for r in new_evidence if r["incident_now"] in inside]
         trend_days = [
             trend_start + timedelta(days=i) for i in range((period.end - trend_start).days + 1)
         ]
@@ -246,4 +257,5 @@ def build_situation(
             parties=snap.parties(),
             figures=figures,
             notes=notes,
+            new_evidence=new_evidence,
         )

@@ -149,6 +149,22 @@ async def patrols(request: Request, svc: Svc, who: Who) -> Response:
     return _send(request, await run_in_threadpool(_layer, svc, map_layers.patrols_geojson))
 
 
+@router.get("/evidence", summary="Photos' GPS positions and lines to the claimed places")
+async def evidence_layer(request: Request, svc: Svc, who: Who) -> Response:
+    """Where each photo with GPS says it was taken, and a line to where its report (or its
+    incident) says: members see every attachment; the public, those of published incidents
+    only, with lines to the incident's position (:mod:`truce.evidence.maplayer`)."""
+    from truce.evidence.maplayer import evidence_geojson
+
+    public = who.role not in MEMBER_ROLES
+
+    def build() -> bytes:
+        with svc.node.store.engine.connect() as conn:
+            return map_layers.dump_json(evidence_geojson(conn, public=public))
+
+    return _send(request, await run_in_threadpool(build))
+
+
 @router.post("/patrols", status_code=201, summary="Plan a patrol (the map's patrol form)")
 async def plan_patrol(plan: PatrolPlan, svc: Svc, who: Who, party: PartyParam = None) -> Filed:
     """A ``patrol.planned`` entry signed for the user's party; planning an id again versions it.

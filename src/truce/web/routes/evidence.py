@@ -242,3 +242,34 @@ def thumbnail(sha256: str, svc: Svc, who: Who) -> Response:
     if not path.exists():
         raise NotFoundError(f"evidence {sha256} has no thumbnail (it is not an image)")
     return Response(path.read_bytes(), media_type="image/jpeg", headers=_HEADERS)
+
+
+@router.get(
+    "/{sha256}/bundle/{ident}",
+    summary="The proof bundle of one attachment's entry (truce-proof-bundle/v1)",
+)
+def bundle(sha256: str, ident: str, svc: Svc, who: Who) -> Response:
+    """Proves the ``evidence.added`` entry ``ident`` of this file, and so the file's SHA-256 and
+    size: a third party checks a copy offline with ``truce evidence verify FILE --bundle``.
+    Visible as the attachment is (the public: while its incident is published)."""
+    rows = [r for r in _visible(svc, who, sha256) if r["id"] == ident]
+    if not rows:
+        raise NotFoundError(f"no attachment {ident[:32]!r} of the file {sha256[:64]!r}")
+    from truce.evidence.proof import dump_bundle
+    from truce.ledger.bundle import LedgerSource, make_bundle
+    from truce.ledger.cosign import known_witnesses
+
+    with svc.sequencer.reading() as node:
+        made = make_bundle(
+            LedgerSource(node.ledger),
+            int(rows[0]["entry_index"]),
+            witnesses=known_witnesses(node.ledger),
+        )
+    return Response(
+        dump_bundle(made),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{rows[0]["id"]}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
