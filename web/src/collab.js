@@ -202,6 +202,8 @@ export class Notifications {
 
   toggle() {
     this.panel.hidden = !this.panel.hidden;
+    const header = document.getElementById("header");
+    if (header) this.panel.style.top = `${Math.round(header.getBoundingClientRect().bottom) + 4}px`;
     this.badge.setAttribute("aria-expanded", String(!this.panel.hidden));
     if (!this.panel.hidden && this.items.length) {
       localStorage.setItem(this.seenKey(), String(Math.max(...this.items.map((x) => x.entry_index))));
