@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 
 from truce.assess.kinds import INCIDENT_ID
 from truce.assess.projection import resolve
+from truce.assess.tables import incident_aliases
 from truce.collab.kinds import TASK_ID, IncidentComment, TaskAssigned, TaskStatus, TaskUpdated
 from truce.collab.tables import EVERYONE, comments, notifications, task_updates, tasks
 from truce.errors import NotFoundError, ValidationError
@@ -22,6 +23,7 @@ __all__ = [
     "add_task",
     "check_incident",
     "comment",
+    "held",
     "list_comments",
     "list_tasks",
     "notifications_for",
@@ -98,13 +100,22 @@ def set_status(node: Node, task: str, status: TaskStatus | str, author: str, tex
     return node.last_index
 
 
+def held(conn: Any, incident: str) -> list[str]:
+    """``incident`` and the incidents merged into it (their comments and tasks are its own)."""
+    a = incident_aliases
+    merged = conn.execute(select(a.c.id).where(a.c.incident_id == incident).order_by(a.c.id))
+    return [incident, *(r[0] for r in merged)]
+
+
 def list_comments(conn: Any, incident: str) -> list[dict[str, Any]]:
+    """The comments on ``incident`` (as it now is, with the incidents merged into it)."""
     c = comments
+    ids = held(conn, incident)
     return [
         dict(r)
         for r in conn.execute(
             select(c.c.id, c.c.incident_id, c.c.author, c.c.at, c.c.text)
-            .where(c.c.incident_id == incident)
+            .where(c.c.incident_id.in_(ids))
             .order_by(c.c.entry_index)
         ).mappings()
     ]
@@ -118,7 +129,7 @@ def list_tasks(
     if party is not None:
         q = q.where(t.c.party == party)
     if incident is not None:
-        q = q.where(t.c.incident_id == incident)
+        q = q.where(t.c.incident_id.in_(held(conn, incident)))
     if status is not None:
         q = q.where(t.c.status == status)
     out = []

@@ -77,6 +77,31 @@ def test_comments_are_the_members_and_a_party_only_one_stays_with_its_party(
     assert api.node.ledger.size == size
 
 
+def test_comments_and_tasks_follow_their_incident_into_a_merge(
+    api: Api, sample_report: dict
+) -> None:
+    first = _incident(api, sample_report)
+    second = _incident(api, {**sample_report, "date": {"start": "2019-05-01", "precision": 1}})
+    assert first != second
+    ru, chair = api.client("ru-officer"), api.client("chair")
+    for text, party_only in (("shared note", False), ("own note", True)):
+        resp = ru.post(
+            f"/api/v1/incidents/{second}/comments", json={"text": text, "party_only": party_only}
+        )
+        assert resp.status_code == 201, resp.text
+    resp = chair.post("/api/v1/tasks", json={"party": "ru", "title": "look", "incident": second})
+    assert resp.status_code == 201, resp.text
+    task = resp.json()["id"]
+    resp = chair.post("/api/v1/incidents/merge", json={"incidents": [first, second]})
+    assert resp.status_code in (200, 201), resp.text
+    kept = resp.json().get("incident") or first
+    on_kept = ru.get(f"/api/v1/incidents/{kept}/comments").json()
+    assert sorted(c["text"] for c in on_kept) == ["own note", "shared note"]
+    assert [t["id"] for t in ru.get("/api/v1/tasks", params={"incident": kept}).json()] == [task]
+    # The merged-away id still names them (it resolves to the incident that holds it now).
+    assert len(ru.get(f"/api/v1/incidents/{second}/comments").json()) == 2
+
+
 def test_tasks_notify_their_party_and_change_only_by_new_entries(
     api: Api, sample_report: dict
 ) -> None:

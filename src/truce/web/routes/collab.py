@@ -24,6 +24,7 @@ from truce.access.policy import check_act, check_member, may_read_drafts
 from truce.access.sealed import SealedRecords, body_sha256
 from truce.collab.actions import (
     check_incident,
+    held,
     list_comments,
     list_tasks,
     notifications_for,
@@ -68,11 +69,13 @@ def _incident(svc: Services, incident_id: str) -> str:
 
 
 def _sealed_comments(svc: Services, who: Principal, incident_id: str) -> list[dict[str, Any]]:
+    with svc.node.store.engine.connect() as conn:
+        ids = set(held(conn, incident_id))
     out = []
     for r in SealedRecords(svc.node.store.engine).list():
         if r["kind"] != "incident.commented" or r["released_index"] is not None:
             continue
-        if r["body"].get("incident") != incident_id or not may_read_drafts(who, r["party"]):
+        if r["body"].get("incident") not in ids or not may_read_drafts(who, r["party"]):
             continue
         out.append(
             dict(
