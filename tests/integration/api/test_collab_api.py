@@ -38,8 +38,16 @@ def test_comments_are_the_members_and_a_party_only_one_stays_with_its_party(
 ) -> None:
     incident = _incident(api, sample_report)
     ru, tr, chair = api.client("ru-officer"), api.client("tr-officer"), api.client("chair")
-    resp = ru.post(f"/api/v1/incidents/{incident}/comments", json={"text": "our unit saw it"})
-    assert resp.status_code == 201, resp.text
+    live_tr, live_public = Stream(api, "tr-officer"), Stream(api, None)
+    try:
+        resp = ru.post(f"/api/v1/incidents/{incident}/comments", json={"text": "our unit saw it"})
+        assert resp.status_code == 201, resp.text
+        _name, _index, data = live_tr.next("comment")
+        assert data["text"] == "our unit saw it" and data["incident"]["id"] == incident
+        assert not [e for e in live_public.quiet() if e[0] == "comment"]
+    finally:
+        live_tr.close()
+        live_public.close()
     cid = resp.json()["id"]
     assert cid == f"C-{resp.json()['index']}"
     seen = tr.get(f"/api/v1/incidents/{incident}/comments").json()
