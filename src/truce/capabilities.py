@@ -177,7 +177,12 @@ CAPABILITIES: tuple[Capability, ...] = (
                 "List incidents (reports correlated into events) with their grades.",
                 _INCIDENTS,
             ),
-            _c("incident", "One incident: show it, merge incidents, split one.", _INCIDENTS),
+            _c(
+                "incident",
+                "One incident: show it, merge incidents, split one, comment on it.",
+                _INCIDENTS,
+                "truce.cli.collab",
+            ),
             _c(
                 "respond",
                 "File a party's response to incident ID; its grades are recomputed.",
@@ -249,6 +254,24 @@ CAPABILITIES: tuple[Capability, ...] = (
                 "The evidence locker: attach photos, videos and documents to reports and "
                 "incidents; list them and their findings.",
                 "truce.cli.evidence",
+            ),
+        ),
+    ),
+    Capability(
+        "collab",  # comments, tasks and notifications (after the assessment and the agreement)
+        tables=("truce.collab.tables",),
+        projections=("truce.collab.tables",),
+        routers=("truce.web.routes.collab",),
+        commands=(
+            _c(
+                "task",
+                "Tasks for a party ('patrol to verify'): add, mark done or open, list.",
+                "truce.cli.collab",
+            ),
+            _c(
+                "notifications",
+                "A party's notifications: incidents near protected sites, tasks for it.",
+                "truce.cli.collab",
             ),
         ),
     ),

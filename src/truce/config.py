@@ -10,7 +10,9 @@ Every setting comes from a ``TRUCE_`` environment variable (or an explicit argum
   ``http://host:8333/bucket``) instead of the data directory, with ``TRUCE_EVIDENCE_S3_KEY``,
   ``TRUCE_EVIDENCE_S3_SECRET`` and ``TRUCE_EVIDENCE_S3_REGION`` to sign its requests (SigV4);
 - ``TRUCE_PROJECTOR``: where a server brings its SQL tables up to the log: ``process`` (the
-  default, a child process: :mod:`truce.store.remote`) or ``inline`` (the writer thread).
+  default, a child process: :mod:`truce.store.remote`) or ``inline`` (the writer thread);
+- ``TRUCE_WEBHOOK_URL``: a server POSTs each new notification there as JSON
+  (:mod:`truce.collab.webhook`); read from :attr:`Settings.extra`.
 """
 
 from __future__ import annotations

@@ -41,7 +41,12 @@ def test_every_projections_module_registers_handlers_the_record_first() -> None:
     assert set(listed) <= set(modules)
     # One kind, several capabilities: the record's own handler writes the row the others read.
     order = [h.__module__ for h in projector._HANDLERS["report.filed"]]
-    assert order == ["truce.store.projections", "truce.assess.projection", "truce.ingest.store"]
+    assert order == [
+        "truce.store.projections",
+        "truce.assess.projection",
+        "truce.ingest.store",
+        "truce.collab.tables",  # notifications read the incident the report joined
+    ]
 
 
 def test_names_are_unique() -> None:

@@ -76,6 +76,13 @@ export const api = {
   report: (id) => request("GET", `/api/v1/reports/${encodeURIComponent(id)}`),
   fileReport: (report) => request("POST", "/api/v1/reports", { json: report }),
   respond: (response) => request("POST", "/api/v1/responses", { json: response }),
+  // Collaboration (truce.web.routes.collab).
+  comments: (id) => request("GET", `/api/v1/incidents/${encodeURIComponent(id)}/comments`),
+  comment: (id, body) => request("POST", `/api/v1/incidents/${encodeURIComponent(id)}/comments`, { json: body }),
+  tasks: (params = {}) => request("GET", `/api/v1/tasks?${new URLSearchParams(params)}`),
+  addTask: (body) => request("POST", "/api/v1/tasks", { json: body }),
+  taskStatus: (id, body) => request("POST", `/api/v1/tasks/${encodeURIComponent(id)}/status`, { json: body }),
+  notifications: () => request("GET", "/api/v1/notifications"),
   // The document's bytes as the body; name, url, outlet, published as query parameters.
   ingest: (bytes, params) =>
     request("POST", `/api/v1/ingest?${new URLSearchParams(params)}`, { raw: bytes }),

@@ -3,6 +3,7 @@
 
 import { ApiError, api } from "./api.js";
 import { announce, clear, field, h, select } from "./dom.js";
+import { commentsSection, isMember, tasksSection } from "./collab.js";
 import { evidenceSection } from "./evidence.js";
 import { ProofError, checkBundle } from "./proof.js";
 import { releaseSection } from "./console.js";
@@ -101,6 +102,8 @@ export async function renderIncident(app, container, id) {
     evidenceSection(app, inc, reports),
     historySection(app, reports),
     responsesSection(app, data, inc),
+    isMember(app.user) ? commentsSection(app, inc) : null,
+    isMember(app.user) ? tasksSection(app, inc) : null,
     violationsSection(data.violations),
     app.user && app.user.role !== "public" && app.user.role !== "analyst" ? releaseSection(app, data, inc) : null,
     proofSection(data),

@@ -11,6 +11,7 @@ import { ApiError, api, setCsrf } from "./api.js";
 import { announce, clear, field, h } from "./dom.js";
 import { consolePage } from "./console.js";
 import { ingestForm, patrolForm } from "./forms.js";
+import { Notifications, isMember } from "./collab.js";
 import { renderIncident } from "./incident.js";
 import { Live } from "./live.js";
 import { MapView } from "./mapview.js";
@@ -51,6 +52,7 @@ class App {
     this.live = new Live();
     this.live.onstate = () => this.renderLiveState();
     this.live.on((type, data) => this.onLive(type, data));
+    this.notes = new Notifications(this);
     window.addEventListener("hashchange", () => this.route());
   }
 
@@ -64,6 +66,17 @@ class App {
       const touched = [data.incident, ...(data.incidents || [])].filter(Boolean).map((i) => i.id);
       if (shown && touched.includes(decodeURIComponent(shown[1]))) this.incidentChanged(type, data);
       if (type === "report") announce(`New report ${data.id}${data.incident ? ` in ${data.incident.id}` : ""}`);
+    }
+    if (data.notifications && this.user) this.notes.add(data.index, data.notifications);
+    if (type === "comment" || type === "task") {
+      const shown = /^#\/incident\/(.+)$/.exec(location.hash);
+      const id = shown && decodeURIComponent(shown[1]);
+      const about = data.incident && data.incident.id;
+      if (id && about === id) {
+        const section = document.getElementById(type === "comment" ? "comments" : "tasks");
+        const holder = section && section.closest("section");
+        if (holder && holder.reload) holder.reload();
+      }
     }
     if (type === "patrol" && this.mapView) this.mapView.refreshPatrols().catch(() => {});
     if (["publication", "reset"].includes(type) && this.mapView) this.mapView.refreshEvidence().catch(() => {});
@@ -117,6 +130,7 @@ class App {
     setCsrf(me && me.csrf_token);
     if (this.user) this.live.start();
     else this.live.stop();
+    if (isMember(this.user)) this.notes.load();
     this.renderHeader();
   }
 
@@ -155,6 +169,8 @@ class App {
         this.user
           ? [
               h("span", { id: "live-state", class: "live-state", "aria-live": "off" }),
+              isMember(this.user) ? this.notes.badge : null,
+              isMember(this.user) ? this.notes.panel : null,
               h("span", { id: "who" }, `${this.user.username} · ${this.user.role}${this.user.party ? ` · ${this.user.party}` : ""}`),
               h("button", { type: "button", class: "link", onclick: () => this.signOut() }, "Sign out"),
             ]

@@ -106,6 +106,13 @@ def create_app(
     svc = Services(settings=settings, node=node, sequencer=sequencer, accounts=accounts)
     svc.hub = hub = Hub(svc)
     sequencer.listeners.append(hub.notify)
+    webhook = None
+    if url := settings.extra.get("TRUCE_WEBHOOK_URL", "").strip():
+        from truce.collab.webhook import Webhook
+
+        webhook = Webhook(url, node.store.engine, node.ledger.size)
+        sequencer.listeners.append(webhook.notify)
+    svc.webhook = webhook
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -117,6 +124,8 @@ def create_app(
         channels = _start_channels(settings, sequencer)
         _app.state.channels = channels
         hub.start()
+        if webhook is not None:
+            webhook.start()
         try:
             yield
         finally:
@@ -126,6 +135,8 @@ def create_app(
                 channels[1].set()
                 channels[0].join(timeout=30)
             hub.close()
+            if webhook is not None:
+                webhook.close()
             await accounts.aclose()
             sequencer.close()
             node.store.project_in(None)

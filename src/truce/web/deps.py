@@ -29,6 +29,7 @@ from truce.node import Node
 from truce.web.sequencer import Appended, Sequencer
 
 if TYPE_CHECKING:
+    from truce.collab.webhook import Webhook
     from truce.web.live import Hub
 
 __all__ = ["SESSION_COOKIE", "Services", "current", "services"]
@@ -46,6 +47,7 @@ class Services:
     sequencer: Sequencer
     accounts: Accounts
     hub: Hub | None = None  # the live stream's fan-out (truce.web.live), set by create_app
+    webhook: Webhook | None = None  # TRUCE_WEBHOOK_URL's sender (truce.collab.webhook)
 
     async def append(
         self, who: Principal, party: str, kind: str, body: Model | dict[str, Any]

@@ -124,6 +124,19 @@ def _public_view(index: int, state: dict[str, Any]) -> bytes:
     return _frame(index, "incident", {"incident": {k: state.get(k) for k in keep}})
 
 
+def _notifications(conn: Connection, index: int) -> list[dict[str, Any]]:
+    from truce.collab.tables import notifications as n
+
+    return [
+        dict(r)
+        for r in conn.execute(
+            select(n.c.id, n.c.kind, n.c.audience, n.c.incident_id, n.c.task_id, n.c.text)
+            .where(n.c.entry_index == index)
+            .order_by(n.c.id)
+        ).mappings()
+    ]
+
+
 def describe(conn: Connection, index: int, entry: Entry) -> Event:
     """What ``entry`` (at ``index``) changed, as members and as the public may see it."""
     kind, body, author = entry.kind, entry.body, entry.author
@@ -169,6 +182,14 @@ def describe(conn: Connection, index: int, entry: Entry) -> Event:
         typ, data = "layer", {**base, "id": body.get("id")}
     elif kind in ("claim.queued", "claim.reviewed"):
         typ, data = "review", {**base}
+    elif kind == "incident.commented":
+        incidents = [str(body.get("incident", ""))]
+        typ, data = "comment", {**base, "id": f"C-{index}", "text": body.get("text", "")}
+    elif kind in ("task.assigned", "task.updated"):
+        task = f"T-{index}" if kind == "task.assigned" else body.get("task")
+        incidents = [str(body.get("incident") or "")]
+        data = {**base, "task": task, "party": body.get("party"), "status": body.get("status")}
+        typ = "task"
     else:
         typ, data = "entry", {**base}
     states: list[dict[str, Any]] = []
@@ -183,6 +204,9 @@ def describe(conn: Connection, index: int, entry: Entry) -> Event:
         data["incident"] = states[0]
         if len(states) > 1:
             data["incidents"] = states
+    heard = _notifications(conn, index)
+    if heard:
+        data["notifications"] = heard  # each for a party (or "*"): the browser keeps its own
     public = _public_view(index, public_states[0]) if public_states else None
     return Event(index, _frame(index, typ, data), public)
 

@@ -1,7 +1,8 @@
 """The access-control matrix (issue 22): every entry kind × every role, each attempt to author an
 entry for another party refused with 403 and nothing written (the ledger's size is read before
 and after); a body acting for another party (a patrol planned for the other party only, a track
-of the other party's unit, a grant for another party's user) refused by every path that writes;
+of the other party's unit, a grant for another party's user, a task an officer assigns to or
+closes for the other party, a comment as the other party) refused by every path that writes;
 the public reads a published incident on every route that lists it.
 
 One real server (uvicorn on loopback) over a real SQLite file serves the whole module: the
@@ -183,6 +184,61 @@ def test_an_officer_records_no_track_for_the_other_partys_unit(matrix_api: Api) 
         "/api/v1/ledger/entries", json=_signed(api, "ru", "patrol.tracked", body)
     )
     _refused(api, resp, size)
+
+
+TASK = {"party": "tr", "title": "patrol to verify"}
+
+
+@pytest.mark.parametrize("path", ["route", "client", "draft"])
+def test_an_officer_assigns_no_task_to_the_other_party(matrix_api: Api, path: str) -> None:
+    api = matrix_api
+    ru = api.client("ru-officer")
+    size = api.node.ledger.size
+    if path == "route":
+        resp = ru.post("/api/v1/tasks", json=TASK)
+    elif path == "client":
+        resp = ru.post("/api/v1/ledger/entries", json=_signed(api, "ru", "task.assigned", TASK))
+    else:
+        resp = ru.post("/api/v1/drafts", json={"kind": "task.assigned", "body": TASK})
+    _refused(api, resp, size)
+    assert "may name only 'ru'" in resp.json()["message"]
+    assert ru.get("/api/v1/drafts").json() == []
+
+
+def test_a_party_comments_and_closes_its_tasks_only_as_itself(
+    matrix_api: Api, sample_report: dict
+) -> None:
+    api = matrix_api
+    ru, tr, monitor = api.client("ru-officer"), api.client("tr-officer"), api.client("monitor")
+    resp = monitor.post("/api/v1/tasks", json=TASK)  # the center assigns to any party
+    assert resp.status_code == 201, resp.text
+    task = resp.json()["id"]
+    incident = (
+        api.client("chair")
+        .get(f"/api/v1/reports/{ru.post('/api/v1/reports', json=sample_report).json()['id']}")
+        .json()["incident_id"]
+    )
+    size = api.node.ledger.size
+    done = {"task": task, "party": "tr", "status": "done"}
+    _refused(api, ru.post(f"/api/v1/tasks/{task}/status", json={"status": "done"}), size)
+    _refused(
+        api, ru.post("/api/v1/ledger/entries", json=_signed(api, "ru", "task.updated", done)), size
+    )
+    comment = {"text": "as the other party"}
+    for party_only in (False, True):
+        resp = ru.post(
+            f"/api/v1/incidents/{incident}/comments",
+            params={"party": "tr"},
+            json={**comment, "party_only": party_only},
+        )
+        _refused(api, resp, size)
+    resp = api.client("citizen").post(f"/api/v1/incidents/{incident}/comments", json=comment)
+    _refused(api, resp, size)
+    resp = tr.post(f"/api/v1/tasks/{task}/status", json={"status": "done"})
+    assert resp.status_code == 201, resp.text
+    resp = tr.post(f"/api/v1/incidents/{incident}/comments", json={"text": "as ourselves"})
+    assert resp.status_code == 201, resp.text
+    assert api.node.ledger.size == size + 2
 
 
 def test_the_public_reads_every_published_incident_it_is_listed(
