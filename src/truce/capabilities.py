@@ -270,7 +270,7 @@ CAPABILITIES: tuple[Capability, ...] = (
             ),
             _c(
                 "notifications",
-                "A party's notifications: incidents near protected sites, tasks for it.",
+                "A party's notifications, newest first: incidents near protected sites, its tasks.",
                 "truce.cli.collab",
             ),
         ),

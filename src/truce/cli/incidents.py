@@ -83,7 +83,7 @@ def incidents_cmd(
 
 @cli.group()
 def incident() -> None:
-    """One incident: show it, merge incidents, split one."""
+    """One incident: show it, merge incidents, split one, comment on it."""
 
 
 def _show_text(d: dict[str, Any]) -> None:

@@ -118,6 +118,7 @@ class Guard:
             and path.startswith("/api/v1/")
             and (method, path.rstrip("/")) not in _ANONYMOUS_OK
             and not _header(scope, b"authorization")
+            and not _header(scope, b"x-truce-operator")  # the CLI through the server: its token
             and _SESSION_COOKIE not in _header(scope, b"cookie")
         ):
             return 401, "unauthenticated", "sign in first (an API token or a session)", None
