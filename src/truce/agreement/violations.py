@@ -18,6 +18,7 @@ given, 2 (near a town, part of a region) as 5 km, 3 (a larger region) as 25 km.
 from __future__ import annotations
 
 import json
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -303,7 +304,9 @@ _EVERYTHING = frozenset(
 #: only writer while it runs (CLI writes go through a running server), and an agreement comes
 #: only through an ``agreement.adopted`` entry it projects itself. Until one is, a batch costs
 #: no statement at all (the violations of no agreement are none).
-_HAS_AGREEMENTS: dict[str, bool] = {}
+#: Keyed by the engine itself, not its URL: two snapshots of a log (``sqlite://`` in memory, a
+#: temporary file reused) share a URL, not their tables.
+_HAS_AGREEMENTS: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 
 
 def recompute_in_projection(conn: Any, start: int, stop: int, kinds: frozenset[str]) -> None:
@@ -311,12 +314,12 @@ def recompute_in_projection(conn: Any, start: int, stop: int, kinds: frozenset[s
     batch of reports, grades, zones, sites and agreements they derive from, so the incident
     page, the API, ``truce violations`` and the daily report never disagree (issue 22)."""
     raw: Connection = conn.conn if hasattr(conn, "conn") else conn
-    url = raw.engine.url.render_as_string(hide_password=True)
-    known = _HAS_AGREEMENTS.get(url)
+    engine = raw.engine
+    known = _HAS_AGREEMENTS.get(engine)
     if known is None or "agreement.adopted" in kinds:
         derived.create_all(raw)  # checkfirst: a no-op once the tables exist
         known = raw.execute(select(agreements.c.id).limit(1)).first() is not None
-        _HAS_AGREEMENTS[url] = known
+        _HAS_AGREEMENTS[engine] = known
     if not known:
         return
     if not kinds & AFFECTING:

@@ -195,10 +195,35 @@ def project_task_update(p: Projection) -> None:
         )
 
 
+_PROTECTED_KEY = "truce.collab.protected"  # ProjectionConnection.scratch: any protected site?
+
+
+@projects("site.registered")
+def forget_protected(p: Projection) -> None:
+    """A site registered in this batch: the next report asks again whether any is protected."""
+    scratch = getattr(p.conn, "scratch", None)
+    if scratch is not None:
+        scratch.pop(_PROTECTED_KEY, None)
+
+
 @projects("report.filed")
 def project_near_site(p: Projection) -> None:
     """A report's incident within reach of a protected site: every member hears, once."""
     rep, inc, s = schema.reports, schema.incidents, schema.sites
+    # Whether the agreement protects any site at all, asked once a batch: a batch of reports
+    # where none is protected costs no statement per report (their rows stay deferred). A site
+    # registered in the batch makes the next report ask again (:func:`forget_protected`).
+    scratch = getattr(p.conn, "scratch", None)
+    protected = scratch.get(_PROTECTED_KEY) if scratch is not None else None
+    if protected is None:
+        raw = getattr(p.conn, "conn", p.conn)  # sites are never deferred: read without a flush
+        protected = (
+            raw.execute(select(s.c.id).where(s.c.kind.in_(_PROTECTED)).limit(1)).first() is not None
+        )
+        if scratch is not None:
+            scratch[_PROTECTED_KEY] = protected
+    if not protected:
+        return
     found = p.conn.execute(select(rep.c.incident_id).where(rep.c.id == f"R-{p.index}")).first()
     if found is None or not found.incident_id:
         return
