@@ -206,6 +206,9 @@ class App {
   }
 
   async route() {
+    // Two navigations can overlap (a hash change while the vocabularies load): only the latest
+    // renders, so a page is never drawn twice into one another.
+    const seq = (this._routeSeq = (this._routeSeq || 0) + 1);
     const [path, query] = (location.hash.slice(1) || "/map").split("?");
     const params = new URLSearchParams(query || "");
     if (!this.user && path !== "/signin") {
@@ -221,6 +224,8 @@ class App {
     try {
       if (path === "/signin") return this.signInPage(params);
       await this.vocab();
+      if (seq !== this._routeSeq) return;
+      clear(this.page);
       if (onMap) {
         document.title = "Map · truce";
         if (!this.mapView) this.mapView = new MapView(this);
