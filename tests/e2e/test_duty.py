@@ -116,7 +116,7 @@ def test_a_flagged_coordinate_blocks_until_fixed_and_nothing_is_signed_meanwhile
     page.fill("#r-place", "")
     page.type("#r-place", "Saraqi")
     option = page.locator("#r-place-list button.place-option", has_text="Saraqab").first
-    assert "saraqib" in option.inner_text().lower()  # found by the spelling typed, named as recorded
+    assert "saraqib" in option.inner_text().lower()  # by the spelling typed
     option.click()
     assert float(page.input_value("#r-lat")) == pytest.approx(35.86, abs=0.05)
     assert float(page.input_value("#r-lon")) == pytest.approx(36.80, abs=0.05)
