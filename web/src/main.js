@@ -208,13 +208,13 @@ class App {
   async route() {
     // Two navigations can overlap (a hash change while the vocabularies load): only the latest
     // renders, so a page is never drawn twice into one another.
-    const seq = (this._routeSeq = (this._routeSeq || 0) + 1);
     const [path, query] = (location.hash.slice(1) || "/map").split("?");
     const params = new URLSearchParams(query || "");
     if (!this.user && path !== "/signin") {
       location.hash = `#/signin?next=${encodeURIComponent(location.hash || "#/map")}`;
       return;
     }
+    const seq = (this._routeSeq = (this._routeSeq || 0) + 1);
     this.renderHeader();
     clear(this.page);
     const onMap = path === "/map" || path === "";
