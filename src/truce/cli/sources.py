@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import click
 
@@ -80,16 +81,21 @@ def remove(app: AppContext, name: str) -> None:
     click.echo(f"removed source {name}")
 
 
+def _statuses(app: AppContext) -> list[Any]:
+    """Every channel's status, read from the channels' state and the file closed again."""
+    state = _state(app)
+    try:
+        return list(state.statuses())
+    finally:
+        state.close()
+
+
 @sources.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_sources(app: AppContext, as_json: bool) -> None:
     """The channels: kind, name, schedule, target."""
-    state = _state(app)
-    try:
-        statuses = state.statuses()
-    finally:
-        state.close()
+    statuses = _statuses(app)
     if as_json:
         echo_json([s.to_json() for s in statuses])
         return
@@ -105,11 +111,7 @@ def list_sources(app: AppContext, as_json: bool) -> None:
 @pass_app
 def status(app: AppContext, as_json: bool) -> None:
     """Each channel's last poll, items taken, errors and next poll."""
-    state = _state(app)
-    try:
-        statuses = state.statuses()
-    finally:
-        state.close()
+    statuses = _statuses(app)
     if as_json:
         echo_json([s.to_json() for s in statuses])
         return
