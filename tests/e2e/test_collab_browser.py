@@ -18,7 +18,7 @@ def test_a_task_and_a_comment_between_two_browsers(session):
     incident = monitor.api("/api/v1/incidents?limit=1")[0]["id"]
     tr.page.goto(f"{tr.server.url}/#/incident/{incident}")
     tr.page.wait_for_selector("#comments-title")
-    tr.page.wait_for_function("document.body.dataset.live === 'live'")
+    tr.page.wait_for_function("() => document.body.dataset.live === 'live'")
     tr.page.evaluate("window.__notReloaded = true")
     before = int(tr.page.get_attribute("#notifications", "data-unread") or "0")
 
@@ -31,7 +31,7 @@ def test_a_task_and_a_comment_between_two_browsers(session):
 
     # tr hears of it at once, and the task appears on tr's page, without a reload.
     tr.page.wait_for_function(
-        f"Number(document.getElementById('notifications').dataset.unread) > {before}"
+        f"() => Number(document.getElementById('notifications').dataset.unread) > {before}"
     )
     row = tr.page.locator("#tasks li:has-text('E2E: patrol to verify the crater')")
     row.wait_for()
