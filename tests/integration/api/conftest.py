@@ -42,7 +42,14 @@ class Server:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", backlog=512, timeout_keep_alive=30)
+        # An open live stream would hold a graceful shutdown for its whole keep-alive period.
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            backlog=512,
+            timeout_keep_alive=30,
+            timeout_graceful_shutdown=2,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
