@@ -129,6 +129,16 @@ def evidence_show(app: AppContext, sha: str, as_json: bool) -> None:
         click.echo(f"device    {first['device']}")
     if first["dhash"]:
         click.echo(f"dhash     {first['dhash']}")
+    for k, value in enumerate(first["keyframes"]):
+        click.echo(f"{'keyframes' if k == 0 else '':<9} {value}")
+    if first["pages"] is not None:
+        click.echo(f"pages     {first['pages']}")
+    for key, value in (first["document"] or {}).items():
+        click.echo(f"{key:<9} {value}")
+    for key, value in (first["xmp"] or {}).items():
+        click.echo(f"xmp       {key} = {value}")
+    if first["c2pa"]:
+        _c2pa(first["c2pa"])
     for r in rows:
         target = r["report_id"] or r["incident_id"]
         now = r["incident_now"]
@@ -139,6 +149,17 @@ def evidence_show(app: AppContext, sha: str, as_json: bool) -> None:
         )
         for f in r["findings"]:
             click.echo(f"  ! {f['text']}")
+
+
+def _c2pa(c: dict[str, Any]) -> None:
+    state = c["validation"] + (f" ({', '.join(c['errors'])})" if c.get("errors") else "")
+    click.echo(f"c2pa      {state}; claim by {c.get('claim_generator') or 'an unnamed generator'}")
+    if c.get("signer"):
+        click.echo(
+            f"          signed by {c['signer']}" + (f" at {c['signed']}" if c.get("signed") else "")
+        )
+    if c.get("assertions"):
+        click.echo(f"          assertions: {', '.join(c['assertions'])}")
 
 
 @evidence.command("bundle")
