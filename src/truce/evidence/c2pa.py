@@ -13,7 +13,7 @@ list; truce loads none), ``valid`` (signature and hashes check; the signer is th
 ``signingCredential.untrusted``, among ``errors``), or ``invalid``.
 
 The reader is native code run on the uploader's bytes, so it runs in a child process
-(``python -m truce.evidence.c2pa FILE``), bounded like ffmpeg and pdfinfo: no shell, no stdin,
+(:mod:`truce.evidence.c2pa_child`), bounded like ffmpeg and pdfinfo: no shell, no stdin,
 :data:`TIMEOUT` seconds, an address-space limit, at most :data:`MAX_OUTPUT` bytes back; remote
 manifests and OCSP are never fetched (no network). Only files that contain the JUMBF label
 ``c2pa`` are read at all (a scan in 1 MiB chunks), and only those of at most :data:`MAX_BYTES`
@@ -22,6 +22,7 @@ manifests and OCSP are never fetched (no network). Only files that contain the J
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import shutil
@@ -44,11 +45,10 @@ TIMEOUT = 30.0
 MAX_BYTES = 512 << 20
 #: Bytes of address space the reader may use.
 MAX_MEMORY = 2 << 30
-#: Bytes read back (a summary).
-MAX_OUTPUT = 1 << 20
+#: Bytes read back (the manifest store's JSON, thumbnails not included).
+MAX_OUTPUT = 4 << 20
 _CHUNK = 1 << 20
 _MARKER = b"c2pa"
-_SETTINGS = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
 
 _warned = False
 
@@ -110,35 +110,17 @@ def summarise(store: dict[str, Any], state: str | None) -> dict[str, Any]:
     }
 
 
-def _read_here(path: Path) -> dict[str, Any] | None:
-    """In the child: the summary of the file's manifest store, or None if it has none."""
-    import c2pa
-
-    ctx = c2pa.Context(c2pa.Settings.from_dict(_SETTINGS))
-    try:
-        with c2pa.Reader(str(path), context=ctx) as reader:
-            store = json.loads(reader.json())
-            state = reader.get_validation_state()
-    except c2pa.C2paError as exc:
-        if "ManifestNotFound" in type(exc).__name__ or "ManifestNotFound" in str(exc):
-            return None
-        raise
-    return summarise(store, state)
-
-
 def read_c2pa(path: Path, size: int, problems: list[str]) -> C2pa | None:
     """The file's C2PA manifest, if it has one; reading failures add to ``problems``."""
     global _warned
     if size > MAX_BYTES or not has_marker(path):
         return None
-    try:
-        import c2pa  # noqa: F401  (only to know it is there; the child reads)
-    except ImportError:
+    if importlib.util.find_spec("c2pa") is None:  # the child imports it, not the server
         if not _warned:
             log.warning("c2pa-python is not installed: C2PA manifests are not read")
             _warned = True
         return None
-    args = [sys.executable, "-I", "-m", "truce.evidence.c2pa", str(path)]
+    args = [sys.executable, "-I", str(Path(__file__).with_name("c2pa_child.py")), str(path)]
     prlimit = shutil.which("prlimit")
     if prlimit is not None:
         args = [prlimit, f"--as={MAX_MEMORY}", "--", *args]
@@ -160,8 +142,8 @@ def read_c2pa(path: Path, size: int, problems: list[str]) -> C2pa | None:
         found = json.loads(done.stdout)
         if found is None:
             return None
-        manifest = C2pa(**found)
-    except (ValueError, TypeError, PydanticError) as exc:
+        manifest = C2pa(**summarise(found["store"], found["state"]))
+    except (ValueError, TypeError, KeyError, PydanticError) as exc:
         problems.append(f"the C2PA manifest is unreadable ({type(exc).__name__}); ignored")
         return None
     if manifest.validation == "invalid":
@@ -171,20 +153,3 @@ def read_c2pa(path: Path, size: int, problems: list[str]) -> C2pa | None:
             + "): the file was changed after it was signed, or the signature is bad"
         )
     return manifest
-
-
-def _main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m truce.evidence.c2pa FILE", file=sys.stderr)
-        return 2
-    try:
-        found = _read_here(Path(argv[0]))
-    except Exception as exc:  # the reader's own errors, on hostile bytes
-        print(f"{type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
-        return 1
-    sys.stdout.write(json.dumps(found))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))
