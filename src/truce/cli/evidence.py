@@ -51,7 +51,8 @@ def evidence_add(
     """Attach FILE to a report or an incident: stored once by SHA-256, signed into the log.
 
     Its type is sniffed from its content (archives and contradictions are refused, nothing
-    stored); its EXIF capture time, GPS and device are read, and findings printed.
+    stored); its EXIF/XMP capture time, GPS and device, a video's keyframes, a PDF's pages and
+    dates, and a C2PA manifest are read, and findings printed.
     """
     from truce.evidence.actions import add
     from truce.evidence.queries import one
@@ -104,8 +105,8 @@ def evidence_list(app: AppContext, report: str | None, incident: str | None, as_
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def evidence_show(app: AppContext, sha: str, as_json: bool) -> None:
-    """One file (by SHA-256, or an attachment by E-.. id): its metadata, attachments and
-    findings."""
+    """One file (by SHA-256, or an attachment by E-.. id): its metadata (a video's keyframe
+    hashes, a document's pages and info, XMP, C2PA), attachments and findings."""
     from truce.errors import NotFoundError
     from truce.evidence.queries import for_sha, one
 

@@ -1,6 +1,8 @@
-"""What a file says about itself: EXIF capture time, GPS and device, size, perceptual hash,
-and a thumbnail (images, with Pillow); for a video, its keyframes' perceptual hashes and a
-thumbnail (:mod:`truce.evidence.video`, with ffmpeg).
+"""What a file says about itself: EXIF and XMP capture time, GPS and device, size, perceptual
+hash, and a thumbnail (images, with Pillow; XMP with :mod:`truce.evidence.xmp`); for a video,
+its keyframes' perceptual hashes and a thumbnail (:mod:`truce.evidence.video`, with ffmpeg);
+for a PDF, its pages, Info dictionary and XMP (:mod:`truce.evidence.document`, with pdfinfo);
+for any media file, its C2PA manifest if it has one (:mod:`truce.evidence.c2pa`).
 
 Metadata is the uploader's (or an adversary's) bytes, so it is read defensively: a field that
 cannot be read, or says something impossible (a 31st of February, a latitude of 200°), becomes
