@@ -53,8 +53,9 @@ def jpeg(
     gps: tuple[float, float] | None = None,
     device: tuple[str, str] | None = None,
     quality: int = 90,
+    xmp: bytes | None = None,
 ) -> bytes:
-    """A JPEG of :func:`draw` (seed, size) with this EXIF."""
+    """A JPEG of :func:`draw` (seed, size) with this EXIF (and this XMP packet)."""
     img = draw(seed, size)
     exif = Image.Exif()
     if device:
@@ -70,7 +71,7 @@ def jpeg(
         g[3] = "E" if lon >= 0 else "W"
         g[4] = _dms(lon)
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=quality, exif=exif)
+    img.save(buf, "JPEG", quality=quality, exif=exif, **({"xmp": xmp} if xmp else {}))
     return buf.getvalue()
 
 

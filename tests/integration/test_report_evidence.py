@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import photos
+from documents import pdf
 from truce.config import Settings
 from truce.evidence.actions import add
 from truce.evidence.queries import one
@@ -20,7 +21,8 @@ def test_daily_report_lists_new_evidence(tmp_path: Path, sample_report: dict) ->
     (tmp_path / "crater.jpg").write_bytes(
         photos.jpeg(5, captured="2017:04:04 10:00:00", gps=(35.376, 36.69))
     )
-    (tmp_path / "list.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    # A sound PDF (a bare header is now read, and its damage would be a finding).
+    (tmp_path / "list.pdf").write_bytes(pdf({"Title": "Casualty list"}))
     with Node.init(Settings(home=tmp_path / "home")) as node:
         node.add_party("ru", "Russian Federation")
         rid = node.file_report("ru", Report.model_validate(sample_report))

@@ -18,6 +18,24 @@ function size(bytes) {
   return `${bytes} bytes`;
 }
 
+const HASHES = ["SHA-256", "Keyframes"];
+
+/** What a video, a document, XMP or a C2PA manifest adds, as [label, text] rows. */
+function extra(e) {
+  const rows = [];
+  if (e.keyframes && e.keyframes.length) rows.push(["Keyframes", e.keyframes.join(" ")]);
+  if (e.pages !== null && e.pages !== undefined) rows.push(["Pages", String(e.pages)]);
+  for (const [k, v] of Object.entries(e.document || {})) rows.push([k[0].toUpperCase() + k.slice(1), v]);
+  for (const [k, v] of Object.entries(e.xmp || {})) rows.push([`XMP ${k}`, v]);
+  const c = e.c2pa;
+  if (c) {
+    const errors = c.errors && c.errors.length ? ` (${c.errors.join(", ")})` : "";
+    rows.push(["C2PA", `${c.validation}${errors}; by ${c.claim_generator || "an unnamed generator"}${c.signer ? `, signed by ${c.signer}` : ""}`]);
+    if (c.assertions && c.assertions.length) rows.push(["Assertions", c.assertions.join(", ")]);
+  }
+  return rows;
+}
+
 function meta(e) {
   const rows = [
     ["Type", `${e.media_type}, ${size(e.size)}${e.width ? `, ${e.width}×${e.height}` : ""}`],
@@ -26,11 +44,12 @@ function meta(e) {
     ["Device", e.device || "—"],
     ["Attached", `to ${e.report_id || e.incident_id} by ${e.author}, ${e.added_at}`],
     ["SHA-256", e.sha256],
+    ...extra(e),
   ];
   return h(
     "dl",
     { class: "evidence-meta" },
-    rows.map(([k, v]) => [h("dt", {}, k), h("dd", { class: k === "SHA-256" ? "hash" : null }, v)]),
+    rows.map(([k, v]) => [h("dt", {}, k), h("dd", { class: HASHES.includes(k) ? "hash" : null }, v)]),
   );
 }
 

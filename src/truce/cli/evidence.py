@@ -51,7 +51,8 @@ def evidence_add(
     """Attach FILE to a report or an incident: stored once by SHA-256, signed into the log.
 
     Its type is sniffed from its content (archives and contradictions are refused, nothing
-    stored); its EXIF capture time, GPS and device are read, and findings printed.
+    stored); its EXIF/XMP capture time, GPS and device, a video's keyframes, a PDF's pages and
+    dates, and a C2PA manifest are read, and findings printed.
     """
     from truce.evidence.actions import add
     from truce.evidence.queries import one
@@ -104,8 +105,8 @@ def evidence_list(app: AppContext, report: str | None, incident: str | None, as_
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def evidence_show(app: AppContext, sha: str, as_json: bool) -> None:
-    """One file (by SHA-256, or an attachment by E-.. id): its metadata, attachments and
-    findings."""
+    """One file (by SHA-256, or an attachment by E-.. id): its metadata (a video's keyframe
+    hashes, a document's pages and info, XMP, C2PA), attachments and findings."""
     from truce.errors import NotFoundError
     from truce.evidence.queries import for_sha, one
 
@@ -129,6 +130,16 @@ def evidence_show(app: AppContext, sha: str, as_json: bool) -> None:
         click.echo(f"device    {first['device']}")
     if first["dhash"]:
         click.echo(f"dhash     {first['dhash']}")
+    for k, value in enumerate(first["keyframes"]):
+        click.echo(f"{'keyframes' if k == 0 else '':<9} {value}")
+    if first["pages"] is not None:
+        click.echo(f"pages     {first['pages']}")
+    for key, value in (first["document"] or {}).items():
+        click.echo(f"{key:<9} {value}")
+    for key, value in (first["xmp"] or {}).items():
+        click.echo(f"xmp       {key} = {value}")
+    if first["c2pa"]:
+        _c2pa(first["c2pa"])
     for r in rows:
         target = r["report_id"] or r["incident_id"]
         now = r["incident_now"]
@@ -139,6 +150,17 @@ def evidence_show(app: AppContext, sha: str, as_json: bool) -> None:
         )
         for f in r["findings"]:
             click.echo(f"  ! {f['text']}")
+
+
+def _c2pa(c: dict[str, Any]) -> None:
+    state = c["validation"] + (f" ({', '.join(c['errors'])})" if c.get("errors") else "")
+    click.echo(f"c2pa      {state}; claim by {c.get('claim_generator') or 'an unnamed generator'}")
+    if c.get("signer"):
+        click.echo(
+            f"          signed by {c['signer']}" + (f" at {c['signed']}" if c.get("signed") else "")
+        )
+    if c.get("assertions"):
+        click.echo(f"          assertions: {', '.join(c['assertions'])}")
 
 
 @evidence.command("bundle")

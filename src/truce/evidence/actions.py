@@ -116,6 +116,10 @@ def prepare(
         dhash=learned.dhash,
         keyframes=learned.keyframes or None,
         problems=learned.problems[:20],
+        pages=learned.pages,
+        document=learned.document or None,
+        xmp=learned.xmp or None,
+        c2pa=learned.c2pa,
     )
     return Prepared(body, learned.thumbnail)
 

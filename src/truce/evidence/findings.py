@@ -25,6 +25,7 @@ __all__ = [
     "AFTER_DAYS",
     "BEFORE_DAYS",
     "FAR_KM",
+    "document_time_finding",
     "duplicate_finding",
     "place_finding",
     "span",
@@ -61,6 +62,22 @@ def time_finding(captured: str, start: str, end: str, what: str = "photo") -> st
             f"({when})"
         )
     return None
+
+
+def document_time_finding(document: dict[str, str], start: str, end: str) -> str | None:
+    """A document cannot report an event that came after its last change: the PDF's
+    modification date (else its creation date) more than :data:`BEFORE_DAYS` before the event.
+    (A document made long after is usual: a casualty list, a ministry's summary.)"""
+    stated = document.get("modified") or document.get("created")
+    if not stated:
+        return None
+    day = date.fromisoformat(stated[:10])
+    first = date.fromisoformat(start)
+    if (first - day).days <= BEFORE_DAYS:
+        return None
+    how = "last modified" if "modified" in document else "created"
+    when = start if start == end else f"{start}/{end}"
+    return f"document {how} {day.isoformat()}, {span((first - day).days)} before the event ({when})"
 
 
 def place_finding(

@@ -23,7 +23,30 @@ from truce.model.access import Role
 from truce.model.base import Latitude, Longitude, Model, Sha256Hex
 from truce.model.kinds import register_kind
 
-__all__ = ["EvidenceAdded"]
+__all__ = ["C2pa", "EvidenceAdded"]
+
+_Text = Annotated[str, Field(max_length=300)]
+#: Metadata read from the file, by name ("xmp:CreateDate", "producer"): a few short strings.
+_Properties = Annotated[
+    dict[Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9:_.-]{0,63}$")], _Text],
+    Field(max_length=24),
+]
+
+
+class C2pa(Model):
+    """What a C2PA manifest store says about the file (its active manifest), as read when the
+    file was added: who made the claim, whether its signature and hashes check, and which
+    assertions it makes. ``validation`` is the reader's state: ``valid`` (or ``trusted``, with a
+    trusted signer), or ``invalid`` with the failure codes in ``errors``."""
+
+    claim_generator: Annotated[str | None, Field(max_length=200)] = None
+    title: Annotated[str | None, Field(max_length=200)] = None
+    signer: Annotated[str | None, Field(max_length=200)] = None
+    signed: Annotated[str | None, Field(max_length=40)] = None
+    validation: Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")]
+    errors: Annotated[list[_Text], Field(max_length=10)] = []
+    assertions: Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=24)] = []
+    manifests: Annotated[int, Field(ge=0, le=1000)] = 1
 
 
 class EvidenceAdded(Model):
@@ -50,6 +73,14 @@ class EvidenceAdded(Model):
         | None
     ) = None
     problems: Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_length=20)] = []
+    #: A document's (PDF's) page count and Info dictionary (title, author, creator, producer,
+    #: created, modified), as read.
+    pages: Annotated[int | None, Field(ge=0, le=10_000_000)] = None
+    document: _Properties | None = None
+    #: The XMP properties read from an embedded XMP packet ("xmp:CreateDate": "2017-04-04...").
+    xmp: _Properties | None = None
+    #: The C2PA manifest store's active manifest, if the file carries one.
+    c2pa: C2pa | None = None
 
     @field_validator("filename")
     @classmethod

@@ -1,6 +1,8 @@
-"""What a file says about itself: EXIF capture time, GPS and device, size, perceptual hash,
-and a thumbnail (images, with Pillow); for a video, its keyframes' perceptual hashes and a
-thumbnail (:mod:`truce.evidence.video`, with ffmpeg).
+"""What a file says about itself: EXIF and XMP capture time, GPS and device, size, perceptual
+hash, and a thumbnail (images, with Pillow; XMP with :mod:`truce.evidence.xmp`); for a video,
+its keyframes' perceptual hashes and a thumbnail (:mod:`truce.evidence.video`, with ffmpeg);
+for a PDF, its pages, Info dictionary and XMP (:mod:`truce.evidence.document`, with pdfinfo);
+for any media file, its C2PA manifest if it has one (:mod:`truce.evidence.c2pa`).
 
 Metadata is the uploader's (or an adversary's) bytes, so it is read defensively: a field that
 cannot be read, or says something impossible (a 31st of February, a latitude of 200°), becomes
@@ -27,7 +29,11 @@ from typing import Any
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from truce.errors import TooLarge, ValidationError
+from truce.evidence.findings import FAR_KM
+from truce.evidence.kinds import C2pa
 from truce.evidence.phash import dhash, to_hex
+from truce.evidence.xmp import interpret, read_xmp
+from truce.geo.distance import haversine_km
 
 __all__ = ["MAX_EXIF_BYTES", "MAX_PIXELS", "Learned", "learn", "thumbnail"]
 
@@ -61,15 +67,37 @@ class Learned:
     keyframes: list[str] = field(default_factory=list)  # a video's frames' dHashes
     problems: list[str] = field(default_factory=list)
     thumbnail: bytes | None = None
+    xmp: dict[str, str] = field(default_factory=dict)  # the XMP properties read
+    pages: int | None = None  # a document's
+    document: dict[str, str] = field(default_factory=dict)  # a PDF's Info: title, ..., created
+    c2pa: C2pa | None = None  # the C2PA manifest store's active manifest
 
 
 def learn(path: Path, media_type: str) -> Learned:
     """Read what ``path`` (of the sniffed ``media_type``) says; raises if an image is unsound."""
     out = Learned()
     if media_type.startswith("video/"):
-        return _video(path, out)
-    if not media_type.startswith("image/") or media_type == "image/heic":
-        return out
+        _video(path, out)
+    elif media_type == "application/pdf":
+        _document(path, out)
+    elif media_type.startswith("image/") and media_type != "image/heic":
+        _image(path, media_type, out)
+    if media_type != "text/plain":
+        from truce.evidence.c2pa import read_c2pa
+
+        out.c2pa = read_c2pa(path, path.stat().st_size, out.problems)
+    return out
+
+
+def _document(path: Path, out: Learned) -> None:
+    from truce.evidence.document import read_pdf
+
+    doc = read_pdf(path)
+    out.pages, out.document, out.xmp = doc.pages, doc.info, doc.xmp
+    out.problems.extend(doc.problems)
+
+
+def _image(path: Path, media_type: str, out: Learned) -> None:
     with warnings.catch_warnings(record=True) as caught:  # Pillow warns on corrupt metadata
         warnings.simplefilter("always")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -78,6 +106,7 @@ def learn(path: Path, media_type: str) -> Learned:
                 _check_size(img.width, img.height)
                 out.width, out.height = img.width, img.height
                 _metadata(img, out)
+                _merge_xmp(img.info.get("xmp"), out)
                 if img.format == "JPEG":
                     img.draft("RGB", (1024, 1024))  # decode at a reduced scale: enough here
                 img.load()
@@ -102,7 +131,42 @@ def learn(path: Path, media_type: str) -> Learned:
                 field="file",
                 hint="Attach the complete original file.",
             ) from None
-    return out
+
+
+def _merge_xmp(packet: Any, out: Learned) -> None:
+    """Read the image's XMP packet: what EXIF did not say is taken from it, and where the two
+    say different things (more than a day, or :data:`FAR_KM` apart), that is a problem."""
+    if not isinstance(packet, bytes | str) or not packet:
+        return
+    out.xmp = read_xmp(packet, out.problems)
+    if not out.xmp:
+        return
+    said = interpret(out.xmp)
+    out.problems.extend(said.problems)
+    if said.captured:
+        if out.captured is None:
+            out.captured = said.captured
+        else:
+            apart = abs(
+                datetime.fromisoformat(said.captured) - datetime.fromisoformat(out.captured)
+            )
+            if apart.total_seconds() > 86400:
+                out.problems.append(
+                    f"the XMP capture time {said.captured} contradicts the EXIF one "
+                    f"{out.captured}: one was rewritten"
+                )
+    if said.lat is not None and said.lon is not None:
+        if out.lat is None or out.lon is None:
+            out.lat, out.lon = said.lat, said.lon
+        else:
+            km = haversine_km(said.lat, said.lon, out.lat, out.lon)
+            if km > FAR_KM:
+                out.problems.append(
+                    f"the XMP GPS position {said.lat:.4f}, {said.lon:.4f} is {km:.0f} km from "
+                    f"the EXIF one {out.lat:.4f}, {out.lon:.4f}: one was rewritten"
+                )
+    if said.device and out.device is None:
+        out.device = said.device
 
 
 def _video(path: Path, out: Learned) -> Learned:

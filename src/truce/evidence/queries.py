@@ -69,6 +69,12 @@ def _rows(conn: Any, query: Any) -> list[dict[str, Any]]:
             )
         for o in out:
             o["problems"] = json.loads(o["problems"])
+            extra = json.loads(o.pop("details", None) or "{}")
+            o["keyframes"] = extra.get("keyframes", [])
+            o["pages"] = extra.get("pages")
+            o["document"] = extra.get("document")
+            o["xmp"] = extra.get("xmp")
+            o["c2pa"] = extra.get("c2pa")
             o["findings"] = found.get(o["id"], [])
             o["graphic"] = bool(o["graphic"])
             o["incident_now"] = current_incident(conn, o)

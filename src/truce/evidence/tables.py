@@ -35,7 +35,12 @@ from sqlalchemy import (
 )
 
 from truce.assess.projection import resolve
-from truce.evidence.findings import duplicate_finding, place_finding, time_finding
+from truce.evidence.findings import (
+    document_time_finding,
+    duplicate_finding,
+    place_finding,
+    time_finding,
+)
 from truce.evidence.index import BANDS, bands, probes
 from truce.evidence.kinds import EvidenceAdded
 from truce.evidence.phash import NEAR, from_hex, informative
@@ -43,7 +48,14 @@ from truce.store import schema
 from truce.store.projector import Projection, projects
 from truce.store.schema import metadata
 
-__all__ = ["evidence", "evidence_bands", "evidence_findings", "evidence_id", "near_duplicates"]
+__all__ = [
+    "details",
+    "evidence",
+    "evidence_bands",
+    "evidence_findings",
+    "evidence_id",
+    "near_duplicates",
+]
 
 evidence = Table(
     "evidence",
@@ -68,6 +80,8 @@ evidence = Table(
     Column("device", String(200)),
     Column("dhash", String(16)),
     Column("problems", Text, nullable=False),  # JSON list
+    # JSON object: a video's keyframes, a document's pages and info, XMP, a C2PA manifest
+    Column("details", Text),
     Index("ix_evidence_sha256", "sha256"),
     Index("ix_evidence_report", "report_id"),
     Index("ix_evidence_incident", "incident_id"),
@@ -171,6 +185,23 @@ def near_duplicates(
     return [(d, ident) for d, _, ident in found[:limit]]
 
 
+def details(body: EvidenceAdded) -> dict[str, Any]:
+    """What the entry holds beyond the table's columns, for showing: a video's ``keyframes``,
+    a document's ``pages`` and ``document`` info, the ``xmp`` properties, the ``c2pa`` summary."""
+    out: dict[str, Any] = {}
+    if body.keyframes:
+        out["keyframes"] = list(body.keyframes)
+    if body.pages is not None:
+        out["pages"] = body.pages
+    if body.document:
+        out["document"] = dict(body.document)
+    if body.xmp:
+        out["xmp"] = dict(body.xmp)
+    if body.c2pa is not None:
+        out["c2pa"] = body.c2pa.model_dump(mode="json", exclude_none=True)
+    return out
+
+
 def _hashes(body: EvidenceAdded) -> list[str]:
     """The perceptual hashes of an attachment: an image's, or a video's keyframes'."""
     return [body.dhash] if body.dhash is not None else list(body.keyframes or ())
@@ -264,6 +295,12 @@ def findings_for(
             text = time_finding(body.captured, target["date_start"], target["date_end"], what)
             if text:
                 out.append(("time", text, None))
+        if body.document:
+            text = document_time_finding(
+                dict(body.document), target["date_start"], target["date_end"]
+            )
+            if text:
+                out.append(("time", text, None))
         if body.lat is not None and body.lon is not None and target["lat"] is not None:
             text = place_finding(
                 float(body.lat),
@@ -290,6 +327,7 @@ def project_evidence(p: Projection) -> None:
     conn = p.conn
     target = _target(conn, body)
     found = findings_for(conn, body, target)
+    extra = details(body)
     conn.execute(
         insert(evidence),
         dict(
@@ -313,6 +351,7 @@ def project_evidence(p: Projection) -> None:
             device=body.device,
             dhash=body.dhash,
             problems=json.dumps(body.problems),
+            details=json.dumps(extra) if extra else None,
         ),
     )
     band_rows = _band_rows(ident, p.index, body)

@@ -173,3 +173,47 @@ def test_truncated_and_oversized_uploads_store_nothing(api: Api, sample_report: 
         "/api/v1/evidence", params={"report": rid, "filename": "whole.jpg"}, content=photo
     )
     assert ok.status_code == 201, ok.text
+
+
+def test_a_documents_and_a_videos_details_are_in_the_api(
+    api: Api, sample_report: dict, tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from documents import pdf
+
+    if shutil.which("pdfinfo") is None or shutil.which("ffmpeg") is None:
+        pytest.skip("pdfinfo or ffmpeg is not installed (.ci/run installs both)")
+    rid = _report(api, sample_report)
+    ru = api.client("ru-officer")
+    doc = pdf({"Title": "Statement", "ModDate": "D:20190313120000Z"}, pages=2)
+    for n, seed in enumerate((30, 21)):
+        photos.draw(seed, (160, 120)).save(tmp_path / f"f{n}.png")
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-framerate", "1",
+         "-i", str(tmp_path / "f%d.png"), "-c:v", "libx264", "-g", "1",
+         "-pix_fmt", "yuv420p", str(tmp_path / "clip.mp4")],
+        check=True, timeout=60,
+    )  # fmt: skip
+    for name, body, kind in (
+        ("statement.pdf", doc, "application/pdf"),
+        ("clip.mp4", (tmp_path / "clip.mp4").read_bytes(), "video/mp4"),
+    ):
+        resp = ru.post(
+            "/api/v1/evidence",
+            params={"report": rid, "filename": name},
+            content=body,
+            headers={"Content-Type": kind},
+        )
+        assert resp.status_code == 201, resp.text
+    listed = api.client("tr-officer").get("/api/v1/evidence", params={"report": rid}).json()
+    document, video = listed
+    assert document["pages"] == 2 and document["keyframes"] == []
+    assert document["document"] == {"title": "Statement", "modified": "2019-03-13T12:00:00"}
+    assert document["findings"] == [] and document["c2pa"] is None
+    assert len(video["keyframes"]) == 2 and video["pages"] is None
+    entry = ru.get(f"/api/v1/ledger/entries/{video['entry_index']}").json()
+    assert entry["body"]["keyframes"] == video["keyframes"]
