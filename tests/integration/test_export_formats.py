@@ -48,19 +48,27 @@ def test_acled_columns_and_codes(sample: Node) -> None:
     rows = list(csv.DictReader(io.StringIO(export(sample, "acled"))))
     assert rows and list(rows[0]) == list(COLUMNS)
     by_id = {r["event_id_cnty"]: r for r in rows}
-    strike = by_id["SYR-I-9"]
+    strike = by_id["SYR10000009"]
     assert strike["interaction"] == "17"  # state forces (1) against civilians (7), lower first
     assert strike["assoc_actor_1"] == "Military Forces of Russia (2000-)"  # ACLED's dated form
     assert strike["civilian_targeting"] == "Civilian targeting"
     assert strike["fatalities"] == "4"  # the lowest figure of 4-7
-    patrol = by_id["SYR-I-11"]
+    patrol = by_id["SYR10000011"]
     assert patrol["sub_event_type"] == "Other"
     assert patrol["notes"].startswith("truce sub-event type: Patrol.")
     assert patrol["disorder_type"] == "Strategic developments"
     assert patrol["interaction"] == "80"  # one actor: its code then 0
-    clash = by_id["SYR-I-10"]
+    clash = by_id["SYR10000010"]
     assert (clash["inter1"], clash["inter2"], clash["interaction"]) == ("1", "2", "12")
     assert all(r["iso"] == "760" and r["country"] == "Syria" for r in rows)
+    # ACLED's id form (ISO3 + number), one per event, truce's own id beside it
+    assert all(re.fullmatch(r"SYR\d+", r["event_id_cnty"]) for r in rows)
+    assert len({r["event_id_cnty"] for r in rows}) == len(rows)
+    assert (strike["truce_id"], patrol["truce_id"]) == ("I-9", "I-11")
+    # source_scale from the sources' kinds: an NGO (Other) and a witness (Local partner)
+    assert strike["source_scale"] == "Local partner-Other"
+    assert patrol["source_scale"] == "Local partner"  # the center's own monitors
+    assert clash["source_scale"] == "National"  # an outlet of unknown reach
 
 
 def test_hxl_parses_with_libhxl(sample: Node, tmp_path: Path) -> None:
@@ -188,22 +196,22 @@ def test_filters_and_units(sample: Node) -> None:
     day = EventFilter(start=date(2019, 3, 13), end=date(2019, 3, 13))
     rows = list(csv.DictReader(io.StringIO(export(sample, "acled", flt=day))))
     assert sorted(r["event_id_cnty"] for r in rows) == [
-        "SYR-I-11",
-        "SYR-I-12",
-        "SYR-I-13",
-        "SYR-I-14",
+        "SYR10000011",
+        "SYR10000012",
+        "SYR10000013",
+        "SYR10000014",
     ]
     inside = EventFilter(zone="dmz")
     rows = list(csv.DictReader(io.StringIO(export(sample, "acled", flt=inside))))
-    assert sorted(r["event_id_cnty"] for r in rows) == ["SYR-I-10", "SYR-I-13", "SYR-I-9"]
+    assert sorted(r["event_id_cnty"] for r in rows) == ["SYR10000009", "SYR10000010", "SYR10000013"]
     reports = list(csv.DictReader(io.StringIO(export(sample, "acled", unit="reports"))))
-    assert [r["event_id_cnty"] for r in reports][:2] == ["SYR-R-8", "SYR-R-9"]
+    assert [r["event_id_cnty"] for r in reports][:2] == ["SYR20000008", "SYR20000009"]
 
 
 def test_an_earlier_checkpoint_size_exports_the_log_as_it_was(sample: Node) -> None:
     size = 10  # parties, zone, sites, agreement and the first two reports
     rows = list(csv.DictReader(io.StringIO(export(sample, "acled", size=size))))
-    assert [r["event_id_cnty"] for r in rows] == ["SYR-I-8", "SYR-I-9"]
+    assert [r["event_id_cnty"] for r in rows] == ["SYR10000008", "SYR10000009"]
     geo = json.loads(export(sample, "geojson", size=size))
     assert geo["truce"]["size"] == size
     assert geo["truce"]["root"] != json.loads(export(sample, "geojson"))["truce"]["root"]

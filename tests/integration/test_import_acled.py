@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -123,8 +124,37 @@ def test_acled_round_trip_keeps_every_column(node: Node, tmp_path: Path) -> None
                 assert Decimal(row[column]) == Decimal(original[column]), column
             elif column in ("admin2", "admin3") and not original[column]:
                 assert row[column] == {"admin2": "Idleb", "admin3": "Saraqab"}[column]
+            elif column == "source_scale" and not original[column]:
+                assert row[column] == "National"  # derived: an official's statement
+            elif column == "truce_id":
+                assert re.fullmatch(r"R-\d+", row[column]), row[column]
             else:
                 assert row[column] == original.get(column, ""), column
+
+
+def test_source_scale_is_acleds_vocabulary_and_incidents_combine_it(
+    node: Node, tmp_path: Path
+) -> None:
+    bad = {**ACLED_ROWS[0], "event_id_cnty": "SYR7", "source_scale": "Worldwide"}
+    with pytest.raises(ImportRejected) as info:
+        run_import(node, "acled", write_csv(tmp_path / "bad.csv", [bad]), author="ingest")
+    [problem] = info.value.problems
+    assert problem.field == "source_scale" and "'Worldwide'" in problem.reason
+    # the older codebook's "Local" is read as today's "Local partner", and kept as written
+    local = {**ACLED_ROWS[1], "source_scale": "Local-National"}
+    path = write_csv(tmp_path / "acled.csv", [ACLED_ROWS[0], local])
+    run_import(node, "acled", path, author="ingest")
+    reports = {r["event_id_cnty"]: r for r in acled_reports(node)}
+    assert reports["SYR100002"]["source_scale"] == "Local-National"
+    buffer = io.StringIO()
+    run_export(node, "acled", buffer)
+    incidents = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    [strike] = [r for r in incidents if "SYR100001" in r["merged_event_ids"].split("; ")]
+    # ACLED's National-International with the sample's own NGO and witness (Other, Local
+    # partner): the lowest and the highest of the four
+    assert strike["source_scale"] == "Local partner-International"
+    assert re.fullmatch(r"SYR1\d{7}", strike["event_id_cnty"])
+    assert strike["event_id_cnty"] != "SYR100001"  # the incident keeps its own id
 
 
 def test_acled_dates_in_acleds_export_tool_form(node: Node, tmp_path: Path) -> None:

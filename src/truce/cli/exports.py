@@ -24,6 +24,7 @@ from truce.report import (
 )
 from truce.report.formats.cot import file_per_event
 from truce.report.formats.remap import parse_map
+from truce.report.html import PAPERS
 from truce.report.read import LedgerState
 from truce.report.registry import ExportResult
 from truce.report.tak import parse_address, tak_stream
@@ -32,14 +33,20 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _situation(
-    app: AppContext, kind: str, on: object, zone: str | None, size: int | None, out: Path
+    app: AppContext,
+    kind: str,
+    on: object,
+    zone: str | None,
+    size: int | None,
+    out: Path,
+    paper: str = "A4",
 ) -> None:
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
         raise ValidationError(f"--out {out}: write FILE.html or FILE.pdf", field="out")
     day = on.date() if on is not None else None  # type: ignore[attr-defined]
     rep = build_situation(app.node(), kind, on=day, zone=zone, size=size)
-    html = render_html(rep)
+    html = render_html(rep, paper=paper)
     if suffix == ".pdf":
         html_to_pdf(html, out, when=rep.state.time)
     else:
@@ -73,6 +80,13 @@ def _report_options(command: _F) -> _F:
                 type=click.Path(dir_okay=False, path_type=Path),
                 help="FILE.html (self-contained) or FILE.pdf (printed by Chromium).",
             ),
+            click.option(
+                "--paper",
+                type=click.Choice(PAPERS, case_sensitive=False),
+                default="A4",
+                show_default=True,
+                help="The page size the report is laid out and printed to.",
+            ),
         )
     ):
         command = option(command)
@@ -83,20 +97,24 @@ def _report_options(command: _F) -> _F:
 @_report_options
 @pass_app
 def report_daily(
-    app: AppContext, on: object, zone: str | None, size: int | None, out: Path
+    app: AppContext, on: object, zone: str | None, size: int | None, out: Path, paper: str
 ) -> None:
     """The daily situation report, citing the ledger checkpoint it was built from."""
-    _situation(app, "daily", on, zone, size, out)
+    _situation(app, "daily", on, zone, size, out, _paper(paper))
 
 
 @report.command("weekly")
 @_report_options
 @pass_app
 def report_weekly(
-    app: AppContext, on: object, zone: str | None, size: int | None, out: Path
+    app: AppContext, on: object, zone: str | None, size: int | None, out: Path, paper: str
 ) -> None:
     """The weekly situation report: the seven days ending on --date."""
-    _situation(app, "weekly", on, zone, size, out)
+    _situation(app, "weekly", on, zone, size, out, _paper(paper))
+
+
+def _paper(name: str) -> str:
+    return next(p for p in PAPERS if p.casefold() == name.casefold())
 
 
 @cli.command("formats")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from truce.errors import ValidationError
 from truce.model import CasualtyKind
 from truce.report.basemap import ATTRIBUTION
 from truce.report.codes import casualty_total
@@ -19,10 +20,12 @@ from truce.report.situation import SituationReport
 
 __all__ = ["render_html"]
 
+#: The paper sizes a report prints to (CSS ``@page size`` names).
+PAPERS = ("A4", "letter")
+
 CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 9pt; color: #222; margin: 0; }
-main { max-width: 190mm; margin: 0 auto; }
+main { max-width: 100%; margin: 0 auto; }
 h1 { font-size: 15pt; margin: 0 0 2pt 0; }
 h2 { font-size: 11pt; border-bottom: 1.5pt solid #2c3e50; padding-bottom: 2pt; margin: 14pt 0 6pt; }
 .sub { color: #555; margin: 0 0 6pt 0; }
@@ -36,7 +39,9 @@ h2 { font-size: 11pt; border-bottom: 1.5pt solid #2c3e50; padding-bottom: 2pt; m
 .charts svg { width: 92mm; height: auto; }
 .map svg { width: 100%; height: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 7.8pt; table-layout: fixed; }
-td { overflow-wrap: anywhere; }
+th, td { overflow-wrap: anywhere; hyphens: auto; }
+thead { display: table-header-group; }
+h2 { break-after: avoid; page-break-after: avoid; }
 th, td { border-bottom: 0.5pt solid #ccc; text-align: left; vertical-align: top; padding: 2pt 3pt; }
 th { background: #eef1f4; }
 tr { page-break-inside: avoid; }
@@ -107,12 +112,12 @@ def _incident_rows(rep: SituationReport) -> str:
     if not rows:
         return "<p class='none'>No incidents recorded for the period.</p>"
     head = (
-        "<tr><th style='width:9%'>Incident</th><th style='width:10%'>Date</th>"
+        "<tr><th style='width:8%'>Incident</th><th style='width:10%'>Date</th>"
         "<th style='width:12%'>Place</th><th style='width:22%'>Type, perpetrator (as reported)"
         "</th><th style='width:10%'>Casualties</th><th style='width:11%'>Occurrence</th>"
-        "<th style='width:11%'>Violations</th><th>Responses</th></tr>"
+        "<th style='width:11%'>Violations</th><th style='width:16%'>Responses</th></tr>"
     )
-    return f"<table>{head}{''.join(rows)}</table>"
+    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _violations(rep: SituationReport) -> str:
@@ -137,7 +142,7 @@ def _violations(rep: SituationReport) -> str:
         "<tr><th>Incident</th><th>Clause</th><th>Text</th><th>Status</th><th>Certainty</th>"
         "<th>Where</th></tr>"
     )
-    return f"<table>{head}{rows}</table>"
+    return f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
 
 
 def _patrols(rep: SituationReport) -> str:
@@ -164,7 +169,7 @@ def _patrols(rep: SituationReport) -> str:
             f"<td>{obs or '<span class=none>no observation filed</span>'}</td></tr>"
         )
     head = "<tr><th>Patrol</th><th>Name</th><th>Parties</th><th>Window</th><th>Observed</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _evidence(rep: SituationReport) -> str:
@@ -192,14 +197,44 @@ def _evidence(rep: SituationReport) -> str:
         "<th style='width:24%'>Findings</th><th>SHA-256</th></tr>"
     )
     return (
-        f"<table>{head}{''.join(rows)}</table><p class='small'>E-<i>n</i> is the "
+        f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+        "<p class='small'>E-<i>n</i> is the "
         f"<code>evidence.added</code> entry <i>n</i> of the ledger cited above (size "
         f"{rep.state.size}); its proof bundle proves the file: <code>truce evidence bundle</code>"
         ", <code>truce evidence verify</code>.</p>"
     )
 
 
-def render_html(rep: SituationReport) -> str:
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (quotes, backslashes and ``<`` escaped, so a ledger's
+    origin can neither end the string nor the ``<style>`` element)."""
+    out = []
+    for ch in text:
+        if ch in '\\"<>' or ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _page_css(rep: SituationReport, paper: str) -> str:
+    """The page box: its size, and the citation and page number in every page's footer (CSS
+    page-margin boxes, which Chromium prints)."""
+    if paper not in PAPERS:
+        raise ValidationError(f"paper {paper!r} is not one of {', '.join(PAPERS)}", field="paper")
+    state = rep.state
+    cite = f"{state.origin} · size {state.size} · root {state.root_b64}"
+    box = "font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 6.5pt; color: #555;"
+    return (
+        f"@page {{ size: {paper}; margin: 14mm 12mm 16mm 12mm;"
+        f" @bottom-left {{ content: {_css_string(cite)}; {box} vertical-align: top; }}"
+        f' @bottom-right {{ content: "page " counter(page) " of " counter(pages); {box}'
+        " vertical-align: top; } }\n"
+    )
+
+
+def render_html(rep: SituationReport, *, paper: str = "A4") -> str:
+    """The report as one HTML page, laid out for ``paper`` (A4 or letter) when printed."""
     # matplotlib takes a second to import: only commands that draw charts pay for it.
     from truce.report.charts import (
         casualty_chart,
@@ -235,7 +270,7 @@ def render_html(rep: SituationReport) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(rep.title)}</title>",
-        f"<style>{CSS}</style></head><body><main>",
+        f"<style>{_page_css(rep, paper)}{CSS}</style></head><body><main>",
         "<header>",
         "<p class='sub'>Joint ceasefire coordination center</p>",
         f"<h1>{escape(rep.title)}{zone}</h1>",

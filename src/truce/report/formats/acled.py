@@ -4,7 +4,10 @@ Columns, in ACLED's order: ``event_id_cnty, event_date, year, time_precision, di
 event_type, sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2,
 interaction, civilian_targeting, iso, region, country, admin1, admin2, admin3, location,
 latitude, longitude, geo_precision, source, source_scale, notes, fatalities, tags, timestamp``,
-and truce's ``merged_event_ids`` (the ACLED ids an incident row merges; empty for a report).
+and truce's ``truce_id`` (the event's own id, ``I-8`` or ``R-9``) and ``merged_event_ids`` (the
+ACLED ids an incident row merges; empty for a report). ``event_id_cnty`` is in ACLED's form,
+``SYR10000008``, the same for an event in every export; ``source_scale`` is ACLED's vocabulary,
+derived from the sources (both: :mod:`truce.report.acled_fields`).
 
 Codes are ACLED's numeric ones (as its API gives with ``inter_numeric``): ``inter1``/``inter2``
 1-8 (``inter2`` 0 when there is no second actor), ``interaction`` two digits (see
@@ -51,6 +54,7 @@ from truce.model import (
     TimePrecision,
 )
 from truce.model.vocab import sub_event_types
+from truce.report.acled_fields import acled_event_id, check_source_scale, source_scale
 from truce.report.admin import admin_place
 from truce.report.codes import (
     acled_sub_event_type,
@@ -108,6 +112,7 @@ COLUMNS = (
     "fatalities",
     "tags",
     "timestamp",
+    "truce_id",
     "merged_event_ids",
 )
 #: Columns whose genuine numbers stay numbers in an export (every other cell that could start a
@@ -230,9 +235,9 @@ def row_for(event: Event) -> dict[str, str]:
         actor1, inter1 = _UNIDENTIFIED.get(r.event_type, _UNIDENTIFIED_ARMED)
     merged = [t.partition("=")[2] for t in r.tags if t.startswith(f"{TAG_PREFIX}event_id_cnty=")]
     if event.unit == "incident":
-        ident = f"SYR-{event.id}"
+        ident = acled_event_id(event.id)
     else:
-        ident = tagged.get("event_id_cnty", f"SYR-{event.id}")
+        ident = tagged.get("event_id_cnty") or acled_event_id(event.id)
         merged = []
     inter2 = "" if s.actor2 else "0"
     if s.actor2 and s.inter2 is not None:
@@ -265,11 +270,16 @@ def row_for(event: Event) -> dict[str, str]:
         "longitude": format(place.lon, "f") if place.lon is not None else "",
         "geo_precision": str(place.precision),
         "source": "; ".join(src.name for src in r.sources),
-        "source_scale": tagged.get("source_scale", ""),
+        "source_scale": (
+            tagged["source_scale"]
+            if event.unit != "incident" and tagged.get("source_scale")
+            else source_scale(r)
+        ),
         "notes": notes,
         "fatalities": str(fatalities),
         "tags": "; ".join(plain),
         "timestamp": tagged.get("timestamp", _unix(event.last_filed)),
+        "truce_id": event.id,
         "merged_event_ids": "; ".join(merged),
     }
 
@@ -506,6 +516,9 @@ def _convert(row: _Row) -> Report | None:
             inter1, inter2 = named[0], (named[1] if actor2 else None)
         elif given and given != named:
             row.bad("interaction", f"{row.get('interaction')!r} does not match inter1/inter2")
+    scale_problem = check_source_scale(row.get("source_scale"))
+    if scale_problem:
+        row.bad("source_scale", scale_problem)
     sources = _split(row.get("source"))
     if not sources:
         row.bad("source", "is empty; a report needs at least one source")
