@@ -854,29 +854,61 @@ def run(quick: bool) -> list[Result]:
     return results
 
 
-def run_language(lang: str, places: Places | None = None) -> list[Result]:
-    """One language's development set, scored as the English halves are
-    (``accuracy.<lang>.dev.<measure>``, ``cluster.<lang>.dev.f1``)."""
+def run_language(
+    lang: str, places: Places | None = None, halves: Iterable[str] = "ab"
+) -> list[Result]:
+    """One language's development set, scored as the English halves are: half A
+    (``accuracy.<lang>.dev.<measure>``, tuned on) and half B when its labels exist
+    (``accuracy.<lang>.heldout.<measure>``, run only at the end)."""
     places = places or Places()
-    name = f"{lang}.dev"
-    articles, problems, skip = load_half("a", REALDATA / lang, language_texts(lang))
-    if skip is not None:
-        skip = skip.replace("restore says", f"restore --lang {lang} says")
-        print(f"   accuracy: {name} skipped: {skip}", file=sys.stderr)
-        return [
-            Result(
-                f"accuracy.{name}.skipped",
-                0,
-                "texts",
-                {"problems": problems},
-                goal="texts present",
-                met=None,
-                notes=f"skipped: {skip}",
-            )
-        ]
     out: list[Result] = []
-    for mode in MODES:
-        with tempfile.TemporaryDirectory() as tmp:
-            run_ = run_half(articles, mode, places, Path(tmp) / "home")
-        out.extend(results_for(name, run_, problems))
+    for letter, half in HALVES:
+        if letter not in halves or (letter == "b" and not (REALDATA / lang / "b.json").exists()):
+            continue
+        name = f"{lang}.{half}"
+        articles, problems, skip = load_half(letter, REALDATA / lang, language_texts(lang))
+        if skip is not None:
+            skip = skip.replace("restore says", f"restore --lang {lang} says")
+            print(f"   accuracy: {name} skipped: {skip}", file=sys.stderr)
+            out.append(
+                Result(
+                    f"accuracy.{name}.skipped",
+                    0,
+                    "texts",
+                    {"problems": problems},
+                    goal="texts present",
+                    met=None,
+                    notes=f"skipped: {skip}",
+                )
+            )
+            continue
+        for mode in MODES:
+            with tempfile.TemporaryDirectory() as tmp:
+                run_ = run_half(articles, mode, places, Path(tmp) / "home")
+            out.extend(results_for(name, run_, problems))
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.bench_accuracy --lang ru [--half a]``: one language's set alone,
+    printed (results.json is written only by ``python -m benchmarks``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_accuracy")
+    parser.add_argument("--lang", choices=LANGUAGES, action="append", required=True)
+    parser.add_argument("--half", choices=("a", "b"), action="append", help="default: both")
+    parser.add_argument("--failures", action="store_true", help="also list what failed")
+    args = parser.parse_args(argv)
+    places = Places()
+    for lang in args.lang:
+        for r in run_language(lang, places, args.half or "ab"):
+            mode = r.params.get("published", "")
+            print(f"{r.name} [{mode}] {r.value:.3f}  {r.notes or ''}")
+            if args.failures:
+                for line in r.params.get("failures", []) or []:
+                    print(f"    {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

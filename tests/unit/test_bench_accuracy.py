@@ -191,12 +191,16 @@ def test_language_labels_follow_the_shared_format(lang: str) -> None:
     from truce.ingest.lang.detect import detect
     from truce.model.vocab import EVENT_FAMILIES
 
-    labels = json.loads((acc.REALDATA / lang / "a.json").read_text(encoding="utf-8"))
-    assert len(labels) >= 9
+    halves = {
+        half: json.loads((acc.REALDATA / lang / f"{letter}.json").read_text(encoding="utf-8"))
+        for letter, half in acc.HALVES
+    }
+    labels = [rec for recs in halves.values() for rec in recs]
+    assert len(labels) >= 20 and halves["heldout"]  # the issue's ≥ 20 texts, with a held-out half
     ids = [r["id"] for r in labels]
     assert len(set(ids)) == len(ids) and all(re.fullmatch(lang + r"\d\d", i) for i in ids)
     for rec in labels:
-        assert rec["half"] == "dev" and rec["language"] == lang
+        assert rec["half"] in halves and rec in halves[rec["half"]] and rec["language"] == lang
         assert re.fullmatch(r"[0-9a-f]{64}", rec["sha256"])
         assert rec["url"].startswith(("http://", "https://")) and rec["query"]
         assert rec["published_basis"] in {"url", "text", "dateline", "unknown"}
@@ -216,5 +220,5 @@ def test_a_language_without_its_texts_is_skipped_with_a_note(
 ) -> None:
     monkeypatch.setenv("TRUCE_REALDATA_TEXTS_RU", str(tmp_path))
     results = acc.run_language("ru")
-    assert [r.name for r in results] == ["accuracy.ru.dev.skipped"]
-    assert "restore" in results[0].notes and results[0].met is None
+    assert [r.name for r in results] == ["accuracy.ru.dev.skipped", "accuracy.ru.heldout.skipped"]
+    assert all("restore" in r.notes and r.met is None for r in results)

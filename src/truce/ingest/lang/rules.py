@@ -775,7 +775,10 @@ class RuleLanguage:
         else:
             near = [x for x in mentions if 0 <= m.start() - x.end <= self.lexicon.source_before]
             if near:
-                x = near[-1]
+                # "X, AA muhabirine yaptığı açıklamada": the outlet nearest the cue only heard
+                # the statement; the speaker before it is the source (the outlet stays as via)
+                speakers = [x for x in near if x.category != "outlet"]
+                x = speakers[-1] if near[-1].category == "outlet" and speakers else near[-1]
                 info = _resolve(x.text, x.start, mentions, previous)
                 if info is not None:
                     info["text"] = x.text

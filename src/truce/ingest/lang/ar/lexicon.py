@@ -10,6 +10,8 @@ months are read with a Hijri year ("١٥ رمضان ١٤٤٠ هـ").
 
 from __future__ import annotations
 
+import re
+
 from truce.ingest.lang.rules import Lexicon
 from truce.model.vocab import EventType
 
@@ -36,7 +38,9 @@ def _voweled(pattern: str) -> str:
     return "".join(out)
 
 
-_AR = r"[\u0621-\u064a]"
+#: a letter, or a short vowel, shadda or sukun written on one ("معرّة"): names keep their marks
+_AR = r"[\u0621-\u064a\u064b-\u0652\u0670]"
+_MARKS = re.compile(r"[\u064b-\u0652\u0670]")
 #: words that end a place name: prepositions, "countryside", directions, place nouns
 _STOP = (
     r"(?:في|من|على|الى|عن|مع|بعد|قبل|يوم|ما|بين|منذ|عند|خلال|قرب|بالقرب|بريف|وريف|ريف|للنازحين"
@@ -47,7 +51,9 @@ _STOP = (
 
 def variants(name: str) -> list[str]:
     """The name without a proclitic (بسراقب → سراقب) and without its article (السرمدا → سرمدا)."""
-    out = []
+    bare = _MARKS.sub("", name)
+    out = [bare] if bare != name else []
+    name = bare
     if (len(name) > 4 and name[0] in "وبلف" and name[1:3] != "ال") or (
         len(name) > 5 and name[0] in "وبلف"
     ):
@@ -117,7 +123,10 @@ LEXICON = Lexicon(
             + r"(?:ال)?طيران (?:ال)?حربي"
             r"|"
             + _P
-            + r"(?:ال)?طائرات? (?:ال)?حربي\w*|"
+            + r"(?:ال)?طائرات? (?:\S+ ){0,2}?(?:ال)?حربي\w*|"
+            # "قصف طائرات النظام", "قصف لطائرات حربية": the bombardment is the aircraft's
+            + _P
+            + r"(?:ال)?قصف (?:\S+ ){0,2}?(?:ل|ب)?(?:ال)?(?:طائرات?|طيران|مقاتلات)|"
             + _P
             + r"(?:ال)?براميل (?:ال)?متفجر\w*|"
             + _P
