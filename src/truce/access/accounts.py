@@ -9,7 +9,11 @@ Operational data in the tables of :mod:`truce.access.schema`, never in the ledge
   microseconds), and on PostgreSQL an awaited round trip on an asynchronous connection, so the
   loop serves other requests meanwhile.
 - A session id is 32 random bytes, also stored as SHA-256, with a CSRF token for form posts; it
-  ends after two idle hours or twelve hours in all, or when the user signs out.
+  ends after two idle hours or twelve hours in all, or when the user signs out. Against session
+  fixation (OWASP), an id is only ever made by the server at a successful sign-in, never taken
+  from the client; signing in ends the session the browser presented (whoever's it was), and a
+  change of credentials (a new password, a user disabled) ends every session of that user: the
+  user who changed their own password gets a new id and CSRF token (:meth:`Accounts.renew`).
 - Failed sign-ins are counted per user name and per client address. After
   ``SigninPolicy.free_failures`` failures within ``window_s`` (``free_failures_per_address`` for
   an address, which many users may share) each further failure locks that name or address out
@@ -155,8 +159,12 @@ class Accounts:
             return [_public_user(dict(r)) for r in rows]
 
     def set_password(self, username: str, password: str) -> None:
+        """Set ``username``'s password and end every session of that user (whoever set it: a
+        session opened with the old password must not outlive it)."""
         _check_password(password)
-        self._update_user(username, password_hash=hash_password(password))
+        user_id = self._update_user(username, password_hash=hash_password(password))
+        with self.engine.begin() as conn:
+            conn.execute(delete(schema.sessions).where(schema.sessions.c.user_id == user_id))
 
     def set_disabled(self, username: str, disabled: bool) -> None:
         """Disable (or re-enable) a user; a disabled user's sessions end and tokens stop working."""
@@ -176,8 +184,14 @@ class Accounts:
         return int(user_id)
 
     # -- sign-in and sessions ------------------------------------------------------------------
-    def sign_in(self, username: str, password: str, client: str = "") -> tuple[Principal, str]:
-        """Check a password; returns the principal and a new session id (give it as a cookie)."""
+    def sign_in(
+        self, username: str, password: str, client: str = "", replaces: str | None = None
+    ) -> tuple[Principal, str]:
+        """Check a password; returns the principal and a new session id (give it as a cookie).
+
+        ``replaces`` is the session id the client presented, if any: it ends on success, so a
+        browser never holds two sessions, and an id planted by someone else dies with it.
+        """
         now = self.clock()
         keys = [f"user:{username.lower()[:100]}", f"ip:{client[:100]}"]
         with self.engine.begin() as conn:
@@ -193,23 +207,45 @@ class Accounts:
                 for key in keys:
                     self._record_failure(conn, key, now)
             raise AuthenticationError("wrong user name or password", field="password")
-        session_id = secrets.token_urlsafe(32)
-        csrf = secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
             conn.execute(
                 delete(schema.signin_attempts).where(schema.signin_attempts.c.key.in_(keys))
             )
-            conn.execute(
-                insert(schema.sessions).values(
-                    id_hash=_sha256(session_id),
-                    user_id=row["id"],
-                    csrf=csrf,
-                    created_at=now,
-                    last_seen_at=now,
-                    expires_at=now + self.policy.session_max_s,
+            if replaces:
+                conn.execute(
+                    delete(schema.sessions).where(schema.sessions.c.id_hash == _sha256(replaces))
                 )
-            )
+            session_id, csrf = self._new_session(conn, int(row["id"]), now)
         return _principal(dict(row), "session", csrf), session_id
+
+    def renew(self, username: str) -> tuple[Principal, str]:
+        """A new session (new id, new CSRF token) for ``username``, who has just proven it is
+        them again (changed their own password, which ended their other sessions)."""
+        with self.engine.begin() as conn:
+            row = (
+                conn.execute(select(schema.users).where(schema.users.c.username == username))
+                .mappings()
+                .first()
+            )
+            if row is None or row["disabled"]:
+                raise AuthenticationError("the session has ended; sign in again")
+            session_id, csrf = self._new_session(conn, int(row["id"]), self.clock())
+        return _principal(dict(row), "session", csrf), session_id
+
+    def _new_session(self, conn: Connection, user_id: int, now: float) -> tuple[str, str]:
+        session_id = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(24)
+        conn.execute(
+            insert(schema.sessions).values(
+                id_hash=_sha256(session_id),
+                user_id=user_id,
+                csrf=csrf,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + self.policy.session_max_s,
+            )
+        )
+        return session_id, csrf
 
     def session(self, session_id: str) -> Principal:
         now = self.clock()

@@ -43,17 +43,25 @@ def report_add(app: AppContext, file: Path, author: str, override: str | None) -
 
     A point that contradicts the named place or lies outside the monitored area is refused,
     unless the report carries "override_note" (which is then part of the signed entry). A
-    report whose dates, casualty figures or coordinates are implausible (before 1900, in the
-    future, more than 10,000 for one event, outside TRUCE_AOI) is refused unless it carries a
-    plausibility_override, or --plausibility-override gives one.
+    report whose dates, casualty figures or coordinates are implausible (before 1900, before
+    the adopted agreement was signed, in the future, more than 10,000 for one event, outside
+    TRUCE_AOI) is refused unless it carries a plausibility_override, or
+    --plausibility-override gives one.
     """
+    from truce.agreement.tables import agreement_start
     from truce.model.plausibility import refuse_implausible
 
     parsed = load_report(file)
     if override:
         body = parsed.model_dump(mode="json", exclude_none=True)
-        parsed = type(parsed).model_validate({**body, "plausibility_override": override})
-    refuse_implausible(parsed)
+        try:
+            parsed = type(parsed).model_validate({**body, "plausibility_override": override})
+        except pydantic.ValidationError as exc:  # a reason too short or too long: one line
+            raise validation_error(exc, "--plausibility-override") from None
+    since = None
+    if not (parsed.plausibility_override or parsed.override_note):
+        since = agreement_start(app.node().store.engine)
+    refuse_implausible(parsed, since=since)
     check_body("report.filed", parsed, app.settings.extra)  # its point against its place
     rid = app.node().file_report(author, parsed)
     click.echo(f"filed {rid}")

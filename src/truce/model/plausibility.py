@@ -12,7 +12,9 @@ those: one stated reason files a report as it is. Reports already in the log are
 re-checked (the record is what it is). What is checked:
 
 - the event's dates: not before :data:`EARLIEST`, not after tomorrow (UTC; a day of slack for
-  time zones);
+  time zones), and not before the agreement the record is kept for was signed (``since``: the
+  earliest ``signed`` date of the adopted agreements, read by
+  :func:`truce.agreement.tables.agreement_start`; a node with no signed agreement skips this);
 - casualty figures: no low, best or high above :data:`MAX_FIGURE` for one event;
 - coordinates, by :func:`problems` when given an ``aoi``: every point inside the area of
   interest. The filing seams leave this to :mod:`truce.agreement.filing`, which checks each
@@ -37,12 +39,16 @@ MAX_FIGURE = 10_000
 
 
 def problems(
-    report: Report, *, today: date | None = None, aoi: object | None = None
+    report: Report,
+    *,
+    today: date | None = None,
+    aoi: object | None = None,
+    since: tuple[date, str] | None = None,
 ) -> list[tuple[str, str]]:
     """``(field, message)`` for every implausible claim of ``report``; empty if none.
 
     ``aoi`` is a :class:`truce.agreement.aoi.Aoi` (anything with its ``problem``), or None for
-    no place check.
+    no place check. ``since`` is the agreement's start: ``(the day it was signed, its id)``.
     """
     today = today or datetime.now(UTC).date()
     found: list[tuple[str, str]] = []
@@ -50,6 +56,14 @@ def problems(
     if when.start < EARLIEST:
         found.append(
             ("date.start", f"the event starts on {when.start}, before {EARLIEST}: check the year")
+        )
+    elif since is not None and when.start < since[0]:
+        found.append(
+            (
+                "date.start",
+                f"the event starts on {when.start}, before agreement {since[1]!r} was signed "
+                f"on {since[0]}: check the year",
+            )
         )
     if when.end > today + timedelta(days=1):
         found.append(
@@ -79,12 +93,15 @@ def problems(
     return found
 
 
-def refuse_implausible(report: Report, *, today: date | None = None) -> None:
+def refuse_implausible(
+    report: Report, *, today: date | None = None, since: tuple[date, str] | None = None
+) -> None:
     """Raise ``ValidationError`` (422) naming every implausible date or figure, unless the
-    report carries a ``plausibility_override`` or an ``override_note``."""
+    report carries a ``plausibility_override`` or an ``override_note``. ``since``: as for
+    :func:`problems`."""
     if report.plausibility_override or report.override_note:
         return
-    found = problems(report, today=today, aoi=None)
+    found = problems(report, today=today, aoi=None, since=since)
     if not found:
         return
     from truce.errors import ValidationError

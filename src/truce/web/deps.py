@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from truce.access.accounts import ANONYMOUS, Accounts, Principal
 from truce.access.policy import check_act
 from truce.agreement.filing import check_body as check_filing
+from truce.agreement.tables import agreement_start
 from truce.config import Settings
 from truce.errors import AuthenticationError, PermissionDenied
 from truce.model.base import Model
@@ -55,9 +56,16 @@ class Services:
         """Check that ``who`` may author ``kind`` for ``party``; sign custodially and append."""
         check_act(who, party, kind, body)
         if kind == "report.filed" and isinstance(body, Report):
-            refuse_implausible(body)
+            await self.refuse_implausible(body)
         check_filing(kind, body, self.settings.extra)  # a report's point against its place
         return await asyncio.wrap_future(self.sequencer.submit(party, kind, body))
+
+    async def refuse_implausible(self, report: Report) -> None:
+        """:func:`truce.model.plausibility.refuse_implausible`, with the agreement's start."""
+        since = None
+        if not (report.plausibility_override or report.override_note):
+            since = await run_in_threadpool(agreement_start, self.node.store.engine)
+        refuse_implausible(report, since=since)
 
 
 async def services(request: Request) -> Services:

@@ -20,7 +20,6 @@ from truce.access.policy import check_act, check_member, may_read_drafts
 from truce.agreement.filing import check_body as check_filing
 from truce.errors import NotFoundError
 from truce.model.kinds import parse_body
-from truce.model.plausibility import refuse_implausible
 from truce.model.report import Report
 from truce.web.deps import Services, current, services
 from truce.web.routes.records import Filed, PartyParam, acting_party, filed
@@ -100,7 +99,7 @@ async def file_draft(draft_id: str, svc: Svc, who: Who) -> Filed:
     if draft["kind"] == "report.filed":
         report = parse_body("report.filed", draft["body"], f"draft {draft_id}")
         assert isinstance(report, Report)
-        refuse_implausible(report)
+        await svc.refuse_implausible(report)
     check_filing(draft["kind"], parse_body(draft["kind"], draft["body"]), svc.settings.extra)
     index, entry = await asyncio.wrap_future(
         svc.sequencer.call(lambda node: draft_book.file_draft(node, draft_id))

@@ -39,6 +39,7 @@ from truce.ledger.tiles import bundle_bytes, parse_path, tile_bytes, tile_width
 from truce.model.access import Role
 from truce.model.kinds import parse_body
 from truce.model.party import PARTY_ID_PATTERN
+from truce.model.report import Report
 from truce.web.deps import Services, current, services
 
 router = APIRouter(tags=["ledger"])
@@ -131,6 +132,8 @@ async def append_signed(body: SignedEntries, svc: Svc, who: Who) -> dict[str, An
             check_act(who, entry.author, entry.kind, entry.body)
         model = parse_body(entry.kind, entry.body, field)
         try:
+            if isinstance(model, Report):  # signed on the party's machine: checked the same
+                await svc.refuse_implausible(model)
             check_filing(entry.kind, model, svc.settings.extra)
         except ValidationError as exc:
             where = f"{field}.body.{exc.field}" if exc.field else field

@@ -139,18 +139,26 @@ async def sign_in(request: Request, response: Response, svc: Svc) -> SignedIn:
     except pydantic.ValidationError as exc:
         raise validation_error(exc) from None
     who, session_id = await run_in_threadpool(
-        svc.accounts.sign_in, creds.username, creds.password, _client(request)
+        svc.accounts.sign_in,
+        creds.username,
+        creds.password,
+        _client(request),
+        request.cookies.get(SESSION_COOKIE),  # ended: a fixed or stale id never lives on
     )
+    _set_session_cookie(request, response, svc, session_id)
+    return SignedIn(user=who.to_json(), csrf_token=who.csrf or "")
+
+
+def _set_session_cookie(request: Request, response: Response, svc: Services, sid: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
-        session_id,
+        sid,
         max_age=int(svc.accounts.policy.session_max_s),
         httponly=True,
         secure=_secure(request),
         samesite="lax",
         path="/",
     )
-    return SignedIn(user=who.to_json(), csrf_token=who.csrf or "")
 
 
 @router.delete("/session", status_code=204, summary="Sign out")
@@ -231,7 +239,11 @@ async def add_user(body: NewUser, svc: Svc, who: Who) -> dict[str, Any]:
     "/users/{username}",
     summary="Disable a user (chair), or enable one or set a password (your own party's)",
 )
-def change_user(username: str, body: UserChange, svc: Svc, who: Who) -> dict[str, Any]:
+def change_user(
+    username: str, body: UserChange, request: Request, response: Response, svc: Svc, who: Who
+) -> dict[str, Any]:
+    """A new password ends every session of the user. Whoever changed their own password in a
+    session gets a new one at once (a new cookie, and ``csrf_token`` in the answer)."""
     _signed_in(who)
     party = svc.accounts.user(username)["party"]
     only_disabling = body.password is None and body.disabled is True
@@ -241,4 +253,9 @@ def change_user(username: str, body: UserChange, svc: Svc, who: Who) -> dict[str
         svc.accounts.set_password(username, body.password)
     if body.disabled is not None:
         svc.accounts.set_disabled(username, body.disabled)
-    return svc.accounts.user(username)
+    record = svc.accounts.user(username)
+    if body.password is not None and username == who.username and who.via == "session":
+        renewed, session_id = svc.accounts.renew(username)
+        _set_session_cookie(request, response, svc, session_id)
+        return {**record, "csrf_token": renewed.csrf}
+    return record
