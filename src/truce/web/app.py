@@ -31,6 +31,8 @@ from fastapi.staticfiles import StaticFiles
 from truce.access.accounts import Accounts, SigninPolicy
 from truce.capabilities import CAPABILITIES
 from truce.config import Settings
+from truce.ledger.tlog_witness import MAX_BODY as WITNESS_MAX_BODY
+from truce.ledger.tlog_witness import Witness
 from truce.node import Node
 from truce.store.remote import ProjectorProcess
 from truce.web.deps import Services
@@ -47,6 +49,7 @@ BODY_LIMITS = {
     "/api/v1/ledger/entries": 8 << 20,
     "/api/v1/ingest": 32 << 20,
     "/api/v1/operator/entries": 256 << 20,  # the CLI's imports, through the running server
+    "/witness/add-checkpoint": WITNESS_MAX_BODY,  # c2sp.org/tlog-witness requests
 }
 
 _INDEX = """<!doctype html><meta charset="utf-8"><title>truce</title>
@@ -100,6 +103,8 @@ def create_app(
 ) -> FastAPI:
     """Build the application for one data directory (opened now, closed at shutdown)."""
     settings = settings or Settings.from_env()
+    if witness_home := settings.extra.get("TRUCE_WITNESS_HOME", "").strip():
+        Witness(Path(witness_home))  # fail at start, not on the first request, if it is not one
     node = node or Node.open(settings)
     sequencer = Sequencer(node)
     accounts = Accounts(node.store.engine, policy=signin)

@@ -6,7 +6,14 @@ server exactly as it reads any static copy of the log (``truce.ledger.tiles``). 
 change and are served immutable. Hashes and leaves are standard base64. The checkpoint carries
 every witness cosignature collected for it. Anyone may read the checkpoint and the hash tiles
 (unless ``TRUCE_PUBLIC_LOG=0``): the tree is verifiable by public witnesses and standard clients,
-while entry bundles, which hold the entries' contents, stay members' only.
+while entry bundles, which hold the entries' contents, stay members' only. Entry bundles are
+gzip-compressed when the client accepts it (``Accept-Encoding: gzip``, as tlog-tiles clients send).
+
+Witness: when ``TRUCE_WITNESS_HOME`` names a witness home (``truce witness init``), this server is
+also a C2SP tlog-witness for the logs that home witnesses: ``POST /witness/add-checkpoint``
+(submission prefix ``http://HOST:PORT/witness``) answers as :class:`truce.ledger.tlog_witness.
+Witness` does, with no credentials (a witness's clients are other logs); without the setting the
+path answers 404.
 
 Client mode: ``POST /api/v1/ledger/entries`` takes entries signed on the party's own machine
 (``{"entries": [base64 leaf, ...]}``, all or nothing). Each must say ``"mode": "client"``; its
@@ -22,10 +29,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import gzip
 import re
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +46,7 @@ from truce.errors import EntryError, LedgerError, NotFoundError, ValidationError
 from truce.ledger.cosign import cosigned_checkpoint
 from truce.ledger.entry import Entry
 from truce.ledger.tiles import bundle_bytes, parse_path, tile_bytes, tile_width
+from truce.ledger.tlog_witness import MAX_BODY, Witness
 from truce.model.access import Role
 from truce.model.kinds import parse_body
 from truce.model.party import PARTY_ID_PATTERN
@@ -215,9 +226,10 @@ def tiles_checkpoint(svc: Svc) -> PlainTextResponse:
 
 
 @router.get("/ledger/tile/{path:path}", tags=["tlog-tiles"], summary="A hash tile or entry bundle")
-def tile(path: str, svc: Svc, who: Who) -> Response:
+def tile(path: str, request: Request, svc: Svc, who: Who) -> Response:
     """Hash tiles are public when the center says so (``TRUCE_PUBLIC_LOG``, on by default): they
-    let anyone verify the tree, and hold no entry's content. Entry bundles are members' only."""
+    let anyone verify the tree, and hold no entry's content. Entry bundles are members' only,
+    gzipped when the client accepts it."""
     ref = parse_path("tile/" + path)
     if ref.level is None or not svc.settings.public_log:
         check_member(who)
@@ -230,4 +242,49 @@ def tile(path: str, svc: Svc, who: Who) -> Response:
         else:
             data = tile_bytes(node.ledger.tree, ref)
     cache = "public, max-age=31536000, immutable" if not ref.partial else "no-cache"
-    return Response(data, media_type="application/octet-stream", headers={"Cache-Control": cache})
+    headers = {"Cache-Control": cache}
+    if ref.level is None:
+        headers["Vary"] = "Accept-Encoding"
+        if _accepts_gzip(request.headers.get("accept-encoding", "")):
+            data = gzip.compress(data, compresslevel=6, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+    return Response(data, media_type="application/octet-stream", headers=headers)
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header accepts gzip (``gzip;q=0`` refuses it)."""
+    for part in header.split(","):
+        name, *params = (p.strip() for p in part.split(";"))
+        if name.lower() not in ("gzip", "*"):
+            continue
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    return float(param[2:]) > 0
+                except ValueError:
+                    return False
+        return True
+    return False
+
+
+# -- C2SP tlog-witness -------------------------------------------------------------------------
+@router.post(
+    "/witness/add-checkpoint",
+    tags=["tlog-witness"],
+    summary="Cosign a checkpoint that extends what this witness cosigned (c2sp.org/tlog-witness)",
+    response_class=PlainTextResponse,
+)
+async def add_checkpoint(request: Request, svc: Svc) -> Response:
+    """Served when ``TRUCE_WITNESS_HOME`` names a witness home; no credentials (the callers are
+    logs). Answers 200 with the cosignature line, or 400/403/404/409/422 as the spec says."""
+    home = svc.settings.extra.get("TRUCE_WITNESS_HOME", "").strip()
+    if not home:
+        raise NotFoundError(
+            "this server is not a witness",
+            hint="Set TRUCE_WITNESS_HOME to a witness home made by 'truce witness init'.",
+        )
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return PlainTextResponse(f"the request is over {MAX_BODY} bytes\n", status_code=413)
+    answer = await run_in_threadpool(lambda: Witness(Path(home)).add_checkpoint(body))
+    return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
