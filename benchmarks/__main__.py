@@ -52,7 +52,8 @@ def main() -> int:
         "quick": args.quick,
         "benchmarks": kept + [{"area": area, **r.to_json()} for area, r in results],
     }
-    args.out.write_text(json.dumps(document, indent=2) + "\n")
+    # Unescaped, as the committed file is: a partial run (--only) rewrites only its own areas.
+    args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
