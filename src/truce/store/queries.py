@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, RowMapping, and_, func, select
 from sqlalchemy import null as sa_null
 
 from truce.store import schema
@@ -305,7 +305,7 @@ def reporters(conn: Connection, incident_ids: Sequence[str] | None = None) -> di
 
 
 # -- records (reports, responses, zones, sites) --------------------------------------------------
-def _decoded(row: Mapping[str, Any]) -> Row:
+def _decoded(row: RowMapping) -> Row:
     out = dict(row)
     if isinstance(out.get("body"), str):
         out["body"] = json.loads(out["body"])
