@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 
+from truce import ids
 from truce.model import Party, Report, Response, Site, Zone
 from truce.model.party import KeyRotation
 from truce.store import schema
@@ -16,11 +17,11 @@ __all__ = ["PARTIES_CACHE", "incident_id_for", "report_id"]
 
 
 def report_id(index: int) -> str:
-    return f"R-{index}"
+    return ids.report_id(index)
 
 
 def incident_id_for(index: int) -> str:
-    return f"I-{index}"
+    return ids.incident_id(index)
 
 
 _INSERT_REPORT = insert(schema.reports)

@@ -12,17 +12,17 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from truce.agreement import tables as agreement_tables
+from truce.agreement.queries import violations_of
 from truce.errors import NotFoundError
 from truce.ledger.note import Checkpoint, Note
 from truce.node import Node
-from truce.store import release, schema
-from truce.store.spatial import published_clause
+from truce.store import queries
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = ["incident_page", "proof_bundle"]
 
@@ -33,70 +33,28 @@ def _b64(raw: bytes) -> str:
 
 def incident_page(node: Node, incident_id: str) -> dict[str, Any]:
     """The incident, its reports (full bodies), responses, violations and release state."""
-    inc, rep, res = schema.incidents, schema.reports, schema.responses
     with node.store.engine.connect() as conn:
-        row = conn.execute(select(inc).where(inc.c.id == incident_id)).mappings().first()
-        if row is None:
+        incident = queries.incident_row(conn, incident_id)
+        if incident is None:
             raise NotFoundError(
                 f"no incident {incident_id!r}", hint="Incident ids look like I-12; see the map."
             )
-        incident = dict(row)
         # JSON columns that truce.assess adds to the incidents table.
         for key in ("reasons", "attribution", "casualties", "state"):
             if isinstance(incident.get(key), str):
                 with contextlib.suppress(ValueError):
                     incident[key] = json.loads(incident[key])
-        reports = []
-        query = select(rep).where(rep.c.incident_id == incident_id).order_by(rep.c.entry_index)
-        for r in conn.execute(query).mappings():
-            reports.append(
-                {
-                    "id": r["id"],
-                    "entry_index": r["entry_index"],
-                    "author": r["author"],
-                    "filed_at": r["filed_at"],
-                    "report": json.loads(r["body"]),
-                }
-            )
-        query = select(res).where(res.c.incident_id == incident_id).order_by(res.c.entry_index)
-        responses = [dict(r) for r in conn.execute(query).mappings()]
-        v = agreement_tables.violations
-        query = select(v).where(v.c.incident_id == incident_id).order_by(v.c.clause_id)
-        violations = []
-        for r in conn.execute(query).mappings():
-            item = dict(r)
-            item["reports"] = json.loads(item["reports"])
-            violations.append(item)
-        pub = (
-            conn.execute(
-                select(release.publications).where(
-                    release.publications.c.incident_id == incident_id
-                )
-            )
-            .mappings()
-            .first()
-        )
-        signoffs = [
-            dict(s)
-            for s in conn.execute(
-                select(release.signoffs).where(release.signoffs.c.incident_id == incident_id)
-            ).mappings()
-        ]
-        parties = {
-            p["id"]: {"name": p["name"], "kind": p["kind"]}
-            for p in conn.execute(select(schema.parties)).mappings()
+        page: dict[str, Any] = {
+            "incident": incident,
+            "assessment": _assessment(conn, incident_id),
+            "reports": queries.report_bodies(conn, incident_id),
+            "responses": queries.responses_of(conn, incident_id),
+            "violations": violations_of(conn, incident_id),
+            "publication": queries.publication_of(conn, incident_id),
+            "signoffs": queries.signoffs_of(conn, incident_id),
+            "parties": queries.party_names(conn),
         }
-        assessment = _assessment(conn, incident_id)
-    return {
-        "incident": incident,
-        "assessment": assessment,
-        "reports": reports,
-        "responses": responses,
-        "violations": violations,
-        "publication": dict(pub) if pub else None,
-        "signoffs": signoffs,
-        "parties": parties,
-    }
+    return page
 
 
 def public_incident_page(node: Node, incident_id: str, now: datetime) -> dict[str, Any]:
@@ -104,15 +62,9 @@ def public_incident_page(node: Node, incident_id: str, now: datetime) -> dict[st
     same 404 as an unknown id, so an unpublished incident's existence is not disclosed), and
     without the parties' reports and sign-offs (what ``GET /api/v1/incidents/{id}`` gives the
     public too)."""
-    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    pub = release.publications
     with node.store.engine.connect() as conn:
-        found = conn.execute(
-            select(pub.c.incident_id).where(
-                pub.c.incident_id == incident_id, published_clause(stamp)
-            )
-        ).first()
-    if found is None:
+        found = queries.published_incident(conn, incident_id, queries.stamp(now))
+    if not found:
         raise NotFoundError(
             f"no incident {incident_id!r}", hint="Incident ids look like I-12; see the map."
         )
@@ -125,7 +77,7 @@ def public_incident_page(node: Node, incident_id: str, now: datetime) -> dict[st
     return page
 
 
-def _assessment(conn: Any, incident_id: str) -> dict[str, Any]:
+def _assessment(conn: Connection, incident_id: str) -> dict[str, Any]:
     """What ``truce incident show`` says of the reports, so the page and the CLI agree: where
     they agree and differ (spellings the gazetteer knows as one place are one place), and why
     each report is here (the correlation's decision and reasons, merges and splits). Members

@@ -32,20 +32,22 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Connection, select
 from starlette.concurrency import run_in_threadpool
 
+from truce import ids
 from truce.access.accounts import Principal
 from truce.access.policy import MEMBER_ROLES
 from truce.errors import TruceError
 from truce.ledger.entry import Entry
-from truce.store import schema
-from truce.store.release import publications
+from truce.store import queries
 from truce.web.deps import SESSION_COOKIE, Services, current, services
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = ["Event", "Hub", "describe", "router"]
 
@@ -93,29 +95,18 @@ def _incident(conn: Connection, incident_id: str | None) -> tuple[dict[str, Any]
     """The incident as it now is (grade, place, violations), and whether it is public."""
     if not incident_id:
         return None, False
-    inc = schema.incidents
-    row = conn.execute(select(inc).where(inc.c.id == incident_id)).mappings().first()
+    row = queries.incident_row(conn, incident_id)
     if row is None:
         return {"id": incident_id, "gone": True}, False
     state = {k: row[k] for k in _STATE}
     state.update(occurrence=row["occurrence"], report_count=row["report_count"])
-    from truce.agreement import tables as agreement_tables
+    from truce.agreement.queries import violations_of
 
-    v = agreement_tables.violations
     state["violations"] = [
-        {"clause": f"{r.agreement_id} § {r.clause_id}", "status": r.status}
-        for r in conn.execute(
-            select(v.c.agreement_id, v.c.clause_id, v.c.status).where(
-                v.c.incident_id == incident_id
-            )
-        )
+        {"clause": f"{v['agreement_id']} § {v['clause_id']}", "status": v["status"]}
+        for v in violations_of(conn, incident_id)
     ]
-    pub = conn.execute(
-        select(publications.c.basis, publications.c.until).where(
-            publications.c.incident_id == incident_id
-        )
-    ).first()
-    public = pub is not None and (pub.basis == "signoffs" or (pub.until or "") > _now_iso())
+    public = queries.is_public(queries.publication_of(conn, incident_id), _now_iso())
     return state, public
 
 
@@ -125,16 +116,9 @@ def _public_view(index: int, state: dict[str, Any]) -> bytes:
 
 
 def _notifications(conn: Connection, index: int) -> list[dict[str, Any]]:
-    from truce.collab.tables import notifications as n
+    from truce.collab.queries import notifications_at
 
-    return [
-        dict(r)
-        for r in conn.execute(
-            select(n.c.id, n.c.kind, n.c.audience, n.c.incident_id, n.c.task_id, n.c.text)
-            .where(n.c.entry_index == index)
-            .order_by(n.c.id)
-        ).mappings()
-    ]
+    return [dict(n) for n in notifications_at(conn, index)]
 
 
 def describe(conn: Connection, index: int, entry: Entry) -> Event:
@@ -143,14 +127,13 @@ def describe(conn: Connection, index: int, entry: Entry) -> Event:
     base = {"kind": kind, "author": author}
     incidents: list[str] = []
     if kind == "report.filed":
-        rep = schema.reports
-        rid = f"R-{index}"
-        found = conn.execute(select(rep.c.incident_id).where(rep.c.id == rid)).first()
-        incidents = [found.incident_id] if found and found.incident_id else []
+        rid = ids.report_id(index)
+        found = queries.incident_of_report(conn, rid)
+        incidents = [found] if found else []
         typ, data = "report", {**base, "id": rid, "title": body.get("title", "")}
     elif kind == "response.filed":
         incidents = [str(body.get("incident", ""))]
-        typ, data = "response", {**base, "id": f"S-{index}", "response": body.get("kind")}
+        typ, data = "response", {**base, "id": ids.response_id(index), "response": body.get("kind")}
     elif kind == "incident.signoff":
         incidents = [str(body.get("incident", ""))]
         typ, data = "signoff", {**base, "decision": body.get("decision")}
@@ -161,11 +144,8 @@ def describe(conn: Connection, index: int, entry: Entry) -> Event:
         incidents = [str(i) for i in body.get("incidents", [])]
         typ, data = "incident", {**base}
     elif kind == "incident.split":
-        rep = schema.reports
         moved = [str(r) for r in body.get("reports", [])]
-        now_in = {r.incident_id for r in conn.execute(
-            select(rep.c.incident_id).where(rep.c.id.in_(moved))
-        ) if r.incident_id}  # fmt: skip
+        now_in = queries.incidents_of_reports(conn, moved)
         incidents = [str(body.get("incident", "")), *sorted(now_in)]
         typ, data = "incident", {**base}
     elif kind in ("patrol.planned", "patrol.tracked", "patrol.observed"):
@@ -184,9 +164,9 @@ def describe(conn: Connection, index: int, entry: Entry) -> Event:
         typ, data = "review", {**base}
     elif kind == "incident.commented":
         incidents = [str(body.get("incident", ""))]
-        typ, data = "comment", {**base, "id": f"C-{index}", "text": body.get("text", "")}
+        typ, data = "comment", {**base, "id": ids.comment_id(index), "text": body.get("text", "")}
     elif kind in ("task.assigned", "task.updated"):
-        task = f"T-{index}" if kind == "task.assigned" else body.get("task")
+        task = ids.task_id(index) if kind == "task.assigned" else body.get("task")
         incidents = [str(body.get("incident") or "")]
         data = {**base, "task": task, "party": body.get("party"), "status": body.get("status")}
         typ = "task"

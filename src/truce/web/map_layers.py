@@ -20,22 +20,22 @@ import csv
 import functools
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shapely
-from sqlalchemy import Connection, and_, func, select
-from sqlalchemy import null as sa_null
 
-from truce.agreement import tables as agreement_tables
+from truce.agreement.queries import patrol_routes, patrol_track_rows
 from truce.errors import NotFoundError, ValidationError
 from truce.model.vocab import EVENT_FAMILIES, EventType, OccurrenceGrade, sub_event_types
 from truce.model.zone import polygon_problem, read_wkt
-from truce.store import release, schema
-from truce.store.spatial import published_clause
+from truce.store import queries
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
@@ -246,13 +246,6 @@ def _index(values: Iterable[str]) -> tuple[list[str], dict[str, int]]:
     return names, {name: i for i, name in enumerate(names)}
 
 
-def _published_clause(now: datetime) -> Any:
-    """The public's view: the server's rule (truce.store.spatial.published_clause)."""
-    stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    pub = release.publications
-    return schema.incidents.c.id.in_(select(pub.c.incident_id).where(published_clause(stamp)))
-
-
 def incident_columns(
     conn: Connection,
     *,
@@ -269,59 +262,28 @@ def incident_columns(
     whose point is inside it (incidents with no point are kept only when no bbox is given: the
     list beside the map still shows them). ``published_only`` is the public's view.
     """
-    inc = schema.incidents
-    where = []
-    if bbox is not None:
-        where += [
-            inc.c.lon >= bbox.west,
-            inc.c.lon <= bbox.east,
-            inc.c.lat >= bbox.south,
-            inc.c.lat <= bbox.north,
-        ]
-    if since is not None:
-        where.append(inc.c.date_end >= since.isoformat())
-    if until is not None:
-        where.append(inc.c.date_start <= until.isoformat())
-    if published_only:
-        where.append(_published_clause(now or datetime.now(UTC)))
-    cols = [
-        inc.c.id,
-        inc.c.lon,
-        inc.c.lat,
-        inc.c.date_start,
-        inc.c.date_end,
-        inc.c.occurrence,
-        inc.c.family,
-        inc.c.sub_event_type,
-        inc.c.report_count,
-        inc.c.place,
-        # The party held responsible, when truce.assess has attributed the incident.
-        inc.c.responsible_party if "responsible_party" in inc.c else sa_null().label("rp"),
-    ]
-    query = select(*cols).where(and_(*where)) if where else select(*cols)
-    ordered = query.order_by(inc.c.date_start.desc(), inc.c.first_index.desc()).limit(limit)
-    rows = conn.execute(ordered).all()
-    total = len(rows)
-    if total == limit:  # only a full page needs counting
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    picked = queries.map_incidents(
+        conn,
+        bbox=None if bbox is None else (bbox.west, bbox.south, bbox.east, bbox.north),
+        since=None if since is None else since.isoformat(),
+        until=None if until is None else until.isoformat(),
+        published_at=queries.stamp(now) if published_only else None,
+        limit=limit,
+    )
+    rows, total = picked.rows, picked.total
     # One transpose (in C) instead of attribute access per row and column: 100,000 rows are
     # sent several times faster this way.
     ids, lon, lat, start, end, grade, family, subtype, reports, place, responsible = (
         list(col) for col in (zip(*rows, strict=True) if rows else [()] * 11)
     )
 
-    reporters: dict[str, set[str]] = {}
-    rep = schema.reports
-    by = select(rep.c.incident_id, rep.c.author).where(rep.c.incident_id.is_not(None))
-    if len(rows) < 2000:
-        by = by.where(rep.c.incident_id.in_(ids))
-    for incident_id, author in conn.execute(by.distinct()):
-        reporters.setdefault(incident_id, set()).add(author)
+    # Few incidents: only theirs; many: every report at once (one scan beats a long IN list).
+    reporters = queries.reporters(conn, ids if len(rows) < 2000 else None)
 
     grades, grade_ix = _index([g.value for g in OccurrenceGrade] + grade)
     families, family_ix = _index([*EVENT_FAMILIES.values(), "other", *family])
     subtypes, subtype_ix = _index(subtype)
-    party_ids = [p for (p,) in conn.execute(select(schema.parties.c.id).order_by("entry_index"))]
+    party_ids = queries.party_ids(conn)
     party_bit = {p: 1 << i for i, p in enumerate(party_ids[:52])}  # exact in a JS number
     party_ix = {p: i for i, p in enumerate(party_ids)}
     days: dict[str, int] = {}  # few distinct dates: parse each once
@@ -378,10 +340,9 @@ def zones_geojson(conn: Connection) -> dict[str, Any]:
     """The zones as a FeatureCollection. A stored geometry that is not a valid polygon (from a
     log written before zones were checked for it) is left out and named under ``skipped``
     (with what is wrong), so one bad zone never takes the layer down for everyone."""
-    z = schema.zones
     features = []
     skipped = []
-    for row in conn.execute(select(z).order_by(z.c.id)).mappings():
+    for row in queries.zone_rows(conn):
         problem = _zone_problem(row["wkt"])
         geometry = None
         if problem is None:
@@ -413,9 +374,8 @@ def zones_geojson(conn: Connection) -> dict[str, Any]:
 
 
 def sites_geojson(conn: Connection) -> dict[str, Any]:
-    s = schema.sites
     features = []
-    for row in conn.execute(select(s).order_by(s.c.id)).mappings():
+    for row in queries.site_rows(conn):
         features.append(
             _feature(
                 {"type": "Point", "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]},
@@ -436,10 +396,8 @@ def sites_geojson(conn: Connection) -> dict[str, Any]:
 
 def patrols_geojson(conn: Connection) -> dict[str, Any]:
     """Planned routes (``layer: route``) and recorded tracks (``layer: track``, one per part)."""
-    p = agreement_tables.patrols
-    t = agreement_tables.patrol_tracks
     features = []
-    for row in conn.execute(select(p).order_by(p.c.start)).mappings():
+    for row in patrol_routes(conn):
         features.append(
             _feature(
                 _shape_geojson(row["route_wkt"]),
@@ -447,9 +405,7 @@ def patrols_geojson(conn: Connection) -> dict[str, Any]:
                     "layer": "route",
                     "patrol": row["id"],
                     "name": row["name"],
-                    "parties": [
-                        x for x in row["parties"].split(",") if x
-                    ],  # stored comma-separated
+                    "parties": row["parties"],
                     "start": row["start"],
                     "end": row["end"],
                     "approximate": bool(row["approximate"]),
@@ -457,9 +413,8 @@ def patrols_geojson(conn: Connection) -> dict[str, Any]:
                 f"route:{row['id']}",
             )
         )
-    for row in conn.execute(select(t).order_by(t.c.entry_index)).mappings():
-        body = json.loads(row["body"])
-        coords = [[float(pt[2]), float(pt[1])] for pt in body.get("points", [])]
+    for track in patrol_track_rows(conn):
+        coords = [[float(pt[2]), float(pt[1])] for pt in track["points"]]
         if len(coords) < 2:
             continue
         features.append(
@@ -467,22 +422,13 @@ def patrols_geojson(conn: Connection) -> dict[str, Any]:
                 {"type": "LineString", "coordinates": coords},
                 {
                     "layer": "track",
-                    "patrol": row["patrol_id"],
-                    "party": row["party"],
-                    "start": row["start"],
-                    "part": row["part"],
-                    "parts": row["parts"],
+                    "patrol": track["patrol_id"],
+                    "party": track["party"],
+                    "start": track["start"],
+                    "part": track["part"],
+                    "parts": track["parts"],
                 },
-                f"track:{row['entry_index']}",
+                f"track:{track['entry_index']}",
             )
         )
     return {"type": "FeatureCollection", "features": features}
-
-
-def reporters_of(conn: Connection, incident_ids: Sequence[str]) -> dict[str, list[str]]:
-    rep = schema.reports
-    out: dict[str, set[str]] = {}
-    query = select(rep.c.incident_id, rep.c.author).where(rep.c.incident_id.in_(incident_ids))
-    for incident_id, author in conn.execute(query):
-        out.setdefault(incident_id, set()).add(author)
-    return {k: sorted(v) for k, v in out.items()}

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from truce import ids
 from truce.access import drafts as draft_book
 from truce.access.accounts import Principal
 from truce.access.drafts import Drafts
@@ -105,7 +106,7 @@ async def file_draft(draft_id: str, svc: Svc, who: Who) -> Filed:
         svc.sequencer.call(lambda node: draft_book.file_draft(node, draft_id))
     )
     appended = Appended(index, (entry,))
-    return filed(appended, f"R-{index}" if draft["kind"] == "report.filed" else None)
+    return filed(appended, ids.report_id(index) if draft["kind"] == "report.filed" else None)
 
 
 __all__ = ["PartyParam", "acting_party", "router"]

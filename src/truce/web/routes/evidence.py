@@ -25,12 +25,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect
 
+from truce import ids
 from truce.access.accounts import Principal
 from truce.access.policy import MEMBER_ROLES, check_act
 from truce.errors import NotFoundError, TooLarge, ValidationError
 from truce.evidence.actions import Prepared, check_target, place, prepare, unplace
 from truce.evidence.queries import for_sha, list_evidence, one
-from truce.evidence.tables import evidence_id
 from truce.ledger.evidence import CHUNK, Staged
 from truce.web.deps import Services, current, services
 from truce.web.routes.records import PartyParam, acting_party
@@ -173,7 +173,7 @@ async def _upload(
             if new:
                 unplace(svc.node.evidence, prepared.body.sha256)
             raise
-    ident = evidence_id(appended.index)
+    ident = ids.evidence_id(appended.index)
     with svc.node.store.engine.connect() as conn:
         row = one(conn, ident)
     return {**row, "index": appended.index, "entry_hash": appended.entries[0].hash.hex()}

@@ -19,14 +19,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from truce.access.accounts import Principal
 from truce.access.policy import MEMBER_ROLES, check_role
 from truce.errors import ConflictError, NotFoundError, ValidationError
 from truce.model.access import Publication, PublicationBasis, Role, SignOff, SignOffDecision
-from truce.store import schema
-from truce.store.release import publications, signoffs
+from truce.store import queries
 from truce.store.spatial import BBox, find_incidents, published_clause
 from truce.web.deps import Services, current, services
 from truce.web.routes.records import Filed, PartyParam, acting_party, filed
@@ -39,7 +37,7 @@ MAX_OVERRIDE_HOURS = 72
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return queries.stamp()
 
 
 def parse_bbox(text: str | None) -> BBox | None:
@@ -98,57 +96,23 @@ def list_incidents(
         )
 
 
-def _release_state(conn: Any, incident_id: str) -> dict[str, Any]:
-    offs = conn.execute(
-        select(signoffs).where(signoffs.c.incident_id == incident_id).order_by(signoffs.c.party)
-    ).mappings()
-    pub = (
-        conn.execute(select(publications).where(publications.c.incident_id == incident_id))
-        .mappings()
-        .first()
-    )
-    now = now_iso()
-    public = pub is not None and (pub["basis"] == "signoffs" or (pub["until"] or "") > now)
-    return {
-        "signoffs": [dict(s) for s in offs],
-        "publication": dict(pub) if pub else None,
-        "public": public,
-    }
-
-
 @router.get("/{incident_id}", summary="One incident, its reports, responses and release state")
 def get_incident(incident_id: str, svc: Svc, who: Who) -> dict[str, Any]:
-    inc = schema.incidents
     with svc.node.store.engine.connect() as conn:
-        row = conn.execute(select(inc).where(inc.c.id == incident_id)).mappings().first()
-        release = _release_state(conn, incident_id) if row else {}
-        if row is None or (_public(who) and not release["public"]):
+        row = queries.incident_row(conn, incident_id)
+        release = queries.release_state(conn, incident_id, now_iso()) if row else None
+        if row is None or release is None or (_public(who) and not release["public"]):
             raise NotFoundError(f"no incident {incident_id!r}")
-        out: dict[str, Any] = {"incident": dict(row), **release}
-        res = schema.responses
-        out["responses"] = [
-            dict(r)
-            for r in conn.execute(
-                select(res).where(res.c.incident_id == incident_id).order_by(res.c.entry_index)
-            ).mappings()
-        ]
+        out: dict[str, Any] = {"incident": row, **release}
+        out["responses"] = queries.responses_of(conn, incident_id)
         if not _public(who):
-            rep = schema.reports
-            out["reports"] = [
-                dict(r)
-                for r in conn.execute(
-                    select(rep.c.id, rep.c.author, rep.c.title, rep.c.entry_index, rep.c.filed_at)
-                    .where(rep.c.incident_id == incident_id)
-                    .order_by(rep.c.entry_index)
-                ).mappings()
-            ]
+            out["reports"] = queries.report_summaries(conn, incident_id)
     return out
 
 
 def _require_incident(svc: Services, incident_id: str) -> None:
-    inc = schema.incidents
     with svc.node.store.engine.connect() as conn:
-        if conn.execute(select(inc.c.id).where(inc.c.id == incident_id)).first() is None:
+        if not queries.incident_exists(conn, incident_id):
             raise NotFoundError(f"no incident {incident_id!r}")
 
 
@@ -165,12 +129,7 @@ async def sign_off(
 def _missing_approvals(svc: Services, incident_id: str) -> list[str]:
     parties = [p["id"] for p in svc.node.parties() if p["kind"] == "party"]
     with svc.node.store.engine.connect() as conn:
-        offs = {
-            r["party"]: r["decision"]
-            for r in conn.execute(
-                select(signoffs).where(signoffs.c.incident_id == incident_id)
-            ).mappings()
-        }
+        offs = queries.signoff_decisions(conn, incident_id)
     return [p for p in parties if offs.get(p) != "approve"]
 
 
@@ -196,15 +155,11 @@ async def override(incident_id: str, body: OverrideBody, svc: Svc, who: Who) -> 
     check_role(who, Role.CHAIR)
     _require_incident(svc, incident_id)
     with svc.node.store.engine.connect() as conn:
-        latest = conn.execute(
-            select(publications.c.basis, publications.c.until).where(
-                publications.c.incident_id == incident_id
-            )
-        ).first()
-    if latest is not None and latest.basis == PublicationBasis.OVERRIDE.value:
+        latest = queries.publication_of(conn, incident_id)
+    if latest is not None and latest["basis"] == PublicationBasis.OVERRIDE.value:
         raise ConflictError(
             f"incident {incident_id} has been published by override already (until "
-            f"{latest.until}); an override is not renewable",
+            f"{latest['until']}); an override is not renewable",
             hint="Ask the signatory parties to sign off; then publish on their sign-offs.",
         )
     until = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=body.hours)

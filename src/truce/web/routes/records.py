@@ -9,22 +9,20 @@ post the signed entry to ``/api/v1/ledger/entries`` (client mode).
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from truce import ids
 from truce.access.accounts import Principal
 from truce.access.policy import check_member, check_role
 from truce.errors import AuthenticationError, NotFoundError, PermissionDenied, ValidationError
 from truce.model import PartyKind, Report, Response, Site, Zone
 from truce.model.access import Role
 from truce.model.party import PARTY_ID_PATTERN
-from truce.store import schema
-from truce.store.projections import report_id
+from truce.store import queries
 from truce.web.deps import Services, current, services
 from truce.web.sequencer import Appended
 
@@ -75,32 +73,18 @@ def acting_party(who: Principal, party: str | None) -> str:
 
 
 def rows(
-    svc: Services, table: str, *, after: int, limit: int, **where: Any
+    svc: Services, table: queries.RecordTable, *, after: int, limit: int, **where: str | None
 ) -> list[dict[str, Any]]:
-    t = schema.metadata.tables[table]
-    order = t.c.entry_index
-    query = select(t).where(order > after).order_by(order).limit(limit)
-    for column, value in where.items():
-        if value is not None:
-            query = query.where(t.c[column] == value)
     with svc.node.store.engine.connect() as conn:
-        out = [dict(r) for r in conn.execute(query).mappings()]
-    for r in out:
-        if isinstance(r.get("body"), str):
-            r["body"] = json.loads(r["body"])
-    return out
+        return queries.records(conn, table, after=after, limit=limit, where=where)
 
 
-def one(svc: Services, table: str, ident: str, what: str) -> dict[str, Any]:
-    t = schema.metadata.tables[table]
+def one(svc: Services, table: queries.RecordTable, ident: str, what: str) -> dict[str, Any]:
     with svc.node.store.engine.connect() as conn:
-        row = conn.execute(select(t).where(t.c.id == ident)).mappings().first()
+        row = queries.record(conn, table, ident)
     if row is None:
         raise NotFoundError(f"no {what} {ident!r}")
-    out = dict(row)
-    if isinstance(out.get("body"), str):
-        out["body"] = json.loads(out["body"])
-    return out
+    return row
 
 
 # -- parties -----------------------------------------------------------------------------------
@@ -149,7 +133,7 @@ def get_report(report_id: str, svc: Svc, who: Who) -> dict[str, Any]:
 @router.post("/reports", status_code=201, tags=["reports"], summary="File a report")
 async def file_report(report: Report, svc: Svc, who: Who, party: PartyParam = None) -> Filed:
     appended = await svc.append(who, acting_party(who, party), "report.filed", report)
-    return filed(appended, report_id(appended.index))
+    return filed(appended, ids.report_id(appended.index))
 
 
 # -- responses ---------------------------------------------------------------------------------
@@ -168,13 +152,11 @@ def list_responses(
 @router.post("/responses", status_code=201, tags=["responses"], summary="Respond to an incident")
 async def file_response(response: Response, svc: Svc, who: Who, party: PartyParam = None) -> Filed:
     check_member(who)
-    incidents = schema.incidents
     with svc.node.store.engine.connect() as conn:
-        found = conn.execute(select(incidents.c.id).where(incidents.c.id == response.incident))
-        if found.first() is None:
+        if not queries.incident_exists(conn, response.incident):
             raise NotFoundError(f"no incident {response.incident!r}", field="incident")
     appended = await svc.append(who, acting_party(who, party), "response.filed", response)
-    return filed(appended, f"S-{appended.index}")
+    return filed(appended, ids.response_id(appended.index))
 
 
 # -- zones and sites ---------------------------------------------------------------------------

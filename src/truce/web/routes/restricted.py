@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from truce import ids
 from truce.access.accounts import Principal
 from truce.access.policy import check_act, check_member, may_read_drafts
 from truce.access.sealed import SealedRecords, body_sha256
@@ -56,7 +57,7 @@ async def file_restricted(
     record = parse_body(body.kind, body.body).to_body()
     seal = SealedRecord(kind=body.kind, sha256=body_sha256(record), note=body.note)
     appended = await svc.append(who, acting, "record.sealed", seal)
-    record_id = f"X-{appended.index}"
+    record_id = ids.sealed_id(appended.index)
     stored = _store(svc).add(record_id, acting, body.kind, record, appended.index, who.username)
     return {**stored, "entry_hash": appended.entries[0].hash.hex()}
 
@@ -85,5 +86,5 @@ async def release(record_id: str, svc: Svc, who: Who) -> Filed:
     model = parse_body(record["kind"], record["body"], record_id)
     appended = await svc.append(who, record["party"], record["kind"], model)
     _store(svc).released(record_id, appended.index)
-    ident = f"R-{appended.index}" if record["kind"] == "report.filed" else None
+    ident = ids.report_id(appended.index) if record["kind"] == "report.filed" else None
     return filed(appended, ident)
