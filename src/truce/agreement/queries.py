@@ -5,13 +5,21 @@ build no SQL (see :mod:`truce.store.queries` for the store's own tables)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, TypedDict
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
-from truce.agreement.tables import patrol_tracks, patrols, violations
+from truce.agreement.tables import agreements, patrol_tracks, patrols, violations
 
-__all__ = ["PatrolRoute", "PatrolTrackRow", "patrol_routes", "patrol_track_rows", "violations_of"]
+__all__ = [
+    "PatrolRoute",
+    "PatrolTrackRow",
+    "agreement_start",
+    "patrol_routes",
+    "patrol_track_rows",
+    "violations_of",
+]
 
 
 class PatrolRoute(TypedDict):
@@ -78,3 +86,21 @@ def patrol_track_rows(conn: Connection) -> list[PatrolTrackRow]:
         )
         for r in conn.execute(select(t).order_by(t.c.entry_index))
     ]
+
+
+def agreement_start(engine: Engine) -> tuple[date, str] | None:
+    """The day the earliest adopted agreement was signed, and its id; None if no agreement
+    says when it was signed.
+
+    Plausibility (:mod:`truce.model.plausibility`) refuses a report of an event before it
+    unless the filer says why it belongs on the record.
+    """
+    query = (
+        select(agreements.c.signed, agreements.c.id)
+        .where(agreements.c.signed.is_not(None))
+        .order_by(agreements.c.signed, agreements.c.id)
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return (date.fromisoformat(row[0]), str(row[1])) if row is not None else None

@@ -19,12 +19,9 @@ always recomputes them (after an upgrade of truce, run it once).
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import (
     Boolean,
     Column,
-    Engine,
     Float,
     Index,
     Integer,
@@ -43,7 +40,6 @@ from truce.store.projector import Projection, ProjectionConnection, body_json, f
 from truce.store.schema import metadata
 
 __all__ = [
-    "agreement_start",
     "agreements",
     "derived",
     "patrol_observations",
@@ -66,24 +62,6 @@ agreements = Table(
     Column("entry_index", Integer, nullable=False),
     Column("body", Text, nullable=False),
 )
-
-
-def agreement_start(engine: Engine) -> tuple[date, str] | None:
-    """The day the earliest adopted agreement was signed, and its id; None if no agreement
-    says when it was signed.
-
-    Plausibility (:mod:`truce.model.plausibility`) refuses a report of an event before it
-    unless the filer says why it belongs on the record.
-    """
-    query = (
-        select(agreements.c.signed, agreements.c.id)
-        .where(agreements.c.signed.is_not(None))
-        .order_by(agreements.c.signed, agreements.c.id)
-        .limit(1)
-    )
-    with engine.connect() as conn:
-        row = conn.execute(query).first()
-    return (date.fromisoformat(row[0]), str(row[1])) if row is not None else None
 
 
 #: Tables derived from the projections as a whole (not replayed entry by entry).

@@ -48,7 +48,7 @@ def report_add(app: AppContext, file: Path, author: str, override: str | None) -
     TRUCE_AOI) is refused unless it carries a plausibility_override, or
     --plausibility-override gives one.
     """
-    from truce.agreement.tables import agreement_start
+    from truce.agreement.queries import agreement_start
     from truce.model.plausibility import refuse_implausible
 
     parsed = load_report(file)

@@ -14,7 +14,7 @@ re-checked (the record is what it is). What is checked:
 - the event's dates: not before :data:`EARLIEST`, not after tomorrow (UTC; a day of slack for
   time zones), and not before the agreement the record is kept for was signed (``since``: the
   earliest ``signed`` date of the adopted agreements, read by
-  :func:`truce.agreement.tables.agreement_start`; a node with no signed agreement skips this);
+  :func:`truce.agreement.queries.agreement_start`; a node with no signed agreement skips this);
 - casualty figures: no low, best or high above :data:`MAX_FIGURE` for one event;
 - coordinates, by :func:`problems` when given an ``aoi``: every point inside the area of
   interest. The filing seams leave this to :mod:`truce.agreement.filing`, which checks each

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from truce.access.accounts import ANONYMOUS, Accounts, Principal
 from truce.access.policy import check_act
 from truce.agreement.filing import check_body as check_filing
-from truce.agreement.tables import agreement_start
+from truce.agreement.queries import agreement_start
 from truce.config import Settings
 from truce.errors import AuthenticationError, PermissionDenied
 from truce.model.base import Model
