@@ -125,16 +125,10 @@ def _public_view(index: int, state: dict[str, Any]) -> bytes:
 
 
 def _notifications(conn: Connection, index: int) -> list[dict[str, Any]]:
-    from truce.collab.tables import notifications as n
+    from truce.collab.actions import notifications_between
 
-    return [
-        dict(r)
-        for r in conn.execute(
-            select(n.c.id, n.c.kind, n.c.audience, n.c.incident_id, n.c.task_id, n.c.text)
-            .where(n.c.entry_index == index)
-            .order_by(n.c.id)
-        ).mappings()
-    ]
+    keep = ("id", "kind", "audience", "incident_id", "task_id", "text")
+    return [{k: n[k] for k in keep} for n in notifications_between(conn, index, index + 1)]
 
 
 def describe(conn: Connection, index: int, entry: Entry) -> Event:

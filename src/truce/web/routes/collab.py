@@ -32,7 +32,7 @@ from truce.collab.actions import (
 )
 from truce.collab.kinds import IncidentComment, TaskAssigned, TaskStatus, TaskUpdated
 from truce.errors import NotFoundError
-from truce.model.access import SealedRecord
+from truce.model.access import Role, SealedRecord
 from truce.model.party import PARTY_ID_PATTERN
 from truce.web.deps import Services, current, services
 from truce.web.routes.records import Filed, PartyParam, acting_party, filed
@@ -171,4 +171,5 @@ def get_notifications(
 ) -> list[dict[str, Any]]:
     check_member(who)
     with svc.node.store.engine.connect() as conn:
-        return notifications_for(conn, who.party, after=after, limit=limit)
+        chair = who.role == Role.CHAIR
+        return notifications_for(conn, who.party, chair=chair, after=after, limit=limit)
