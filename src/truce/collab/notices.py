@@ -103,7 +103,9 @@ def hear_violations(
     }
     rep = schema.reports
     reporters: dict[str, set[str]] = {}
-    for rr in raw.execute(select(rep.c.incident_id, rep.c.author).where(rep.c.incident_id.in_(ids))):
+    for rr in raw.execute(
+        select(rep.c.incident_id, rep.c.author).where(rep.c.incident_id.in_(ids))
+    ):
         reporters.setdefault(rr.incident_id, set()).add(rr.author)
     # When: the latest report's filing time (a finisher sees tables, not entries).
     at = {
