@@ -77,7 +77,7 @@ def test_officer_b_sees_officer_a_report_on_the_map_within_a_second_without_relo
         polling=20,
     )
     took = time.monotonic() - filed
-    assert took < 1.5, f"B's map showed {incident} {took:.2f} s after A's filing returned"
+    assert took < 1.0, f"B's map showed {incident} {took:.2f} s after A's filing returned"
     assert b.page.evaluate("window.__notReloaded === true")  # no reload: the same document
     b.page.wait_for_function(
         f"() => Number(document.body.dataset.incidentsRendered) > {before - 1}"
@@ -272,7 +272,7 @@ def test_a_duty_day(session):
     b.page.wait_for_function(
         f"() => window.__truce.view.set.byId.has({json.dumps(first)})", timeout=10_000, polling=20
     )
-    assert time.monotonic() - filed < 1.5
+    assert time.monotonic() - filed < 1.0
     b.page.evaluate(f"window.__truce.view.focusIncident({json.dumps(first)})")
     b.page.wait_for_selector("#selected-card")
     b.page.wait_for_timeout(800)  # the map's ease to it

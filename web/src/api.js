@@ -83,6 +83,8 @@ export const api = {
   addTask: (body) => request("POST", "/api/v1/tasks", { json: body }),
   taskStatus: (id, body) => request("POST", `/api/v1/tasks/${encodeURIComponent(id)}/status`, { json: body }),
   notifications: () => request("GET", "/api/v1/notifications"),
+  unread: () => request("GET", "/api/v1/notifications/unread"),
+  markRead: (through) => request("POST", "/api/v1/notifications/read", { json: { through } }),
   // The document's bytes as the body; name, url, outlet, published as query parameters.
   ingest: (bytes, params) =>
     request("POST", `/api/v1/ingest?${new URLSearchParams(params)}`, { raw: bytes }),

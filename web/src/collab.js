@@ -4,8 +4,6 @@
 import { ApiError, api } from "./api.js";
 import { announce, clear, field, h, select } from "./dom.js";
 
-const SEEN_KEY = "truce.notificationsSeen";
-
 function failed(status, err) {
   status.textContent = err instanceof ApiError ? `Not filed: ${err.message}` : String(err);
   status.setAttribute("role", "alert");
@@ -140,37 +138,39 @@ export function tasksSection(app, inc) {
   return section;
 }
 
-/** The header's badge: notifications not yet seen in this browser, and their list. */
+/** The header's badge: the user's unread notifications, and their list. The read mark is the
+ * user's on the server (truce.collab.reads), so every browser of the user shows the same count;
+ * a mark moved in another browser arrives on the live stream ("read"). */
 export class Notifications {
   constructor(app) {
     this.app = app;
     this.items = [];
+    this.readThrough = -1;
     this.badge = h("button", { type: "button", class: "link notifications", id: "notifications", "aria-expanded": "false", onclick: () => this.toggle() });
     this.panel = h("div", { class: "notifications-panel", id: "notifications-panel", hidden: true });
-  }
-
-  seenKey() {
-    return `${SEEN_KEY}.${this.app.user ? this.app.user.username : ""}`;
-  }
-
-  seen() {
-    return Number(localStorage.getItem(this.seenKey()) || -1);
   }
 
   async load() {
     if (!isMember(this.app.user)) return;
     try {
-      this.items = await api.notifications();
+      const [items, state] = await Promise.all([api.notifications(), api.unread()]);
+      this.items = items;
+      this.setRead(state.read_through);
     } catch {
       this.items = [];
     }
     this.render();
   }
 
+  setRead(through) {
+    this.readThrough = Math.max(this.readThrough, Number(through));
+    this.render();
+  }
+
   /** From the live stream: the event's notifications meant for this user. */
   add(index, list) {
     const user = this.app.user;
-    const mine = (list || []).filter((n) => n.audience === "*" || n.audience === user.party);
+    const mine = (list || []).filter((n) => n.audience === "*" || n.audience === user.party || (n.audience === "@chair" && user.role === "chair"));
     if (!mine.length) return;
     this.items.unshift(...mine.map((n) => ({ ...n, entry_index: index })));
     this.render();
@@ -178,8 +178,7 @@ export class Notifications {
   }
 
   unread() {
-    const seen = this.seen();
-    return this.items.filter((n) => n.entry_index > seen).length;
+    return this.items.filter((n) => n.entry_index > this.readThrough).length;
   }
 
   render() {
@@ -206,8 +205,12 @@ export class Notifications {
     if (header) this.panel.style.top = `${Math.round(header.getBoundingClientRect().bottom) + 4}px`;
     this.badge.setAttribute("aria-expanded", String(!this.panel.hidden));
     if (!this.panel.hidden && this.items.length) {
-      localStorage.setItem(this.seenKey(), String(Math.max(...this.items.map((x) => x.entry_index))));
-      this.render();
+      const newest = Math.max(...this.items.map((x) => x.entry_index));
+      this.setRead(newest); // at once here; the server keeps it for the user's other browsers
+      api
+        .markRead(newest)
+        .then((state) => this.setRead(state.read_through))
+        .catch(() => {});
     }
   }
 }

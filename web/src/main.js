@@ -68,6 +68,7 @@ class App {
       if (type === "report") announce(`New report ${data.id}${data.incident ? ` in ${data.incident.id}` : ""}`);
     }
     if (data.notifications && this.user) this.notes.add(data.index, data.notifications);
+    if (type === "read" && this.user) this.notes.setRead(data.read_through);
     if (type === "comment" || type === "task") {
       const shown = /^#\/incident\/(.+)$/.exec(location.hash);
       const id = shown && decodeURIComponent(shown[1]);

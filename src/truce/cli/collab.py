@@ -88,13 +88,17 @@ def task_list(
 
 @cli.command("notifications")
 @click.option("--for", "party", help="A party's (and everyone's); default: everyone's only.")
+@click.option("--chair", is_flag=True, help="With the chair's own (every violation).")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def notifications_cmd(app: AppContext, party: str | None, limit: int, as_json: bool) -> None:
-    """A party's notifications, newest first: incidents near protected sites, its tasks."""
+def notifications_cmd(
+    app: AppContext, party: str | None, chair: bool, limit: int, as_json: bool
+) -> None:
+    """A party's notifications, newest first: incidents near protected sites, its tasks, the
+    violations it is involved in."""
     with app.node().store.engine.connect() as conn:
-        rows = notifications_for(conn, party, limit=limit)
+        rows = notifications_for(conn, party, chair=chair, limit=limit)
     if as_json:
         echo_json(rows)
         return

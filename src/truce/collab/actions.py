@@ -9,23 +9,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, union_all
 
 from truce.assess.kinds import INCIDENT_ID
 from truce.assess.projection import resolve
 from truce.assess.tables import incident_aliases
 from truce.collab.kinds import TASK_ID, IncidentComment, TaskAssigned, TaskStatus, TaskUpdated
+from truce.collab.notices import CHAIR, ensure, violation_notices
 from truce.collab.tables import EVERYONE, comments, notifications, task_updates, tasks
 from truce.errors import NotFoundError, ValidationError
 from truce.node import Node
 
 __all__ = [
     "add_task",
+    "audiences",
     "check_incident",
     "comment",
     "held",
     "list_comments",
     "list_tasks",
+    "notifications_between",
     "notifications_for",
     "set_status",
     "task_party",
@@ -150,29 +153,50 @@ def list_tasks(
     return out
 
 
+_COLUMNS = (
+    "id",
+    "entry_index",
+    "kind",
+    "audience",
+    "incident_id",
+    "task_id",
+    "site_id",
+    "text",
+    "at",
+)
+
+
+def _heard(conn: Any, where: Any) -> Any:
+    """Both kinds of notification (projected, and violation notices), filtered by ``where``."""
+    ensure(conn.engine)
+    parts = [
+        select(*(t.c[c] for c in _COLUMNS)).where(where(t))
+        for t in (notifications, violation_notices)
+    ]
+    return union_all(*parts).subquery()
+
+
+def audiences(party: str | None, *, chair: bool = False) -> list[str]:
+    """Whom a member hears as: everyone, their party, and the chair's own if they are it."""
+    return [EVERYONE, *([party] if party else []), *([CHAIR] if chair else [])]
+
+
 def notifications_for(
-    conn: Any, party: str | None, *, after: int = -1, limit: int = 100
+    conn: Any, party: str | None, *, chair: bool = False, after: int = -1, limit: int = 100
 ) -> list[dict[str, Any]]:
-    """A member's notifications (their party's and everyone's), newest first."""
-    n = notifications
-    audience = [EVERYONE] if party is None else [EVERYONE, party]
+    """A member's notifications (their party's, everyone's, and the chair's if ``chair``),
+    newest first."""
+    heard = audiences(party, chair=chair)
+    u = _heard(conn, lambda t: t.c.audience.in_(heard) & (t.c.entry_index > after))
     return [
         dict(r)
         for r in conn.execute(
-            select(
-                n.c.id,
-                n.c.entry_index,
-                n.c.kind,
-                n.c.audience,
-                n.c.incident_id,
-                n.c.task_id,
-                n.c.site_id,
-                n.c.text,
-                n.c.at,
-            )
-            .where(or_(*(n.c.audience == a for a in audience)))
-            .where(n.c.entry_index > after)
-            .order_by(n.c.entry_index.desc(), n.c.id.desc())
-            .limit(limit)
+            select(u).order_by(u.c.entry_index.desc(), u.c.id.desc()).limit(limit)
         ).mappings()
     ]
+
+
+def notifications_between(conn: Any, start: int, stop: int) -> list[dict[str, Any]]:
+    """Every notification of the entries ``[start, stop)``, whoever hears it, in log order."""
+    u = _heard(conn, lambda t: (t.c.entry_index >= start) & (t.c.entry_index < stop))
+    return [dict(r) for r in conn.execute(select(u).order_by(u.c.entry_index, u.c.id)).mappings()]

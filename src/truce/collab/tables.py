@@ -267,3 +267,7 @@ def project_near_site(p: Projection) -> None:
             ),
         )
         n += 1
+
+
+# The violations' notices: a finisher, which a projector process imports with these handlers.
+from truce.collab import notices as _notices  # noqa: E402, F401

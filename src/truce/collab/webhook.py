@@ -18,9 +18,9 @@ import time
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from truce.collab.tables import notifications
+from truce.collab.actions import notifications_between
 
 __all__ = ["ATTEMPTS", "Webhook"]
 
@@ -82,19 +82,8 @@ class Webhook:
                     self._post(client, row)
 
     def _rows(self, start: int, stop: int) -> list[dict[str, Any]]:
-        n = notifications
         with self.engine.connect() as conn:
-            return [
-                dict(r)
-                for r in conn.execute(
-                    select(
-                        n.c.id, n.c.entry_index, n.c.kind, n.c.audience, n.c.incident_id,
-                        n.c.task_id, n.c.site_id, n.c.text, n.c.at,
-                    )
-                    .where(n.c.entry_index >= start, n.c.entry_index < stop)
-                    .order_by(n.c.entry_index, n.c.id)
-                ).mappings()
-            ]  # fmt: skip
+            return notifications_between(conn, start, stop)
 
     def _post(self, client: httpx.Client, row: dict[str, Any]) -> None:
         delay = self.first_delay_s

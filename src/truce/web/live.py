@@ -116,9 +116,10 @@ def _public_view(index: int, state: dict[str, Any]) -> bytes:
 
 
 def _notifications(conn: Connection, index: int) -> list[dict[str, Any]]:
-    from truce.collab.queries import notifications_at
+    from truce.collab.actions import notifications_between
 
-    return [dict(n) for n in notifications_at(conn, index)]
+    keep = ("id", "kind", "audience", "incident_id", "task_id", "text")
+    return [{k: n[k] for k in keep} for n in notifications_between(conn, index, index + 1)]
 
 
 def describe(conn: Connection, index: int, entry: Entry) -> Event:
@@ -216,6 +217,9 @@ class Hub:
         self._pending: queue.Queue[int | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self.streams = 0  # open streams, for tests and metrics
+        #: Each user's notification read mark, as last moved (truce.collab.reads): sent to the
+        #: user's other streams as a ``read`` event, with no id (it is not a ledger entry).
+        self.reads: dict[str, int] = {}
 
     # -- the writer's side (any thread) ---------------------------------------------------------
     def notify(self, size: int) -> None:
@@ -267,6 +271,12 @@ class Hub:
                 return
 
     # -- the event loop's side -------------------------------------------------------------------
+    def read(self, username: str, through: int) -> None:
+        """``username`` marked their notifications read up to ``through`` (on the loop)."""
+        self.reads[username] = through
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
     def _publish(self, events: list[Event], size: int) -> None:
         self._events.extend(events)
         if len(self._events) > 2 * self.keep:
@@ -295,8 +305,12 @@ class Hub:
             yield f"retry: 2000\nevent: hello\ndata: {json.dumps({'size': self.size})}\n\n".encode()
             loop = asyncio.get_running_loop()
             checked = loop.time()
+            read = self.reads.get(who.username)
             while True:
                 changed = self._changed
+                if self.reads.get(who.username) != read:
+                    read = self.reads[who.username]
+                    yield f"event: read\ndata: {json.dumps({'read_through': read})}\n\n".encode()
                 size = self.size
                 batch = self._batch
                 if cursor == batch[0] and size == batch[1] and cursor < size:

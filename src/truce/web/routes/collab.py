@@ -7,8 +7,11 @@
 - ``GET/POST /api/v1/tasks``, ``POST /api/v1/tasks/{id}/status``: a task for a party, and its
   status changes as new entries. An officer assigns and updates only its own party's tasks; the
   center's monitors and chair assign to any party (:mod:`truce.collab.kinds`).
-- ``GET /api/v1/notifications``: the signed-in member's (their party's and everyone's), newest
-  first; the same rows arrive on the live stream (``/api/v1/stream``, under ``notifications``).
+- ``GET /api/v1/notifications``: the signed-in member's (their party's and everyone's, and the
+  chair's own for the chair), newest first; the same rows arrive on the live stream
+  (``/api/v1/stream``, under ``notifications``).
+- ``GET /api/v1/notifications/unread``, ``POST /api/v1/notifications/read`` (``{"through": i}``):
+  the user's read mark, kept on this server per user, not on the ledger (:mod:`truce.collab.reads`).
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from truce.collab.actions import (
     task_party,
 )
 from truce.collab.kinds import IncidentComment, TaskAssigned, TaskStatus, TaskUpdated
+from truce.collab.reads import mark_read, read_through, unread
 from truce.errors import NotFoundError
-from truce.model.access import SealedRecord
+from truce.model.access import Role, SealedRecord
 from truce.model.party import PARTY_ID_PATTERN
 from truce.web.deps import Services, current, services
 from truce.web.routes.records import Filed, PartyParam, acting_party, filed
@@ -55,6 +59,11 @@ class NewTask(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     incident: str | None = None
     text: str = Field(default="", max_length=5000)
+
+
+class ReadMark(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    through: int = Field(ge=-1, le=2**31 - 1, description="the newest entry_index read")
 
 
 class NewStatus(BaseModel):
@@ -171,4 +180,30 @@ def get_notifications(
 ) -> list[dict[str, Any]]:
     check_member(who)
     with svc.node.store.engine.connect() as conn:
-        return notifications_for(conn, who.party, after=after, limit=limit)
+        chair = who.role == Role.CHAIR
+        return notifications_for(conn, who.party, chair=chair, after=after, limit=limit)
+
+
+def _unread(svc: Services, who: Principal, through: int) -> dict[str, int]:
+    with svc.node.store.engine.connect() as conn:
+        chair = who.role == Role.CHAIR
+        count = unread(conn, who.party, chair=chair, through=through)
+    return {"read_through": through, "unread": count}
+
+
+@router.get("/notifications/unread", summary="How many of your notifications are unread")
+def get_unread(svc: Svc, who: Who) -> dict[str, int]:
+    check_member(who)
+    return _unread(svc, who, read_through(svc.node.store.engine, who.username))
+
+
+@router.post("/notifications/read", summary="Mark your notifications read, up to an index")
+async def post_read(body: ReadMark, svc: Svc, who: Who) -> dict[str, int]:
+    """Per-user state of this server, not a ledger entry (:mod:`truce.collab.reads`); every
+    browser of the user sees the same mark, and their live streams get a ``read`` event."""
+    check_member(who)
+    engine, size = svc.node.store.engine, svc.node.ledger.size
+    mark = await run_in_threadpool(mark_read, engine, who.username, body.through, size)
+    if svc.hub is not None:
+        svc.hub.read(who.username, mark)
+    return await run_in_threadpool(_unread, svc, who, mark)
