@@ -140,7 +140,8 @@ def test_the_comparison_agrees_with_the_cli_and_says_why_each_report_is_here(ses
     s = session()
     s.sign_in("analyst", PASSWORDS["analyst"])
     s.page.goto(f"{s.server.url}/#/incident/I-4")
-    s.page.wait_for_selector("#why li")
+    # The page's last section waits for the incident's whole history (slow on a loaded machine).
+    s.page.wait_for_selector("#why li", timeout=45_000)
     place = s.page.locator("tr[data-field='place']")
     # Jarjanaz and Jarjnaz are one place in the gazetteer: not a difference.
     assert "differs" not in place.locator("th").inner_text()
