@@ -23,11 +23,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src/truce benchmarks
 
-# Two workers (the machines have two cores), one file per worker at a time: a file's fixtures
-# (servers, browsers) are set up once. JOBS=0 runs in one process.
+# Two workers (the machines have two cores); every browser test in one of them (their
+# xdist_group), the other tests spread over both. JOBS=0 runs in one process.
 JOBS ?= 2
 pytest: $(STAMP)
-	$(BIN)/pytest -q $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist loadfile) --durations=20
+	$(BIN)/pytest -q $(if $(filter 0,$(JOBS)),,-n $(JOBS) --dist loadgroup) --durations=20
 
 test: lint typecheck pytest
 

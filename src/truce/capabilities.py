@@ -270,7 +270,8 @@ CAPABILITIES: tuple[Capability, ...] = (
             ),
             _c(
                 "notifications",
-                "A party's notifications, newest first: incidents near protected sites, its tasks.",
+                "A party's notifications, newest first: incidents near protected sites, its tasks,"
+                " the violations it is involved in.",
                 "truce.cli.collab",
             ),
         ),

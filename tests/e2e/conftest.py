@@ -23,6 +23,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+            # One worker drives every browser test (make test: --dist loadgroup): two Chromiums
+            # and two servers on a two-core machine made the pages miss their timeouts.
+            item.add_marker(pytest.mark.xdist_group("browser"))
             if MISSING:
                 item.add_marker(pytest.mark.skip(reason=MISSING))
 

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 #: The newest migration in ``truce/store/migrations/versions`` (a test keeps this current).
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any 64-bit number: serialises concurrent migrations of one PostgreSQL database.
 _MIGRATION_LOCK = 0x7472756365
