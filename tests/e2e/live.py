@@ -107,6 +107,14 @@ def sign_in(page: Any, base: str, username: str, password: str) -> None:
     page.fill("#password", password)
     page.click("#signin-form button[type=submit]")
     page.wait_for_selector("#who")
+    # The header is drawn again once /me says which pages the role may use; a test that goes
+    # to a page before that races the app's own navigation. Let it settle (an open live stream
+    # keeps the network busy: then wait no longer).
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    except Exception as exc:  # playwright's TimeoutError
+        if type(exc).__name__ != "TimeoutError":
+            raise
 
 
 def wait_map(page: Any, timeout: float = 60_000) -> int:
