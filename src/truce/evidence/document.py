@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from truce.evidence.bounded import run_bounded
 from truce.evidence.xmp import parse_date, read_xmp
 
 __all__ = ["MAX_MEMORY", "TIMEOUT", "Document", "read_pdf"]
@@ -61,27 +61,8 @@ class Document:
 
 
 def _run(args: list[str]) -> str:
-    # util-linux's prlimit sets the limit in the child (a preexec_fn is unsafe with threads,
-    # and the API reads uploads in a thread pool).
-    prlimit = shutil.which("prlimit")
-    if prlimit is not None:
-        args = [prlimit, f"--as={MAX_MEMORY}", "--", *args]
-    try:
-        done = subprocess.run(  # an argument list, never a shell
-            args,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"it took more than {TIMEOUT:.0f} s") from None
-    if done.returncode != 0:
-        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError((why[-1] if why else f"exit status {done.returncode}")[:160])
-    if len(done.stdout) > MAX_OUTPUT:
-        raise RuntimeError(f"it wrote more than {MAX_OUTPUT} bytes")
-    return done.stdout.decode("utf-8", "replace")
+    out = run_bounded(args, timeout=TIMEOUT, max_output=MAX_OUTPUT, max_memory=MAX_MEMORY)
+    return out.decode("utf-8", "replace")
 
 
 def _clean(value: str) -> str:

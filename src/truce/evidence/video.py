@@ -30,13 +30,13 @@ import json
 import logging
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from truce.evidence.bounded import run_bounded
 from truce.evidence.phash import dhash, to_hex
 
 __all__ = ["FRAMES", "TIMEOUT", "Keyframes", "keyframes"]
@@ -77,22 +77,7 @@ def _tool(name: str) -> str | None:
 
 def _run(args: list[str]) -> bytes:
     """Run one bounded ffmpeg/ffprobe; its stdout, or :class:`RuntimeError` saying why not."""
-    try:
-        done = subprocess.run(  # an argument list, never a shell
-            args,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"it took more than {TIMEOUT:.0f} s") from None
-    if done.returncode != 0:
-        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError((why[-1] if why else f"exit status {done.returncode}")[:160])
-    if len(done.stdout) > MAX_OUTPUT:
-        raise RuntimeError(f"it wrote more than {MAX_OUTPUT} bytes")
-    return done.stdout
+    return run_bounded(args, timeout=TIMEOUT, max_output=MAX_OUTPUT)
 
 
 def _probe(ffprobe: str, path: Path) -> tuple[float, dict[str, str]]:
