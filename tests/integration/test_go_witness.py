@@ -12,8 +12,6 @@ golang-golang-x-mod-dev (.ci/run installs them)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,40 +19,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from gobuild import build, needs_go
 from truce.config import Settings
 from truce.ledger.cosign import add_witness, cosigned_checkpoint
 from truce.ledger.tlog_witness import SIZE_TYPE, request_body, submit
 from truce.node import Node
 from truce.report.sample import build_sample
 
-GOPATH = Path("/usr/share/gocode")
-SOURCE = Path(__file__).resolve().parents[1] / "go" / "tlogwitness" / "main.go"
-MISSING = (
-    "Go is not installed"
-    if shutil.which("go") is None
-    else "golang.org/x/mod is not in /usr/share/gocode"
-    if not (GOPATH / "src" / "golang.org" / "x" / "mod" / "sumdb" / "tlog").is_dir()
-    else None
-)
-pytestmark = pytest.mark.skipif(
-    MISSING is not None,
-    reason=f"{MISSING}: apt-get install golang-go golang-golang-x-mod-dev (.ci/run does)",
-)
+pytestmark = needs_go
 NAME = "witness.go.example"
 
 
 @pytest.fixture(scope="module")
 def binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gowitness") / "tlogwitness"
-    env = {
-        **os.environ,
-        "GO111MODULE": "off",
-        "GOPATH": str(GOPATH),
-        "GOCACHE": str(out.parent / "cache"),
-        "GOFLAGS": "",
-    }
-    subprocess.run(["go", "build", "-o", str(out), str(SOURCE)], env=env, check=True, timeout=300)
-    return out
+    return build("tlogwitness", tmp_path_factory.mktemp("gowitness"))
 
 
 @pytest.fixture

@@ -5,51 +5,29 @@ installs them)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import Api
+from gobuild import build, needs_go
 from truce.ledger.cosign import add_cosignatures, add_witness
 from truce.ledger.tlog_witness import Witness, request_body
 
-GOPATH = Path("/usr/share/gocode")
-SOURCE = Path(__file__).resolve().parents[2] / "go" / "tlogclient" / "main.go"
-MISSING = (
-    "Go is not installed"
-    if shutil.which("go") is None
-    else "golang.org/x/mod is not in /usr/share/gocode"
-    if not (GOPATH / "src" / "golang.org" / "x" / "mod" / "sumdb" / "tlog").is_dir()
-    else None
-)
-pytestmark = pytest.mark.skipif(
-    MISSING is not None,
-    reason=f"{MISSING}: apt-get install golang-go golang-golang-x-mod-dev (.ci/run does)",
-)
+pytestmark = needs_go
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("go") / "tlogclient"
-    env = {
-        **os.environ,
-        "GO111MODULE": "off",
-        "GOPATH": str(GOPATH),
-        "GOCACHE": str(out.parent / "cache"),
-        "GOFLAGS": "",
-    }
-    subprocess.run(["go", "build", "-o", str(out), str(SOURCE)], env=env, check=True, timeout=300)
-    return out
+    return build("tlogclient", tmp_path_factory.mktemp("go"))
 
 
+# What is served does not depend on the backend: once, on SQLite.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_go_client_follows_the_log_without_credentials(
-    api: Api, client: Path, tmp_path: Path, database_url: str
+    api: Api, client: Path, tmp_path: Path
 ) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("what is served does not depend on the backend; once on SQLite is enough")
     ledger = api.node.ledger
     witness = Witness.init(tmp_path / "witness", "witness.icrc.example")
     witness.add_log(ledger.verifier.vkey, ledger.origin)

@@ -24,11 +24,9 @@ def _raw(api: Api, path: str, encoding: str) -> httpx.Response:
     return res
 
 
-def test_entry_bundles_are_gzipped_and_the_witness_path_is_off(
-    api: Api, tmp_path: Path, database_url: str
-) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("what is served does not depend on the backend; once on SQLite is enough")
+# What is served does not depend on the backend: once, on SQLite.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_entry_bundles_are_gzipped_and_the_witness_path_is_off(api: Api, tmp_path: Path) -> None:
     size = api.node.ledger.size
     path = f"/ledger/tile/entries/000.p/{size}"
     plain = _raw(api, path, "identity")
