@@ -80,11 +80,11 @@ def test_projecting_looks_at_the_statistics_every_so_many_entries(
         assert looked == []  # SQLite plans without statistics that go stale
 
 
+# PostgreSQL's planner statistics.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_the_tables_that_grew_are_analyzed(
     tmp_path: Path, database_url: str, sample_report: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's planner statistics")
     monkeypatch.setattr(projector, "STATISTICS_EVERY", 10_000)  # only when called here
     monkeypatch.setattr(projector, "STALE_ROWS", 20)
     settings = Settings(home=tmp_path / "home", database_url=database_url)

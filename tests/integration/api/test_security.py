@@ -164,11 +164,11 @@ def _lookup_backends(engine: Engine) -> list[int]:
         )
 
 
+# The lookup connection of its own is PostgreSQL's; SQLite reads the file.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_token_lookups_outlive_a_lost_database_connection(api: Api) -> None:
     """PostgreSQL: the server looks tokens up on a connection of its own; when the database
     drops it (a restart, an administrator), the next request opens another and is served."""
-    if api.node.store.engine.dialect.name != "postgresql":
-        pytest.skip("the lookup connection of its own is PostgreSQL's; SQLite reads the file")
     ru = api.client("ru-officer")
     assert ru.get("/api/v1/me").status_code == 200
     (first,) = _lookup_backends(api.node.store.engine)
@@ -189,9 +189,8 @@ def test_token_lookups_outlive_a_lost_database_connection(api: Api) -> None:
     assert script.get("/api/v1/me").status_code == 401
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_the_lookup_connection_closes_with_the_server(tmp_path: Path, database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the lookup connection of its own is PostgreSQL's; SQLite reads the file")
     settings = Settings(home=tmp_path / "home", database_url=database_url)
     node, accounts = make_node(settings)
     token = accounts.create_token("analyst", "tests")[0]
