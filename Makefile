@@ -51,7 +51,7 @@ adversary: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(if $(QUICK),--quick,)
 
-# The channels' kill -9 soak for an hour (the suite runs it for 30 s); SOAK_S=600 for less.
+# The channels' kill -9 soak for an hour (the suite runs it for 15 s); SOAK_S=600 for less.
 soak: $(STAMP)
 	TRUCE_SOAK_S=$(or $(SOAK_S),3600) $(BIN)/pytest -q -s -p no:timeout tests/integration/test_channels_soak.py
 

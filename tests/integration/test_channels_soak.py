@@ -1,6 +1,6 @@
 """Soak: a real ``truce sources watch`` process polls four channels on 127.0.0.1 while new items
 keep arriving, and is killed with SIGKILL at random moments and restarted; at the end every
-item is in the ledger exactly once. Bounded: ``TRUCE_SOAK_S`` seconds (default 30; ``make
+item is in the ledger exactly once. Bounded: ``TRUCE_SOAK_S`` seconds (default 15; ``make
 soak`` runs an hour). Loopback only; the feed server and the loops stop by themselves."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from truce.channels.state import State
 from truce.config import Settings
 from truce.node import Node
 
-SOAK_S = float(os.environ.get("TRUCE_SOAK_S", "30"))
+SOAK_S = float(os.environ.get("TRUCE_SOAK_S", "15"))
 KINDS = ("rss", "atom", "telegram", "folder")
 
 
