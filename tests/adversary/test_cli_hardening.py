@@ -56,7 +56,7 @@ def test_check_bundle_without_a_policy_never_says_ok(
     _real, forged, policy = real_and_forged
     nowhere = tmp_path / "nowhere"
     out = truce(nowhere, "ledger", "check-bundle", str(forged))
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1, out.stderr  # a script's `check-bundle F && …` stops here
     assert "ok" not in out.stdout.split()[0].lower()
     assert out.stdout.startswith("NOT TRUSTED: entry 2 (report.filed, by ru")
     assert "checked: the inclusion proof" in out.stdout

@@ -375,7 +375,11 @@ def proof_bundle(
     help="For a tlog-proof without extra data: the entry's bytes.",
 )
 def check_bundle_cmd(bundle_file: Path, policy_file: Path | None, leaf_file: Path | None) -> None:
-    """Check a proof bundle, a C2SP tlog-proof or a split-view proof offline. Non-zero if bad."""
+    """Check a proof bundle, a C2SP tlog-proof or a split-view proof offline.
+
+    Exit status 0 only when it checks against the keys of --policy; 1 when it checks only
+    against the keys the bundle carries (NOT TRUSTED); 10 when it is wrong.
+    """
     from truce.ledger.tlog_proof import HEADER
 
     raw = read_bytes(bundle_file)
@@ -416,7 +420,8 @@ def check_bundle_cmd(bundle_file: Path, policy_file: Path | None, leaf_file: Pat
             "  to trust it: pass --policy FILE with the log's and witnesses' keys as you got them "
             "from them ('truce ledger policy' prints one)"
         )
-        return
+        # Not "ok" for a script either: `check-bundle F && trust F` must not pass a forgery.
+        raise SystemExit(1)
     click.echo(f"ok: {what}")
     click.echo(f"  is in {where}")
     click.echo(f"  signed by the log key {result.policy.log.vkey}")
