@@ -63,9 +63,10 @@ _ANAPHORIC = re.compile(
     r"\b(?:the|these|this|those|such|that|its|their|both)\s+(?:\w+\s+){0,2}$", re.I
 )
 _NO_TRIGGER_LINK = re.compile(
-    r"\b(?:as a result|these|this|the (?:attack|strike|raid|shelling|bombardment|violations?"
-    r"|clashes|incident|explosion|blast)|in the (?:attack|strike|raid|shelling)"
-    r"|\w+['’]s (?:attack|strike|raid|shelling|bombardment|massacre|explosion|blast))\b",
+    r"\b(?:as a result|these|this|the (?:attack|strike|raid|shelling|bombardment|bombing"
+    r"|violations?|clashes|incident|explosion|blast|car bomb)|in the (?:attack|strike|raid"
+    r"|shelling|bombing)|\w+['’]s (?:attack|strike|raid|shelling|bombardment|bombing|massacre"
+    r"|explosion|blast|car bomb))\b",
     re.I,
 )
 _SEPARATE = re.compile(
@@ -583,12 +584,30 @@ def _assemble(sentence: _Sentence, claims: list[Claim], dictionary: ActorDiction
         last = claims[-1]
         linked = bool(_NO_TRIGGER_LINK.search(sentence.text))
         same_paragraph = last.paragraph == sentence.paragraph
-        if (sentence.figures and (linked or same_paragraph)) or (linked and sentence.places):
+        towns = [p for p in sentence.places if _place_rank(p) == 0]
+        first = _first_unplaced(claims, sentence)
+        if linked and towns and first is not None:
+            # "the death toll from Monday's bombing in Afrin": the town of the event told first
+            _absorb(first, sentence, None)
+        elif (sentence.figures and (linked or same_paragraph)) or (linked and sentence.places):
             _absorb(last, sentence, None)
     elif not sentence.triggers and sentence.figures:
         _casualty_claim(sentence, claims)
     if sentence.foil is not None:
         _foil(sentence, claims[:before], made)
+
+
+def _first_unplaced(claims: list[Claim], sentence: _Sentence) -> Claim | None:
+    """The first event the document tells, when it names no town yet and a back-reference in
+    ``sentence`` can be about it (not background, the same kind of text: caption or not)."""
+    first = claims[0] if claims else None
+    if first is None or first.background or first.modality in _FUTURE_MODALITIES:
+        return None
+    if (first.mark == "caption") != (sentence.mark == "caption"):
+        return None
+    if any(_place_rank(p) == 0 for p in first.places):
+        return None
+    return first
 
 
 def _casualty_claim(sentence: _Sentence, claims: list[Claim]) -> None:
@@ -906,11 +925,17 @@ def _nearby_place(claim: Claim, sentences: list[_Sentence]) -> None:
     before it (a caption above the lede), inside the governorate the claim names if it names
     one. It is marked as taken from a nearby sentence."""
     admin1 = {p.location.admin1 for p in claim.places if p.location and p.location.admin1}
-    last = claim.sentence_index + len(claim.spans) - 1
+    own = set(claim.spans)
+    # counted from the claim's last sentence (its sentences need not be consecutive: a
+    # sentence between them, read as no part of it, is "next to" it too)
+    last = max(
+        (s.index for s in sentences if (s.start, s.end) in own), default=claim.sentence_index
+    )
+    last_paragraph = sentences[last].paragraph if last < len(sentences) else claim.paragraph
     after = [
         s
-        for s in sentences[last + 1 : last + 4]
-        if s.paragraph - claim.paragraph <= 1 and not s.triggers
+        for s in sentences[claim.sentence_index + 1 : last + 4]
+        if (s.start, s.end) not in own and s.paragraph - last_paragraph <= 1 and not s.triggers
     ]
     before = [
         s for s in reversed(sentences[max(0, claim.sentence_index - 2) : claim.sentence_index])
