@@ -515,6 +515,18 @@ def _absorb(claim: Claim, sentence: _Sentence, trigger: Trigger | None) -> None:
     ):
         claim.attribution = new
         claim.attribution_carried = sentence.carried
+    elif (
+        new is not None
+        and not sentence.carried
+        and claim.attribution is not None
+        and claim.attribution.kind == SourceKind.WITNESS
+        and new.kind in (SourceKind.MONITOR, SourceKind.NGO, SourceKind.OFFICIAL)
+    ):
+        # "according to witnesses and rescue workers" ... "the Observatory said": the event's
+        # own sentences name who counted it
+        claim.notes.append(f"source {new.originator!r} named after {claim.attribution.text!r}")
+        claim.attribution = new
+        claim.attribution_carried = False
     elif new is not None and not sentence.carried and claim.attribution is not None:
         old = claim.attribution
         if old.originator == new.originator and new.text not in old.text:
@@ -785,7 +797,10 @@ def _compatible(a: Claim, b: Claim) -> bool:
         _inferred(a) or _inferred(b)
     ):
         return False  # (a toll with no weapon named is the toll of any violent event)
-    if a.modality != b.modality or a.background or b.background:
+    # "children were reportedly among the victims" ... "11 people were killed": the event told
+    # first with a hedge, then plainly (not the other way: "accused of ..." after an arrest)
+    hedged = a.modality == Modality.ALLEGED and b.modality == Modality.OCCURRED
+    if (a.modality != b.modality and not hedged) or a.background or b.background:
         return False
     if (a.mark == "caption") != (b.mark == "caption"):
         return False
@@ -853,6 +868,9 @@ def _linked(earlier: Claim, later: Claim) -> bool:
     perpetrator, one death toll, or the vague one pointing back ("the attack", "Wednesday's
     bombardment", "these strikes")."""
     first = later.sentences[0] if later.sentences else ""
+    headline = earlier.sentence_index == 0 and not _towns(earlier) and not _own_date(earlier)
+    if headline and event_family(earlier.sub_event_type) == event_family(later.sub_event_type):
+        return True  # a vague first line (subtitle, headline), then the lede: "A ... shelling"
     if later.trigger and re.search(
         r"\b(?:an?|another|one more)\s+(?:[\w-]+\s+){0,2}" + re.escape(later.trigger), first, re.I
     ):
@@ -879,6 +897,9 @@ def _inferred(claim: Claim) -> bool:
 
 def _join(host: Claim, other: Claim) -> None:
     """Merge ``other`` (a later claim of the same event) into ``host``."""
+    if host.modality == Modality.ALLEGED and other.modality == Modality.OCCURRED:
+        host.modality = Modality.OCCURRED  # the hedged lede, stated plainly later
+        host.notes.append("told with a hedge first, then as having occurred")
     if _inferred(host) and not _inferred(other):  # the weapon, named later
         host.event_type, host.sub_event_type = other.event_type, other.sub_event_type
         host.trigger, host.mode = other.trigger, other.mode

@@ -109,6 +109,17 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 
 _NOT_PLACES = frozenset(
     [
+        # quantifiers: "Several school children", "Many camp residents"
+        "several",
+        "many",
+        "some",
+        "most",
+        "all",
+        "both",
+        "few",
+        "dozens",
+        "hundreds",
+        "thousands",
         "january",
         "february",
         "march",
@@ -333,7 +344,9 @@ def find_place_names(sentence: str) -> list[tuple[int, int, str, str]]:
     for m in _ADMIN.finditer(text):
         add(m.start("text"), m.end("text"), "region")
     for m in _SITE.finditer(text):
-        add(*_trim(text, m.start("name"), m.end("text")), "site")
+        start, end = _trim(text, m.start("name"), m.end("text"))
+        if re.match(r"[A-Z0-9]", text[start:end]):  # not "school" left of "Several school"
+            add(start, end, "site")
     for pattern in (_PLACE_NOUN, _LOCATIVE):
         for m in pattern.finditer(text):
             start, end = _trim(text, m.start("name"), m.end("name"))
