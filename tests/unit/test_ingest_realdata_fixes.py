@@ -133,3 +133,23 @@ def test_a_vague_first_line_and_the_lede_told_with_an_article_are_one_event() ->
     shelling = [c for c in claims if c.sub_event_type == "Shelling/artillery/missile attack"]
     assert len(shelling) == 1, [c.sentences for c in shelling]
     assert shelling[0].places[0].text == "Sarmada"
+
+
+def test_among_n_killed_is_the_toll_not_the_part() -> None:
+    from truce.ingest.casualties import find_figures
+
+    figures = find_figures("Four children were among nine civilians killed in the shelling.")
+    assert [(f.kind.value, f.low, f.best) for f in figures] == [("killed", 9, 9)]
+    figures = find_figures("A woman and a child were among the six civilians killed there.")
+    assert [(f.kind.value, f.low, f.best) for f in figures] == [("killed", 6, 6)]
+
+
+def test_the_attacks_in_a_later_paragraph_carry_their_toll_to_the_event() -> None:
+    claims = _claims(
+        "Rockets hit a camp for displaced people near the town of Sarmada on 6 November 2022.\n\n"
+        "The attacks killed eight civilians and wounded dozens of others, a rights group said."
+    )
+    rockets = [c for c in claims if c.sub_event_type == "Shelling/artillery/missile attack"]
+    assert len(rockets) == 1, [(c.sub_event_type, c.sentences) for c in claims]
+    killed = [f for f, _ in rockets[0].casualties() if f.kind.value == "killed"]
+    assert killed and killed[0].best == 8

@@ -63,8 +63,8 @@ _ANAPHORIC = re.compile(
     r"\b(?:the|these|this|those|such|that|its|their|both)\s+(?:\w+\s+){0,2}$", re.I
 )
 _NO_TRIGGER_LINK = re.compile(
-    r"\b(?:as a result|these|this|the (?:attack|strike|raid|shelling|bombardment|bombing"
-    r"|violations?|clashes|incident|explosion|blast|car bomb)|in the (?:attack|strike|raid"
+    r"\b(?:as a result|these|this|the (?:attacks?|strikes?|raids?|shelling|bombardment|bombing"
+    r"|violations?|clashes|incident|explosions?|blasts?|car bomb)|in the (?:attack|strike|raid"
     r"|shelling|bombing)|\w+['’]s (?:attack|strike|raid|shelling|bombardment|bombing|massacre"
     r"|explosion|blast|car bomb))\b",
     re.I,
