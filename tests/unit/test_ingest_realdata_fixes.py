@@ -153,3 +153,18 @@ def test_the_attacks_in_a_later_paragraph_carry_their_toll_to_the_event() -> Non
     assert len(rockets) == 1, [(c.sub_event_type, c.sentences) for c in claims]
     killed = [f for f, _ in rockets[0].casualties() if f.kind.value == "killed"]
     assert killed and killed[0].best == 8
+
+
+def test_a_bombardment_is_shelling_unless_aircraft_are_named() -> None:
+    claims = _claims(
+        "A government bombardment of the town of Sarmada killed at least 10 people on Wednesday,"
+        " rescue workers reported.\n\nRescuers said government shelling had targeted the town."
+    )
+    assert [c.sub_event_type for c in claims] == ["Shelling/artillery/missile attack"]
+    claims = _claims(
+        "A bombardment of the town of Sarmada killed at least 10 people on Wednesday, rescue"
+        " workers reported. Russian jets carried out the air strikes, they said."
+    )
+    assert [c.sub_event_type for c in claims] == ["Air/drone strike"], [
+        (c.sub_event_type, c.sentences) for c in claims
+    ]

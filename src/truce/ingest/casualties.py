@@ -111,8 +111,11 @@ _PATTERNS = (
     # "Seven children were among nine civilians killed", "a child was among the seven killed":
     # the toll is the nine; the seven are part of it
     re.compile(
-        r"\b(?:were|was|are|is)\s+(?:reportedly\s+)?among\s+(?:the\s+)?" + _QUANT
-        + r"(?:\s+" + _NOUN + r")?\s+(?:(?:people|persons)\s+)?(?:who\s+(?:were|have been)\s+)?"
+        r"\b(?:were|was|are|is)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
+        + _QUANT
+        + r"(?:\s+"
+        + _NOUN
+        + r")?\s+(?:(?:people|persons)\s+)?(?:who\s+(?:were|have been)\s+)?"
         r"(?P<verb>killed|dead|injured|wounded)\b",
         re.I,
     ),

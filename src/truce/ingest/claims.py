@@ -900,7 +900,19 @@ def _join(host: Claim, other: Claim) -> None:
     if host.modality == Modality.ALLEGED and other.modality == Modality.OCCURRED:
         host.modality = Modality.OCCURRED  # the hedged lede, stated plainly later
         host.notes.append("told with a hedge first, then as having occurred")
-    if _inferred(host) and not _inferred(other):  # the weapon, named later
+    unnamed = "(weapon not named)"
+    if (
+        host.mode.endswith(unnamed)
+        and not other.mode.endswith(unnamed)
+        and not _inferred(other)
+        and event_family(host.sub_event_type) == event_family(other.sub_event_type)
+        and host.sub_event_type != other.sub_event_type
+    ):
+        # "a bombardment killed ten" ... "government shelling had targeted the city"
+        host.event_type, host.sub_event_type = other.event_type, other.sub_event_type
+        host.trigger, host.mode = other.trigger, other.mode
+        host.notes.append(f"weapon named in a later sentence: {other.trigger!r}")
+    elif _inferred(host) and not _inferred(other):  # the weapon, named later
         host.event_type, host.sub_event_type = other.event_type, other.sub_event_type
         host.trigger, host.mode = other.trigger, other.mode
         host.notes.remove(_INFERRED)
