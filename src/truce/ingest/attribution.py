@@ -64,6 +64,7 @@ _SUBJECT_VERB = re.compile(
     r"|opposition|pro-government)(?:[\s-]+(?:[\w'’-]+)){0,7}?)\s+(?:also\s+|later\s+|has\s+"
     r"|have\s+|had\s+)?(?P<verb>" + _VERBS + r")\b",
 )
+_ARTICLE_END = re.compile(r"(?:^|\s)(?:a|an|the)$", re.I)
 _INVERTED = re.compile(r"[,”\"]\s+(?P<verb>said|says|added|stated)\s+(?P<who>[^,.;]{2,80})")
 #: The monitor named before, described again: "the Britain-based war monitor", "the monitor
 #: which relies on a network of sources inside Syria".
@@ -212,6 +213,8 @@ def find_attribution(
     if found is None:
         candidates = [*_INVERTED.finditer(text), *_APPOSITION.finditer(text)]
         for m in [*candidates, *_SUBJECT_VERB.finditer(text)]:
+            if _ARTICLE_END.search(m.group("who")):
+                continue  # "survivors of a reported shelling": an adjective, not a speaker
             candidate = _resolve(m.group("who"), m.start("who"), mentions, previous)
             if candidate is not None:
                 found, verb, span = candidate, m.group("verb").lower(), m.span()

@@ -108,6 +108,17 @@ _NOUN = (
 _KILLED = r"killed|dead|died|deaths?|lost their lives|slain|perished|fatalities|martyred|lifeless"
 _INJURED = r"injured|wounded|hurt|injuries|casualties"
 _PATTERNS = (
+    # "Seven children were among nine civilians killed", "a child was among the seven killed":
+    # the toll is the nine; the seven are part of it
+    re.compile(
+        r"\b(?:were|was|are|is)\s+(?:reportedly\s+)?among\s+(?:the\s+)?"
+        + _QUANT
+        + r"(?:\s+"
+        + _NOUN
+        + r")?\s+(?:(?:people|persons)\s+)?(?:who\s+(?:were|have been)\s+)?"
+        r"(?P<verb>killed|dead|injured|wounded)\b",
+        re.I,
+    ),
     # "killing at least 47 civilians", "wounded two children"
     re.compile(
         r"\b(?P<verb>kill(?:ed|ing|s)?|wound(?:ed|ing|s)?|injur(?:ed|ing|es)?|claimed the lives"

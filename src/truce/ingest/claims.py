@@ -63,9 +63,10 @@ _ANAPHORIC = re.compile(
     r"\b(?:the|these|this|those|such|that|its|their|both)\s+(?:\w+\s+){0,2}$", re.I
 )
 _NO_TRIGGER_LINK = re.compile(
-    r"\b(?:as a result|these|this|the (?:attack|strike|raid|shelling|bombardment|violations?"
-    r"|clashes|incident|explosion|blast)|in the (?:attack|strike|raid|shelling)"
-    r"|\w+['’]s (?:attack|strike|raid|shelling|bombardment|massacre|explosion|blast))\b",
+    r"\b(?:as a result|these|this|the (?:attacks?|strikes?|raids?|shelling|bombardment|bombing"
+    r"|violations?|clashes|incident|explosions?|blasts?|car bomb)|in the (?:attack|strike|raid"
+    r"|shelling|bombing)|\w+['’]s (?:attack|strike|raid|shelling|bombardment|bombing|massacre"
+    r"|explosion|blast|car bomb))\b",
     re.I,
 )
 _SEPARATE = re.compile(
@@ -514,6 +515,18 @@ def _absorb(claim: Claim, sentence: _Sentence, trigger: Trigger | None) -> None:
     ):
         claim.attribution = new
         claim.attribution_carried = sentence.carried
+    elif (
+        new is not None
+        and not sentence.carried
+        and claim.attribution is not None
+        and claim.attribution.kind == SourceKind.WITNESS
+        and new.kind in (SourceKind.MONITOR, SourceKind.NGO, SourceKind.OFFICIAL)
+    ):
+        # "according to witnesses and rescue workers" ... "the Observatory said": the event's
+        # own sentences name who counted it
+        claim.notes.append(f"source {new.originator!r} named after {claim.attribution.text!r}")
+        claim.attribution = new
+        claim.attribution_carried = False
     elif new is not None and not sentence.carried and claim.attribution is not None:
         old = claim.attribution
         if old.originator == new.originator and new.text not in old.text:
@@ -583,12 +596,30 @@ def _assemble(sentence: _Sentence, claims: list[Claim], dictionary: ActorDiction
         last = claims[-1]
         linked = bool(_NO_TRIGGER_LINK.search(sentence.text))
         same_paragraph = last.paragraph == sentence.paragraph
-        if (sentence.figures and (linked or same_paragraph)) or (linked and sentence.places):
+        towns = [p for p in sentence.places if _place_rank(p) == 0]
+        first = _first_unplaced(claims, sentence)
+        if linked and towns and first is not None:
+            # "the death toll from Monday's bombing in Afrin": the town of the event told first
+            _absorb(first, sentence, None)
+        elif (sentence.figures and (linked or same_paragraph)) or (linked and sentence.places):
             _absorb(last, sentence, None)
     elif not sentence.triggers and sentence.figures:
         _casualty_claim(sentence, claims)
     if sentence.foil is not None:
         _foil(sentence, claims[:before], made)
+
+
+def _first_unplaced(claims: list[Claim], sentence: _Sentence) -> Claim | None:
+    """The first event the document tells, when it names no town yet and a back-reference in
+    ``sentence`` can be about it (not background, the same kind of text: caption or not)."""
+    first = claims[0] if claims else None
+    if first is None or first.background or first.modality in _FUTURE_MODALITIES:
+        return None
+    if (first.mark == "caption") != (sentence.mark == "caption"):
+        return None
+    if any(_place_rank(p) == 0 for p in first.places):
+        return None
+    return first
 
 
 def _casualty_claim(sentence: _Sentence, claims: list[Claim]) -> None:
@@ -766,7 +797,10 @@ def _compatible(a: Claim, b: Claim) -> bool:
         _inferred(a) or _inferred(b)
     ):
         return False  # (a toll with no weapon named is the toll of any violent event)
-    if a.modality != b.modality or a.background or b.background:
+    # "children were reportedly among the victims" ... "11 people were killed": the event told
+    # first with a hedge, then plainly (not the other way: "accused of ..." after an arrest)
+    hedged = a.modality == Modality.ALLEGED and b.modality == Modality.OCCURRED
+    if (a.modality != b.modality and not hedged) or a.background or b.background:
         return False
     if (a.mark == "caption") != (b.mark == "caption"):
         return False
@@ -834,6 +868,9 @@ def _linked(earlier: Claim, later: Claim) -> bool:
     perpetrator, one death toll, or the vague one pointing back ("the attack", "Wednesday's
     bombardment", "these strikes")."""
     first = later.sentences[0] if later.sentences else ""
+    headline = earlier.sentence_index == 0 and not _towns(earlier) and not _own_date(earlier)
+    if headline and event_family(earlier.sub_event_type) == event_family(later.sub_event_type):
+        return True  # a vague first line (subtitle, headline), then the lede: "A ... shelling"
     if later.trigger and re.search(
         r"\b(?:an?|another|one more)\s+(?:[\w-]+\s+){0,2}" + re.escape(later.trigger), first, re.I
     ):
@@ -860,7 +897,22 @@ def _inferred(claim: Claim) -> bool:
 
 def _join(host: Claim, other: Claim) -> None:
     """Merge ``other`` (a later claim of the same event) into ``host``."""
-    if _inferred(host) and not _inferred(other):  # the weapon, named later
+    if host.modality == Modality.ALLEGED and other.modality == Modality.OCCURRED:
+        host.modality = Modality.OCCURRED  # the hedged lede, stated plainly later
+        host.notes.append("told with a hedge first, then as having occurred")
+    unnamed = "(weapon not named)"
+    if (
+        host.mode.endswith(unnamed)
+        and not other.mode.endswith(unnamed)
+        and not _inferred(other)
+        and event_family(host.sub_event_type) == event_family(other.sub_event_type)
+        and host.sub_event_type != other.sub_event_type
+    ):
+        # "a bombardment killed ten" ... "government shelling had targeted the city"
+        host.event_type, host.sub_event_type = other.event_type, other.sub_event_type
+        host.trigger, host.mode = other.trigger, other.mode
+        host.notes.append(f"weapon named in a later sentence: {other.trigger!r}")
+    elif _inferred(host) and not _inferred(other):  # the weapon, named later
         host.event_type, host.sub_event_type = other.event_type, other.sub_event_type
         host.trigger, host.mode = other.trigger, other.mode
         host.notes.remove(_INFERRED)
@@ -906,11 +958,17 @@ def _nearby_place(claim: Claim, sentences: list[_Sentence]) -> None:
     before it (a caption above the lede), inside the governorate the claim names if it names
     one. It is marked as taken from a nearby sentence."""
     admin1 = {p.location.admin1 for p in claim.places if p.location and p.location.admin1}
-    last = claim.sentence_index + len(claim.spans) - 1
+    own = set(claim.spans)
+    # counted from the claim's last sentence (its sentences need not be consecutive: a
+    # sentence between them, read as no part of it, is "next to" it too)
+    last = max(
+        (s.index for s in sentences if (s.start, s.end) in own), default=claim.sentence_index
+    )
+    last_paragraph = sentences[last].paragraph if last < len(sentences) else claim.paragraph
     after = [
         s
-        for s in sentences[last + 1 : last + 4]
-        if s.paragraph - claim.paragraph <= 1 and not s.triggers
+        for s in sentences[claim.sentence_index + 1 : last + 4]
+        if (s.start, s.end) not in own and s.paragraph - last_paragraph <= 1 and not s.triggers
     ]
     before = [
         s for s in reversed(sentences[max(0, claim.sentence_index - 2) : claim.sentence_index])

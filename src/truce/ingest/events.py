@@ -61,7 +61,7 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
     (
         r"air ?strikes?|air ?raids?|aerial (?:bombardment|attacks?|strikes?)|barrel bombs?"
         r"|(?:war ?planes?|jets?|aircraft|helicopters?|bombers?) (?:struck|bombed|targeted|hit"
-        r"|pounded|attacked|raided|carried out|dropped)|bombed|bombing raids?|bombardment"
+        r"|pounded|attacked|raided|carried out|dropped)|bombed|bombing raids?"
         r"|dropped (?:\w+ ){0,2}bombs?",
         _E.EXPLOSIONS,
         "Air/drone strike",
@@ -84,6 +84,15 @@ _LEXICON: tuple[tuple[str, EventType, str, int, str], ...] = (
         "Shelling/artillery/missile attack",
         2,
         "strike (weapon not named)",
+    ),
+    (
+        # "a government bombardment of Ariha": by guns unless aircraft are named (any weapon
+        # named in the sentence, or in a later sentence about the event, wins)
+        r"bombardments?",
+        _E.EXPLOSIONS,
+        "Shelling/artillery/missile attack",
+        2,
+        "bombardment (weapon not named)",
     ),
     (
         # "special forces raided a house", "assaulted the compound": a ground raid (any weapon or

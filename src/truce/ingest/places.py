@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from truce.geo.distance import haversine_km
 from truce.ingest.actors import normalise_quotes
 from truce.model.report import Location
 from truce.model.vocab import GeoPrecision
@@ -29,6 +30,10 @@ __all__ = ["PlaceRef", "Resolver", "find_place_names", "load_gazetteer"]
 
 #: Matches below this confidence stay unresolved (the name is kept as text).
 MIN_CONFIDENCE = 0.6
+#: Candidates that tie for a name and all lie within this distance of each other are
+#: near-namesakes (two villages of one hillside, two records of one town): the one nearest
+#: the text's other places is meant, not "unresolved".
+NEAR_NAMESAKE_KM = 6.0
 
 _NAME_TOKEN = (
     r"(?:(?:(?:al|el|as|ash|an|ad|ar|at|az|bin|ibn|abu|umm|um)[-\s])?[A-Z][\w'’`-]*"
@@ -104,6 +109,17 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 
 _NOT_PLACES = frozenset(
     [
+        # quantifiers: "Several school children", "Many camp residents"
+        "several",
+        "many",
+        "some",
+        "most",
+        "all",
+        "both",
+        "few",
+        "dozens",
+        "hundreds",
+        "thousands",
         "january",
         "february",
         "march",
@@ -328,7 +344,9 @@ def find_place_names(sentence: str) -> list[tuple[int, int, str, str]]:
     for m in _ADMIN.finditer(text):
         add(m.start("text"), m.end("text"), "region")
     for m in _SITE.finditer(text):
-        add(*_trim(text, m.start("name"), m.end("text")), "site")
+        start, end = _trim(text, m.start("name"), m.end("text"))
+        if re.match(r"[A-Z0-9]", text[start:end]):  # not "school" left of "Several school"
+            add(start, end, "site")
     for pattern in (_PLACE_NOUN, _LOCATIVE):
         for m in pattern.finditer(text):
             start, end = _trim(text, m.start("name"), m.end("name"))
@@ -484,7 +502,7 @@ class Resolver:
             matches = gaz.lookup(query, near=tuple(self.near[-5:]), **by_lang)
         if not matches:
             return PlaceRef(text, start, end, kind) if _plausible(text) else None
-        best = matches[0]
+        best = _near_namesake(matches) or matches[0]
         if best.confidence < MIN_CONFIDENCE and self.near:
             # ``near`` lowers far candidates, but a name with one candidate is that place
             alone = gaz.lookup(query, admin1=self.admin1, **by_lang)
@@ -508,6 +526,33 @@ class Resolver:
             best.method,
             best.confidence,
         )
+
+
+def _near_namesake(matches: list[Any]) -> Any | None:
+    """The best of candidates that tie only because they lie a few kilometres apart: the one
+    nearest the document's other places (``distance_km``; else the first), with the confidence
+    it would have alone. None when the best candidate has no such rivals."""
+    best = matches[0]
+    if best.ambiguous < 2:
+        return None
+    tied = [m for m in matches if m.ambiguous == best.ambiguous][: best.ambiguous]
+    if len(tied) < 2:
+        return None
+    for i, a in enumerate(tied):
+        for b in tied[i + 1 :]:
+            far = haversine_km(
+                float(a.place.lat), float(a.place.lon), float(b.place.lat), float(b.place.lon)
+            )
+            if far > NEAR_NAMESAKE_KM:
+                return None
+    pick = min(tied, key=lambda m: (m.distance_km is None, m.distance_km or 0.0))
+    alone = best.confidence * (1 + 0.5 * (len(tied) - 1))  # undo the share of the tie
+    return replace(
+        pick,
+        confidence=round(min(1.0, alone), 4),
+        ambiguous=1,
+        method=f"{pick.method}; near-namesake nearest the text's other places",
+    )
 
 
 def _plausible(text: str) -> bool:
