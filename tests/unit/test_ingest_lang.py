@@ -205,6 +205,22 @@ def test_casualty_figures(code: str, sentence: str, want: list[tuple[object, ...
             "Syrian Observatory for Human Rights",
         ),
         ("tr", "Beyaz Baretliler'in açıklamasına göre 7 sivil öldü.", "Syria Civil Defence"),
+        # the passive: by X ... it was announced
+        (
+            "tr",
+            "Saldırıda 2 askerin yaralandığı MSB tarafından açıklandı.",
+            "Ministry of National Defence of Turkey",
+        ),
+        (
+            "tr",
+            "Milli Savunma Bakanlığı'nca 3 askerin yaralandığı duyuruldu.",
+            "Ministry of National Defence of Turkey",
+        ),
+        (
+            "tr",
+            "Suriye Gözlem Evi'nin açıklamasına göre 4 sivil öldü.",
+            "Syrian Observatory for Human Rights",
+        ),
         (
             "ar",
             "بحسب المرصد السوري لحقوق الإنسان، قتل ثلاثة مدنيين.",
@@ -220,6 +236,46 @@ def test_attribution(code: str, sentence: str, originator: str) -> None:
     found = lang.find_attribution(sentence, lang.dictionary(ActorDictionary.default()), None)
     assert found is not None and found.originator == originator
     assert found.text and found.text in sentence
+
+
+def test_the_attacker_of_a_passive_is_no_source() -> None:
+    lang = get("tr")
+    dictionary = lang.dictionary(ActorDictionary.default())
+    for sentence in (
+        "Rejim tarafından yapılan saldırıda 3 sivilin öldüğü bildirildi.",
+        "Rejim tarafından yapılan saldırıda 3 sivil öldü.",
+    ):
+        assert lang.find_attribution(sentence, dictionary, None) is None
+
+
+def test_a_statement_named_again_is_its_source() -> None:
+    """ "Açıklamada, ..." (in the statement): the statement cited before."""
+    lang = get("tr")
+    dictionary = lang.dictionary(ActorDictionary.default())
+    before = lang.find_attribution("Açıklama MSB'den geldi.", dictionary, None)
+    assert before is not None
+    again = lang.find_attribution(
+        "Açıklamada, 3 askerin yaralandığı belirtildi.", dictionary, before
+    )
+    assert again is not None and again.originator == "Ministry of National Defence of Turkey"
+    assert lang.find_attribution("Açıklamada, 3 asker yaralandı.", dictionary, None) is None
+
+
+def test_the_source_of_a_sentence_a_claim_skipped() -> None:
+    """A claim that takes in a later sentence of its event still takes the source of the
+    sentence it skipped ("... 3 soldiers wounded. The ministry's statement came. In the
+    statement, ...")."""
+    name = "69_tr_statement_in_passive.txt"
+    path = DOCS / name
+    doc = read_document(path.read_bytes(), name, Options())
+    claims = extract_claims(doc)
+    clash = next(c for c in claims if c.sub_event_type == "Armed clash")
+    assert len(clash.spans) == 2  # the first and third sentences, not the second
+    assert clash.attribution is not None
+    assert clash.attribution.originator == "Ministry of National Defence of Turkey"
+    strike = next(c for c in claims if c.sub_event_type == "Air/drone strike")
+    assert strike.attribution is not None
+    assert strike.attribution.originator == "Syrian Observatory for Human Rights"
 
 
 def test_no_source_no_attribution() -> None:

@@ -683,8 +683,14 @@ def _fallback_attribution(
     sentences ("... killed nine people. The Observatory said the strike ..."), the article's
     source line or the monitor it cites most, or the agency of its dateline; each marked with
     its basis (Admiralty grading keeps the difference between said here and said elsewhere)."""
-    last = claim.sentence_index + len(claim.spans) - 1
-    for sentence in sentences[last + 1 : last + 3]:
+    # the two sentences after the claim's first that are not its own (a claim may take in a
+    # later sentence of the same event and skip the one between: "... 5 soldiers killed. The
+    # ministry's press office said so. In the statement, ...")
+    own = set(claim.spans)
+    following = [s for s in sentences[claim.sentence_index + 1 :] if (s.start, s.end) not in own][
+        :2
+    ]
+    for sentence in following:
         if sentence.paragraph - claim.paragraph > 1:
             break
         if sentence.attribution is not None and not sentence.carried:
