@@ -466,3 +466,16 @@ def test_a_turkish_text_reads_its_place_names_as_turkish() -> None:
     resolver.lang = "tr"
     ref = resolver.resolve(0, len(name), name, "place")
     assert ref.resolved and ref.name == "Jisr-Ash-Shugur"
+
+
+def test_a_round_up_dates_its_strikes_by_the_lede() -> None:
+    """The lede says the day ("الثلاثاء"); the paragraphs after it, one strike each, do not:
+    each strike is the lede's day, not the week up to publication."""
+    name = "70_ar_roundup_lede_date.txt"
+    path = DOCS / name
+    doc = read_document(path.read_bytes(), name, Options())
+    claims = extract_claims(doc)
+    assert len(claims) == 3
+    assert {c.date.start.isoformat() for c in claims if c.date} == {"2022-03-15"}
+    assert all(c.date and c.date.start == c.date.end for c in claims)
+    assert [c.date_method.startswith("the lede") for c in claims] == [False, True, True]

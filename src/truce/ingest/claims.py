@@ -1026,6 +1026,31 @@ def _later_same_event(claim: Claim, claims: list[Claim], read: list[Claim]) -> C
     return None
 
 
+def _lede(claim: Claim, read: list[Claim]) -> Claim | None:
+    """The article's first claim dated by its own text, when it opens the article and reports
+    the same kind of event as ``claim`` (a round-up: "13 civilians were killed on Wednesday in
+    strikes on Idlib" and then, a paragraph each, the villages struck, undated).
+
+    Only for the other languages' readers: the English set was tuned without it."""
+    from truce.model.vocab import event_family
+
+    if claim.language == "en":
+        return None
+    first = next((c for c in read if c.mark != "caption"), None)
+    if (
+        first is None
+        or first is claim
+        or first.sentence_index >= claim.sentence_index
+        or first.paragraph > 1
+        or first.date is None
+        or first.date.precision != TimePrecision.DAY
+        or first.modality != claim.modality
+        or event_family(first.sub_event_type) != event_family(claim.sub_event_type)
+    ):
+        return None
+    return first
+
+
 def _fallback_date(
     claim: Claim,
     claims: list[Claim],
@@ -1063,6 +1088,11 @@ def _fallback_date(
         # "X killed ..., Central Command said on Monday": the report's own day, not publication's
         claim.date, claim.date_text = claim.said_on, claim.said_on_text
         claim.date_method = "the day it was reported (the event clause gives no date of its own)"
+        return
+    lede = _lede(claim, read or [])
+    if lede is not None and lede.date is not None:
+        claim.date, claim.date_text = lede.date, lede.date_text
+        claim.date_method = "the lede's date (a round-up tells the day once, at its top)"
         return
     later = _later_same_event(claim, claims, read or [])
     if later is not None and later.date is not None:
