@@ -475,7 +475,28 @@ def test_a_round_up_dates_its_strikes_by_the_lede() -> None:
     path = DOCS / name
     doc = read_document(path.read_bytes(), name, Options())
     claims = extract_claims(doc)
-    assert len(claims) == 3
+    # the lede and its first strike are one claim (the lede names no town); the second strike,
+    # in a paragraph of its own, another
+    assert [c.places[0].name for c in claims] == ["Kafr Nobol", "Bara"]
     assert {c.date.start.isoformat() for c in claims if c.date} == {"2022-03-15"}
     assert all(c.date and c.date.start == c.date.end for c in claims)
-    assert [c.date_method.startswith("the lede") for c in claims] == [False, True, True]
+    assert [c.date_method.startswith("the lede") for c in claims] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        # "in an air strike by the regime's forces on the town of Kafr Nabl": the strike is no place
+        ("قتل ثلاثة مدنيين في قصف جوي لقوات النظام على بلدة كفرنبل.", ["كفرنبل"]),
+        # "in southern Idlib": a part of the governorate, not the city of Idlib
+        ("أسفر القصف على مناطق عدة في جنوب إدلب عن مقتل ثمانية مدنيين.", ["جنوب إدلب"]),
+    ],
+)
+def test_arabic_place_names_are_places(sentence: str, want: list[str]) -> None:
+    assert [name for _, _, name, _ in get("ar").find_place_names(sentence)] == want
+
+
+def test_a_direction_of_a_governorate_is_its_part() -> None:
+    ar = get("ar")
+    assert list(ar.place_queries("جنوب إدلب"))[-1] == "southern Idlib"
+    assert list(ar.place_queries("شمالي حماة"))[-1] == "northern Hama"

@@ -830,6 +830,13 @@ class RuleLanguage:
             phrase = sentence[start:end]
             if phrase.casefold() in self.lexicon.not_places:
                 return
+            if kind != "region" and (
+                sum(ch.isalpha() for ch in phrase) < 3
+                or any(p.match(text, start) for p, *_ in self._triggers)
+            ):
+                # "في قصف جوي" (in an air strike), "بـ": an event word or a stray letter after
+                # a preposition, not a place; an unknown name would pass for a town elsewhere
+                return
             found.append((start, end, phrase, kind))
 
         for pattern, _direction in self._regions:
