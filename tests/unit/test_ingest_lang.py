@@ -500,3 +500,22 @@ def test_a_direction_of_a_governorate_is_its_part() -> None:
     ar = get("ar")
     assert list(ar.place_queries("جنوب إدلب"))[-1] == "southern Idlib"
     assert list(ar.place_queries("شمالي حماة"))[-1] == "northern Hama"
+
+
+def test_one_claim_per_governorate_a_sentence_names() -> None:
+    """ "обстрел провинции Хама и района города Алеппо": two events, one in each governorate;
+    the city of Aleppo is looked up in Aleppo, not in Hama named before it; the villages the
+    next sentence names in Hama join the Hama claim."""
+    name = "71_ru_two_governorates.txt"
+    path = DOCS / name
+    doc = read_document(path.read_bytes(), name, Options())
+    claims = extract_claims(doc)
+    got = [
+        sorted({p.location.admin1 for p in c.places if p.location and p.location.admin1})
+        for c in claims
+    ]
+    assert got == [["Hama"], ["Aleppo"]]
+    assert claims[0].places[0].name == "Kafr Nabutha"
+    assert claims[1].places[0].name == "Aleppo" and claims[1].places[0].resolved
+    mod = "Ministry of Defence of the Russian Federation"
+    assert all(c.attribution and c.attribution.originator == mod for c in claims)

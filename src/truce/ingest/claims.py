@@ -29,6 +29,7 @@ following sentences of the paragraph. Reader comments are never read here.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -357,9 +358,12 @@ def _read_sentences(
             places = []
             resolver.admin1 = next(iter(lang.admin1(text)), None)
             resolver.lang = None if lang.code == "en" else lang.code
+            first_admin1 = resolver.admin1
             for s, e, name, kind in lang.find_place_names(text):
                 if _overlaps(s, e, taken) and not lang.is_governorate(name):
                     continue
+                if lang.code != "en":
+                    resolver.admin1 = _admin1_of(lang, text, s, e, name) or first_admin1
                 ref = _resolve_place(resolver, lang, s, e, name, kind)
                 if ref is not None:
                     places.append(ref)
@@ -383,6 +387,21 @@ def _read_sentences(
                 lang,
             )
             index += 1
+
+
+def _admin1_of(lang: Language, text: str, start: int, end: int, name: str) -> str | None:
+    """The governorate a place name of ``text`` is looked up in: its own when it is a
+    governorate's name (the city of Aleppo, in "shelled Hama province and the city of
+    Aleppo"), else the one named first after it ("Кубейбат, Умм-Хартайн и Мгайр в провинции
+    Хама", "قرية سرجة بريف إدلب"), else the last one before it."""
+    own = lang.admin1(name)
+    if own:
+        return own[0]
+    after = lang.admin1(text[end:])
+    if after:
+        return after[0]
+    before = lang.admin1(text[:start])
+    return before[-1] if before else None
 
 
 def _resolve_place(
@@ -739,7 +758,44 @@ def _finish(
                 f"no place in the text; placed in {context.text}, "
                 "the governorate the article is about"
             )
+    claims[:] = [part for claim in claims for part in _by_governorate(claim)]
     claims[:] = _merge_same_events(claims)
+
+
+def _by_governorate(claim: Claim) -> list[Claim]:
+    """A claim whose places lie in several governorates, one claim per governorate ("shelled
+    villages of Hama province and the area of the city of Aleppo": two events, as ACLED codes
+    one event per location and day); the casualty figures, which the text does not divide,
+    stay with the first. Only for the other languages' readers: the English set was tuned
+    without it."""
+    if claim.language == "en":
+        return [claim]
+    towns = [
+        p
+        for p in claim.places
+        if _place_rank(p) <= 2 and not p.from_context and p.location and p.location.admin1
+    ]
+    order = sorted(towns, key=lambda p: p.start)
+    governorates = list(dict.fromkeys(p.location.admin1 for p in order if p.location))
+    if len(governorates) < 2:
+        return [claim]
+    parts = []
+    for n, admin1 in enumerate(governorates):
+        part = copy.deepcopy(claim)
+        part.places = [
+            p
+            for p in part.places
+            if (p.location is not None and p.location.admin1 == admin1)
+            or (n == 0 and p.location is None)
+        ]
+        if n:
+            part.figures = []
+        part.notes.append(
+            f"one of {len(governorates)} claims, one per governorate its sentence names"
+            + (" (its casualty figures stay with the first)" if claim.figures else "")
+        )
+        parts.append(part)
+    return parts
 
 
 def _towns(claim: Claim) -> set[str]:
