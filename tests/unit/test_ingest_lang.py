@@ -519,3 +519,25 @@ def test_one_claim_per_governorate_a_sentence_names() -> None:
     assert claims[1].places[0].name == "Aleppo" and claims[1].places[0].resolved
     mod = "Ministry of Defence of the Russian Federation"
     assert all(c.attribution and c.attribution.originator == mod for c in claims)
+
+
+def test_a_news_flash_dates_its_undated_events_by_its_stamp() -> None:
+    """Stamped "12.05.2022 Perşembe 14:20": an undated strike is that day or the night before;
+    an event the ministry's own statement reports is the statement's day. Without the hour the
+    same text is the week up to publication."""
+    name = "72_tr_news_flash.txt"
+    path = DOCS / name
+    data = path.read_bytes()
+    claims = extract_claims(read_document(data, name, Options()))
+    got = [
+        (c.sub_event_type, c.date.start.isoformat(), c.date.end.isoformat())
+        for c in claims
+        if c.date
+    ]
+    assert got == [
+        ("Air/drone strike", "2022-05-11", "2022-05-12"),
+        ("Shelling/artillery/missile attack", "2022-05-12", "2022-05-12"),
+    ]
+    plain = data.replace(b" 14:20", b"")
+    weekly = extract_claims(read_document(plain, name, Options()))
+    assert all(c.date and c.date.start.isoformat() == "2022-05-06" for c in weekly)

@@ -45,7 +45,7 @@ from truce.ingest.lang import ENGLISH, Language
 from truce.ingest.lang import get as get_language
 from truce.ingest.lang.detect import detect_document
 from truce.ingest.places import PlaceRef, Resolver, _plausible, load_gazetteer
-from truce.ingest.timex import DateMention, Span
+from truce.ingest.timex import DateMention, Span, parse_date_line
 from truce.model.vocab import (
     ActorRole,
     CasualtyCategory,
@@ -738,6 +738,7 @@ def _finish(
 ) -> None:
     context = _context_place(doc, sentences, gaz)
     read = [c for c in claims if c.date is not None]  # dated by their own sentences
+    flash = _flash(doc, reference)
     named = document_source(doc.text, dictionary)
     principal = _principal_source(sentences)
     for claim in claims:
@@ -748,7 +749,7 @@ def _finish(
         if not claim.places or _place_rank(claim.places[0]) >= 2:
             _nearby_place(claim, sentences)
         if claim.date is None:
-            _fallback_date(claim, claims, sentences, reference, read)
+            _fallback_date(claim, claims, sentences, reference, read, flash)
         _not_after_publication(claim, doc)
         if claim.mark == "caption":
             _caption(claim, doc, read)
@@ -1113,6 +1114,7 @@ def _fallback_date(
     sentences: list[_Sentence],
     reference: Any,
     read: list[Claim] | None = None,
+    flash: bool = False,
 ) -> None:
     if claim.modality in (Modality.PLANNED, Modality.ANNOUNCED) and claim.said_on is not None:
         claim.date, claim.date_text = claim.said_on, claim.said_on_text
@@ -1165,8 +1167,39 @@ def _fallback_date(
         claim.date = Span(reference, reference, TimePrecision.DAY)
         claim.date_method = "publication date (when the plan was reported)"
         return
+    if flash and claim.language != "en" and claim.modality == Modality.OCCURRED:
+        if claim.attribution is not None and not claim.attribution_carried:
+            claim.date = Span(reference, reference, TimePrecision.DAY)
+            claim.date_method = (
+                "the day of the statement: a news flash stamped with the hour reports it "
+                "(no date in the text)"
+            )
+        else:
+            claim.date = Span(reference - timedelta(days=1), reference, TimePrecision.DAY)
+            claim.date_method = (
+                "the day of a news flash stamped with the hour, or the night before "
+                "(no date in the text)"
+            )
+        return
     claim.date = Span(reference - timedelta(days=6), reference, TimePrecision.WEEK)
     claim.date_method = "the week up to publication (no date in the text)"
+
+
+_HOUR = re.compile(r"(?<![\d.])[0-2]?\d[:.][0-5]\d(?![\d.])")  # not "12.05.2022"
+
+
+def _flash(doc: Document, reference: Any) -> bool:
+    """The text is stamped with the day and hour it was published ("10.02.2020 Pazartesi
+    16:04", "08 Haziran 2018 03:45"): a news flash, written as the event is reported."""
+    if reference is None:
+        return False
+    for removed in doc.removed:
+        if "date" not in removed.reason or not _HOUR.search(removed.text):
+            continue
+        line = parse_date_line(removed.text)
+        if line is not None and line[0].start == reference:
+            return True
+    return False
 
 
 def _context_place(doc: Document, sentences: list[_Sentence], gaz: Any) -> PlaceRef | None:
