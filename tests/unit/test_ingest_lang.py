@@ -541,3 +541,15 @@ def test_a_news_flash_dates_its_undated_events_by_its_stamp() -> None:
     plain = data.replace(b" 14:20", b"")
     weekly = extract_claims(read_document(plain, name, Options()))
     assert all(c.date and c.date.start.isoformat() == "2022-05-06" for c in weekly)
+
+
+def test_the_source_told_next_is_not_lent_by_a_later_denial() -> None:
+    """ "... five civilians were killed. Об этом сообщает агентство со ссылкой на SOHR." then
+    "The Russian MoD denied the strike": the strike is the Observatory's report."""
+    name = "73_ru_source_then_denial.txt"
+    path = DOCS / name
+    claims = extract_claims(read_document(path.read_bytes(), name, Options()))
+    strike = claims[0]
+    assert strike.sub_event_type == "Air/drone strike"
+    assert strike.attribution is not None
+    assert strike.attribution.originator == "Syrian Observatory for Human Rights"

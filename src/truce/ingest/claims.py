@@ -604,6 +604,17 @@ def _assemble(sentence: _Sentence, claims: list[Claim], dictionary: ActorDiction
         same_paragraph = last.paragraph == sentence.paragraph
         if (sentence.figures and (linked or same_paragraph)) or (linked and sentence.places):
             _absorb(last, sentence, None)
+        elif (
+            same_paragraph
+            and last.attribution is None
+            and sentence.attribution is not None
+            and not sentence.carried
+            and sentence.language.code != "en"
+        ):
+            # "... 19 people were killed. Об этом сообщает Reuters со ссылкой на SOHR": the
+            # source of the sentence just told, before a later sentence of the same event
+            # ("the ministry denied the strike") can lend it its own
+            last.attribution = sentence.attribution
     elif not sentence.triggers and sentence.figures:
         _casualty_claim(sentence, claims)
     if sentence.foil is not None:
