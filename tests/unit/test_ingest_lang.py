@@ -205,6 +205,22 @@ def test_casualty_figures(code: str, sentence: str, want: list[tuple[object, ...
             "Syrian Observatory for Human Rights",
         ),
         ("tr", "Beyaz Baretliler'in açıklamasına göre 7 sivil öldü.", "Syria Civil Defence"),
+        # the passive: by X ... it was announced
+        (
+            "tr",
+            "Saldırıda 2 askerin yaralandığı MSB tarafından açıklandı.",
+            "Ministry of National Defence of Turkey",
+        ),
+        (
+            "tr",
+            "Milli Savunma Bakanlığı'nca 3 askerin yaralandığı duyuruldu.",
+            "Ministry of National Defence of Turkey",
+        ),
+        (
+            "tr",
+            "Suriye Gözlem Evi'nin açıklamasına göre 4 sivil öldü.",
+            "Syrian Observatory for Human Rights",
+        ),
         (
             "ar",
             "بحسب المرصد السوري لحقوق الإنسان، قتل ثلاثة مدنيين.",
@@ -220,6 +236,46 @@ def test_attribution(code: str, sentence: str, originator: str) -> None:
     found = lang.find_attribution(sentence, lang.dictionary(ActorDictionary.default()), None)
     assert found is not None and found.originator == originator
     assert found.text and found.text in sentence
+
+
+def test_the_attacker_of_a_passive_is_no_source() -> None:
+    lang = get("tr")
+    dictionary = lang.dictionary(ActorDictionary.default())
+    for sentence in (
+        "Rejim tarafından yapılan saldırıda 3 sivilin öldüğü bildirildi.",
+        "Rejim tarafından yapılan saldırıda 3 sivil öldü.",
+    ):
+        assert lang.find_attribution(sentence, dictionary, None) is None
+
+
+def test_a_statement_named_again_is_its_source() -> None:
+    """ "Açıklamada, ..." (in the statement): the statement cited before."""
+    lang = get("tr")
+    dictionary = lang.dictionary(ActorDictionary.default())
+    before = lang.find_attribution("Açıklama MSB'den geldi.", dictionary, None)
+    assert before is not None
+    again = lang.find_attribution(
+        "Açıklamada, 3 askerin yaralandığı belirtildi.", dictionary, before
+    )
+    assert again is not None and again.originator == "Ministry of National Defence of Turkey"
+    assert lang.find_attribution("Açıklamada, 3 asker yaralandı.", dictionary, None) is None
+
+
+def test_the_source_of_a_sentence_a_claim_skipped() -> None:
+    """A claim that takes in a later sentence of its event still takes the source of the
+    sentence it skipped ("... 3 soldiers wounded. The ministry's statement came. In the
+    statement, ...")."""
+    name = "69_tr_statement_in_passive.txt"
+    path = DOCS / name
+    doc = read_document(path.read_bytes(), name, Options())
+    claims = extract_claims(doc)
+    clash = next(c for c in claims if c.sub_event_type == "Armed clash")
+    assert len(clash.spans) == 2  # the first and third sentences, not the second
+    assert clash.attribution is not None
+    assert clash.attribution.originator == "Ministry of National Defence of Turkey"
+    strike = next(c for c in claims if c.sub_event_type == "Air/drone strike")
+    assert strike.attribution is not None
+    assert strike.attribution.originator == "Syrian Observatory for Human Rights"
 
 
 def test_no_source_no_attribution() -> None:
@@ -410,3 +466,90 @@ def test_a_turkish_text_reads_its_place_names_as_turkish() -> None:
     resolver.lang = "tr"
     ref = resolver.resolve(0, len(name), name, "place")
     assert ref.resolved and ref.name == "Jisr-Ash-Shugur"
+
+
+def test_a_round_up_dates_its_strikes_by_the_lede() -> None:
+    """The lede says the day ("الثلاثاء"); the paragraphs after it, one strike each, do not:
+    each strike is the lede's day, not the week up to publication."""
+    name = "70_ar_roundup_lede_date.txt"
+    path = DOCS / name
+    doc = read_document(path.read_bytes(), name, Options())
+    claims = extract_claims(doc)
+    # the lede and its first strike are one claim (the lede names no town); the second strike,
+    # in a paragraph of its own, another
+    assert [c.places[0].name for c in claims] == ["Kafr Nobol", "Bara"]
+    assert {c.date.start.isoformat() for c in claims if c.date} == {"2022-03-15"}
+    assert all(c.date and c.date.start == c.date.end for c in claims)
+    assert [c.date_method.startswith("the lede") for c in claims] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        # "in an air strike by the regime's forces on the town of Kafr Nabl": the strike is no place
+        ("قتل ثلاثة مدنيين في قصف جوي لقوات النظام على بلدة كفرنبل.", ["كفرنبل"]),
+        # "in southern Idlib": a part of the governorate, not the city of Idlib
+        ("أسفر القصف على مناطق عدة في جنوب إدلب عن مقتل ثمانية مدنيين.", ["جنوب إدلب"]),
+    ],
+)
+def test_arabic_place_names_are_places(sentence: str, want: list[str]) -> None:
+    assert [name for _, _, name, _ in get("ar").find_place_names(sentence)] == want
+
+
+def test_a_direction_of_a_governorate_is_its_part() -> None:
+    ar = get("ar")
+    assert list(ar.place_queries("جنوب إدلب"))[-1] == "southern Idlib"
+    assert list(ar.place_queries("شمالي حماة"))[-1] == "northern Hama"
+
+
+def test_one_claim_per_governorate_a_sentence_names() -> None:
+    """ "обстрел провинции Хама и района города Алеппо": two events, one in each governorate;
+    the city of Aleppo is looked up in Aleppo, not in Hama named before it; the villages the
+    next sentence names in Hama join the Hama claim."""
+    name = "71_ru_two_governorates.txt"
+    path = DOCS / name
+    doc = read_document(path.read_bytes(), name, Options())
+    claims = extract_claims(doc)
+    got = [
+        sorted({p.location.admin1 for p in c.places if p.location and p.location.admin1})
+        for c in claims
+    ]
+    assert got == [["Hama"], ["Aleppo"]]
+    assert claims[0].places[0].name == "Kafr Nabutha"
+    assert claims[1].places[0].name == "Aleppo" and claims[1].places[0].resolved
+    mod = "Ministry of Defence of the Russian Federation"
+    assert all(c.attribution and c.attribution.originator == mod for c in claims)
+
+
+def test_a_news_flash_dates_its_undated_events_by_its_stamp() -> None:
+    """Stamped "12.05.2022 Perşembe 14:20": an undated strike is that day or the night before;
+    an event the ministry's own statement reports is the statement's day. Without the hour the
+    same text is the week up to publication."""
+    name = "72_tr_news_flash.txt"
+    path = DOCS / name
+    data = path.read_bytes()
+    claims = extract_claims(read_document(data, name, Options()))
+    got = [
+        (c.sub_event_type, c.date.start.isoformat(), c.date.end.isoformat())
+        for c in claims
+        if c.date
+    ]
+    assert got == [
+        ("Air/drone strike", "2022-05-11", "2022-05-12"),
+        ("Shelling/artillery/missile attack", "2022-05-12", "2022-05-12"),
+    ]
+    plain = data.replace(b" 14:20", b"")
+    weekly = extract_claims(read_document(plain, name, Options()))
+    assert all(c.date and c.date.start.isoformat() == "2022-05-06" for c in weekly)
+
+
+def test_the_source_told_next_is_not_lent_by_a_later_denial() -> None:
+    """ "... five civilians were killed. Об этом сообщает агентство со ссылкой на SOHR." then
+    "The Russian MoD denied the strike": the strike is the Observatory's report."""
+    name = "73_ru_source_then_denial.txt"
+    path = DOCS / name
+    claims = extract_claims(read_document(path.read_bytes(), name, Options()))
+    strike = claims[0]
+    assert strike.sub_event_type == "Air/drone strike"
+    assert strike.attribution is not None
+    assert strike.attribution.originator == "Syrian Observatory for Human Rights"

@@ -29,6 +29,7 @@ following sentences of the paragraph. Reader comments are never read here.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -44,7 +45,7 @@ from truce.ingest.lang import ENGLISH, Language
 from truce.ingest.lang import get as get_language
 from truce.ingest.lang.detect import detect_document
 from truce.ingest.places import PlaceRef, Resolver, _plausible, load_gazetteer
-from truce.ingest.timex import DateMention, Span
+from truce.ingest.timex import DateMention, Span, parse_date_line
 from truce.model.vocab import (
     ActorRole,
     CasualtyCategory,
@@ -358,9 +359,12 @@ def _read_sentences(
             places = []
             resolver.admin1 = next(iter(lang.admin1(text)), None)
             resolver.lang = None if lang.code == "en" else lang.code
+            first_admin1 = resolver.admin1
             for s, e, name, kind in lang.find_place_names(text):
                 if _overlaps(s, e, taken) and not lang.is_governorate(name):
                     continue
+                if lang.code != "en":
+                    resolver.admin1 = _admin1_of(lang, text, s, e, name) or first_admin1
                 ref = _resolve_place(resolver, lang, s, e, name, kind)
                 if ref is not None:
                     places.append(ref)
@@ -384,6 +388,21 @@ def _read_sentences(
                 lang,
             )
             index += 1
+
+
+def _admin1_of(lang: Language, text: str, start: int, end: int, name: str) -> str | None:
+    """The governorate a place name of ``text`` is looked up in: its own when it is a
+    governorate's name (the city of Aleppo, in "shelled Hama province and the city of
+    Aleppo"), else the one named first after it ("Кубейбат, Умм-Хартайн и Мгайр в провинции
+    Хама", "قرية سرجة بريف إدلب"), else the last one before it."""
+    own = lang.admin1(name)
+    if own:
+        return own[0]
+    after = lang.admin1(text[end:])
+    if after:
+        return after[0]
+    before = lang.admin1(text[:start])
+    return before[-1] if before else None
 
 
 def _resolve_place(
@@ -603,6 +622,17 @@ def _assemble(sentence: _Sentence, claims: list[Claim], dictionary: ActorDiction
             _absorb(first, sentence, None)
         elif (sentence.figures and (linked or same_paragraph)) or (linked and sentence.places):
             _absorb(last, sentence, None)
+        elif (
+            same_paragraph
+            and last.attribution is None
+            and sentence.attribution is not None
+            and not sentence.carried
+            and sentence.language.code != "en"
+        ):
+            # "... 19 people were killed. Об этом сообщает Reuters со ссылкой на SOHR": the
+            # source of the sentence just told, before a later sentence of the same event
+            # ("the ministry denied the strike") can lend it its own
+            last.attribution = sentence.attribution
     elif not sentence.triggers and sentence.figures:
         _casualty_claim(sentence, claims)
     if sentence.foil is not None:
@@ -714,8 +744,14 @@ def _fallback_attribution(
     sentences ("... killed nine people. The Observatory said the strike ..."), the article's
     source line or the monitor it cites most, or the agency of its dateline; each marked with
     its basis (Admiralty grading keeps the difference between said here and said elsewhere)."""
-    last = claim.sentence_index + len(claim.spans) - 1
-    for sentence in sentences[last + 1 : last + 3]:
+    # the two sentences after the claim's first that are not its own (a claim may take in a
+    # later sentence of the same event and skip the one between: "... 5 soldiers killed. The
+    # ministry's press office said so. In the statement, ...")
+    own = set(claim.spans)
+    following = [s for s in sentences[claim.sentence_index + 1 :] if (s.start, s.end) not in own][
+        :2
+    ]
+    for sentence in following:
         if sentence.paragraph - claim.paragraph > 1:
             break
         if sentence.attribution is not None and not sentence.carried:
@@ -744,6 +780,7 @@ def _finish(
 ) -> None:
     context = _context_place(doc, sentences, gaz)
     read = [c for c in claims if c.date is not None]  # dated by their own sentences
+    flash = _flash(doc, reference)
     named = document_source(doc.text, dictionary)
     principal = _principal_source(sentences)
     for claim in claims:
@@ -754,7 +791,7 @@ def _finish(
         if not claim.places or _place_rank(claim.places[0]) >= 2:
             _nearby_place(claim, sentences)
         if claim.date is None:
-            _fallback_date(claim, claims, sentences, reference, read)
+            _fallback_date(claim, claims, sentences, reference, read, flash)
         _not_after_publication(claim, doc)
         if claim.mark == "caption":
             _caption(claim, doc, read)
@@ -764,7 +801,44 @@ def _finish(
                 f"no place in the text; placed in {context.text}, "
                 "the governorate the article is about"
             )
+    claims[:] = [part for claim in claims for part in _by_governorate(claim)]
     claims[:] = _merge_same_events(claims)
+
+
+def _by_governorate(claim: Claim) -> list[Claim]:
+    """A claim whose places lie in several governorates, one claim per governorate ("shelled
+    villages of Hama province and the area of the city of Aleppo": two events, as ACLED codes
+    one event per location and day); the casualty figures, which the text does not divide,
+    stay with the first. Only for the other languages' readers: the English set was tuned
+    without it."""
+    if claim.language == "en":
+        return [claim]
+    towns = [
+        p
+        for p in claim.places
+        if _place_rank(p) <= 2 and not p.from_context and p.location and p.location.admin1
+    ]
+    order = sorted(towns, key=lambda p: p.start)
+    governorates = list(dict.fromkeys(p.location.admin1 for p in order if p.location))
+    if len(governorates) < 2:
+        return [claim]
+    parts = []
+    for n, admin1 in enumerate(governorates):
+        part = copy.deepcopy(claim)
+        part.places = [
+            p
+            for p in part.places
+            if (p.location is not None and p.location.admin1 == admin1)
+            or (n == 0 and p.location is None)
+        ]
+        if n:
+            part.figures = []
+        part.notes.append(
+            f"one of {len(governorates)} claims, one per governorate its sentence names"
+            + (" (its casualty figures stay with the first)" if claim.figures else "")
+        )
+        parts.append(part)
+    return parts
 
 
 def _towns(claim: Claim) -> set[str]:
@@ -1078,12 +1152,38 @@ def _later_same_event(claim: Claim, claims: list[Claim], read: list[Claim]) -> C
     return None
 
 
+def _lede(claim: Claim, read: list[Claim]) -> Claim | None:
+    """The article's first claim dated by its own text, when it opens the article and reports
+    the same kind of event as ``claim`` (a round-up: "13 civilians were killed on Wednesday in
+    strikes on Idlib" and then, a paragraph each, the villages struck, undated).
+
+    Only for the other languages' readers: the English set was tuned without it."""
+    from truce.model.vocab import event_family
+
+    if claim.language == "en":
+        return None
+    first = next((c for c in read if c.mark != "caption"), None)
+    if (
+        first is None
+        or first is claim
+        or first.sentence_index >= claim.sentence_index
+        or first.paragraph > 1
+        or first.date is None
+        or first.date.precision != TimePrecision.DAY
+        or first.modality != claim.modality
+        or event_family(first.sub_event_type) != event_family(claim.sub_event_type)
+    ):
+        return None
+    return first
+
+
 def _fallback_date(
     claim: Claim,
     claims: list[Claim],
     sentences: list[_Sentence],
     reference: Any,
     read: list[Claim] | None = None,
+    flash: bool = False,
 ) -> None:
     if claim.modality in (Modality.PLANNED, Modality.ANNOUNCED) and claim.said_on is not None:
         claim.date, claim.date_text = claim.said_on, claim.said_on_text
@@ -1116,6 +1216,11 @@ def _fallback_date(
         claim.date, claim.date_text = claim.said_on, claim.said_on_text
         claim.date_method = "the day it was reported (the event clause gives no date of its own)"
         return
+    lede = _lede(claim, read or [])
+    if lede is not None and lede.date is not None:
+        claim.date, claim.date_text = lede.date, lede.date_text
+        claim.date_method = "the lede's date (a round-up tells the day once, at its top)"
+        return
     later = _later_same_event(claim, claims, read or [])
     if later is not None and later.date is not None:
         claim.date, claim.date_text = later.date, later.date_text
@@ -1131,8 +1236,39 @@ def _fallback_date(
         claim.date = Span(reference, reference, TimePrecision.DAY)
         claim.date_method = "publication date (when the plan was reported)"
         return
+    if flash and claim.language != "en" and claim.modality == Modality.OCCURRED:
+        if claim.attribution is not None and not claim.attribution_carried:
+            claim.date = Span(reference, reference, TimePrecision.DAY)
+            claim.date_method = (
+                "the day of the statement: a news flash stamped with the hour reports it "
+                "(no date in the text)"
+            )
+        else:
+            claim.date = Span(reference - timedelta(days=1), reference, TimePrecision.DAY)
+            claim.date_method = (
+                "the day of a news flash stamped with the hour, or the night before "
+                "(no date in the text)"
+            )
+        return
     claim.date = Span(reference - timedelta(days=6), reference, TimePrecision.WEEK)
     claim.date_method = "the week up to publication (no date in the text)"
+
+
+_HOUR = re.compile(r"(?<![\d.])[0-2]?\d[:.][0-5]\d(?![\d.])")  # not "12.05.2022"
+
+
+def _flash(doc: Document, reference: Any) -> bool:
+    """The text is stamped with the day and hour it was published ("10.02.2020 Pazartesi
+    16:04", "08 Haziran 2018 03:45"): a news flash, written as the event is reported."""
+    if reference is None:
+        return False
+    for removed in doc.removed:
+        if "date" not in removed.reason or not _HOUR.search(removed.text):
+            continue
+        line = parse_date_line(removed.text)
+        if line is not None and line[0].start == reference:
+            return True
+    return False
 
 
 def _context_place(doc: Document, sentences: list[_Sentence], gaz: Any) -> PlaceRef | None:

@@ -166,6 +166,18 @@ def hijri_to_gregorian(year: int, month: int, day: int) -> date:
     return date.fromordinal(jdn - 1721425)
 
 
+def _carried(previous: Attribution) -> dict[str, Any]:
+    """The source of an earlier attribution, for an anaphor that refers back to it."""
+    return {
+        "cited": previous.cited,
+        "kind": previous.kind,
+        "person": previous.person,
+        "title": previous.title,
+        "institution": previous.institution,
+        "via": previous.via,
+    }
+
+
 class RuleLanguage:
     """A :class:`~truce.ingest.lang.Language` made of a :class:`Lexicon`."""
 
@@ -788,19 +800,20 @@ class RuleLanguage:
             words = piece.split()[-4:]
             cited = " ".join(words)
             end = m.end()
+        # "Açıklamada, ..." ("In the statement, ..."): the cue is itself the anaphor, the
+        # statement last cited (of an earlier sentence or paragraph)
+        if (
+            not cited
+            and side == "before"
+            and previous is not None
+            and self._anaphors.match(m.group(0))
+        ):
+            return _carried(previous), (m.start(), m.end())
         if not cited or self._not_a_source.match(cited):
             return None
         start = m.start() if side == "after" else m.start() - len(cited)
         if self._anaphors.match(cited) and previous is not None:
-            info = {
-                "cited": previous.cited,
-                "kind": previous.kind,
-                "person": previous.person,
-                "title": previous.title,
-                "institution": previous.institution,
-                "via": previous.via,
-            }
-            return info, (start, end)
+            return _carried(previous), (start, end)
         if self._witnesses.search(cited):
             return {"cited": cited, "kind": SourceKind.WITNESS}, (start, end)
         return None
@@ -816,6 +829,13 @@ class RuleLanguage:
                 return
             phrase = sentence[start:end]
             if phrase.casefold() in self.lexicon.not_places:
+                return
+            if kind != "region" and (
+                sum(ch.isalpha() for ch in phrase) < 3
+                or any(p.match(text, start) for p, *_ in self._triggers)
+            ):
+                # "في قصف جوي" (in an air strike), "بـ": an event word or a stray letter after
+                # a preposition, not a place; an unknown name would pass for a town elsewhere
                 return
             found.append((start, end, phrase, kind))
 

@@ -64,6 +64,14 @@ LEXICON = Lexicon(
             "suicide bomb",
         ),
         (
+            # "patlama yaşandı": a blast, its device not named (as English "explosion")
+            r"patlama\w*|infilak\w*",
+            _E.EXPLOSIONS,
+            "Remote explosive/landmine/IED",
+            3,
+            "explosion (device not named)",
+        ),
+        (
             r"el yapımı patlayıcı\w*|EYP|mayın\w*|bomba yüklü\w*|patlayıcı\w*|bombalı saldırı\w*",
             _E.EXPLOSIONS,
             "Remote explosive/landmine/IED",
@@ -268,6 +276,14 @@ LEXICON = Lexicon(
             "before",
         ),
         (r"(?:bildiren|açıklayan|aktaran)", "before"),
+        (
+            # the passive: "MSB tarafından açıklandı", "Bakanlık'ça ... duyuruldu" (by X ... it
+            # was announced); the agent is a source only when the sentence's verb is one of
+            # saying (the agent of "tarafından yapılan saldırı" is the attacker, not a source)
+            r"(?:tarafından|['’]?n?[cç][ae])(?=\s[^.;]{0,200}?(?<!\w)(?:açıklan|bildiril|duyurul"
+            r"|belirtil|kaydedil|aktarıl|ifade edil|doğrulan|yalanlan)\w*)",
+            "before",
+        ),
         (
             r"['’]?(?:dan|den|ndan|nden|tan|ten)\s+(?:yapılan\s+(?:yazılı\s+)?açıklama\w*|geldi|alınan bilgi\w*)",
             "before",
