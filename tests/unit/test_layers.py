@@ -139,9 +139,6 @@ PENDING = {
     "agreement/patrol.py": 9,
     "agreement/violations.py": 43,
     "channels/state.py": 26,
-    "evidence/actions.py": 4,
-    "evidence/maplayer.py": 5,
-    "evidence/proof.py": 1,
 }
 
 
