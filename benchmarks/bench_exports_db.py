@@ -1,6 +1,6 @@
 """The database cursor export path (issue 19): a million incidents read from SQLite and exported.
 
-``truce export`` reads its events through :meth:`truce.report.read.Snapshot.iter_events`: one
+``truce export`` reads its events through :meth:`truce.report.queries.Snapshot.iter_events`: one
 cursor over the incidents table (``stream_results``, ``yield_per``), each batch of 1,000 with its
 reports and responses, each report's JSON body parsed and validated, the incident merged, then the
 format writes it. ``bench_exports`` measures the formats on events built in memory; this area
@@ -106,7 +106,7 @@ db.close()
 _CHILD = """
 import json, resource, sys, time
 from truce.report.registry import ExportContext, get_format
-from truce.report.read import Snapshot
+from truce.report.queries import Snapshot
 from truce.report.synthetic import synthetic_events, synthetic_state
 from truce.store.db import make_engine
 

@@ -38,12 +38,17 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import select
 
 from truce.agreement.aoi import Aoi, default_aoi, geometry_to_metric, to_lonlat, to_metric
 from truce.agreement.batch import append_batch
 from truce.agreement.geojson import feature_geometry, read_features
-from truce.agreement.tables import patrol_observations, patrol_tracks, patrols
+from truce.agreement.queries import (
+    observations_of_kind,
+    observations_per_patrol,
+    patrol_plans,
+    points_per_patrol,
+    track_bodies,
+)
 from truce.errors import NotFoundError, ValidationError
 from truce.intake import check_records, parse_xml, read_bytes
 from truce.model import Report, ZoneKind
@@ -293,17 +298,9 @@ def observe(
 
 def list_patrols(node: Node) -> list[dict[str, Any]]:
     with node.store.engine.connect() as conn:
-        plans = [
-            dict(r) for r in conn.execute(select(patrols).order_by(patrols.c.start)).mappings()
-        ]
-        tracks = conn.execute(select(patrol_tracks.c.patrol_id, patrol_tracks.c.points)).all()
-        obs = conn.execute(select(patrol_observations.c.patrol_id)).all()
-    n_points: dict[str, int] = defaultdict(int)
-    for t in tracks:
-        n_points[t.patrol_id] += t.points
-    n_obs: dict[str, int] = defaultdict(int)
-    for o in obs:
-        n_obs[o.patrol_id] += 1
+        plans = patrol_plans(conn)
+        n_points = points_per_patrol(conn)
+        n_obs = observations_per_patrol(conn)
     for p in plans:
         line = geometry_to_metric(shapely.from_wkt(p["route_wkt"]))
         p["route_km"] = round(line.length / 1000, 2)
@@ -343,11 +340,11 @@ class PatrolCheck:
 def _tracks(node: Node) -> list[_Track]:
     grouped: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)
     with node.store.engine.connect() as conn:
-        for row in conn.execute(select(patrol_tracks).order_by(patrol_tracks.c.entry_index)):
-            track = PatrolTrack.model_validate(json.loads(row.body))
+        for patrol_id, party, body in track_bodies(conn):
+            track = PatrolTrack.model_validate(json.loads(body))
             base = track.start.timestamp()
             for offset, lat, lon in track.points:
-                grouped[(row.patrol_id, row.party)].append((base + offset, float(lon), float(lat)))
+                grouped[(patrol_id, party)].append((base + offset, float(lon), float(lat)))
     out = []
     for (patrol, party), pts in sorted(grouped.items()):
         arr = np.array(sorted(pts))
@@ -573,12 +570,7 @@ def check_patrols(node: Node, *, distance_m: int = 1000) -> PatrolCheck:
     result.restricted = _restricted(plans, tracks, zones)
     result.coverage = _coverage(plans, tracks, zones)
     with node.store.engine.connect() as conn:
-        denied = conn.execute(
-            select(patrol_observations)
-            .where(patrol_observations.c.kind == ObservationKind.MOVEMENT_DENIED.value)
-            .order_by(patrol_observations.c.entry_index)
-        ).mappings()
-        result.denials = [dict(r) for r in denied]
+        result.denials = observations_of_kind(conn, ObservationKind.MOVEMENT_DENIED.value)
     return result
 
 

@@ -10,14 +10,25 @@ from typing import Any, TypedDict
 
 from sqlalchemy import Connection, Engine, select
 
-from truce.agreement.tables import agreements, patrol_tracks, patrols, violations
+from truce.agreement.tables import (
+    agreements,
+    patrol_observations,
+    patrol_tracks,
+    patrols,
+    violations,
+)
 
 __all__ = [
     "PatrolRoute",
     "PatrolTrackRow",
     "agreement_start",
+    "observations_of_kind",
+    "observations_per_patrol",
+    "patrol_plans",
     "patrol_routes",
     "patrol_track_rows",
+    "points_per_patrol",
+    "track_bodies",
     "violations_of",
 ]
 
@@ -104,3 +115,38 @@ def agreement_start(engine: Engine) -> tuple[date, str] | None:
     with engine.connect() as conn:
         row = conn.execute(query).first()
     return (date.fromisoformat(row[0]), str(row[1])) if row is not None else None
+
+
+def patrol_plans(conn: Connection) -> list[dict[str, Any]]:
+    """The planned patrols (``patrols`` rows, latest version), by start time."""
+    return [dict(r) for r in conn.execute(select(patrols).order_by(patrols.c.start)).mappings()]
+
+
+def points_per_patrol(conn: Connection) -> dict[str, int]:
+    """How many track points each patrol has recorded (patrols without a track are absent)."""
+    out: dict[str, int] = {}
+    for r in conn.execute(select(patrol_tracks.c.patrol_id, patrol_tracks.c.points)):
+        out[r.patrol_id] = out.get(r.patrol_id, 0) + r.points
+    return out
+
+
+def observations_per_patrol(conn: Connection) -> dict[str, int]:
+    """How many observations each patrol has recorded (patrols without one are absent)."""
+    out: dict[str, int] = {}
+    for r in conn.execute(select(patrol_observations.c.patrol_id)):
+        out[r.patrol_id] = out.get(r.patrol_id, 0) + 1
+    return out
+
+
+def track_bodies(conn: Connection) -> list[tuple[str, str, str]]:
+    """Each recorded track part as (patrol id, party, the entry's JSON body), in ledger order."""
+    t = patrol_tracks
+    query = select(t.c.patrol_id, t.c.party, t.c.body).order_by(t.c.entry_index)
+    return [(r.patrol_id, r.party, r.body) for r in conn.execute(query)]
+
+
+def observations_of_kind(conn: Connection, kind: str) -> list[dict[str, Any]]:
+    """The patrol observations of one kind (``patrol_observations`` rows), in ledger order."""
+    o = patrol_observations
+    query = select(o).where(o.c.kind == kind).order_by(o.c.entry_index)
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -18,17 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
-from truce.assess import tables
 from truce.assess.disagreement import FIELDS
 from truce.assess.grade import ATTRIBUTION_FIELDS
 from truce.assess.kinds import INCIDENT_ID, REPORT_ID, IncidentMerge, IncidentSplit
 from truce.assess.projection import resolve
+from truce.assess.queries import action_outcome, incident_of_report, reports_of
 from truce.errors import ConflictError, NotFoundError, ValidationError
 from truce.model import Evidence, Response, ResponseKind
 from truce.node import Node
-from truce.store import schema
 
 __all__ = ["DISPUTABLE", "Merged", "Split", "merge", "respond", "split"]
 
@@ -92,12 +89,11 @@ def merge(node: Node, incidents: Sequence[str], author: str, text: str = "") -> 
     node.append(author, "incident.merged", IncidentMerge(incidents=resolved, text=text))
     index = node.last_index
     with node.store.engine.connect() as conn:
-        a = tables.incident_actions
-        row = conn.execute(select(a).where(a.c.entry_index == index)).mappings().first()
-    if row is None or row["status"] != "applied":  # raced by another writer: say so
-        note = row["note"] if row else "not projected"
+        row = action_outcome(conn, index)
+    if row is None or row.status != "applied":  # raced by another writer: say so
+        note = row.note if row else "not projected"
         raise ConflictError(f"the merge was recorded but not applied: {note}")
-    keep = row["result"]
+    keep = str(row.result)
     return Merged(keep, tuple(i for i in resolved if i != keep), index)
 
 
@@ -113,21 +109,15 @@ def split(node: Node, incident: str, reports: Sequence[str], author: str, text: 
         if r in seen:
             raise ValidationError(f"{r} is listed twice", field="reports")
         seen.add(r)
-    rep = schema.reports
     with node.store.engine.connect() as conn:
-        members = [
-            row[0]
-            for row in conn.execute(
-                select(rep.c.id).where(rep.c.incident_id == current).order_by(rep.c.entry_index)
-            )
-        ]
+        members = reports_of(conn, current)
         for r in reports:
             if r in members:
                 continue
-            held = conn.execute(select(rep.c.incident_id).where(rep.c.id == r)).first()
+            held = incident_of_report(conn, r)
             if held is None:
                 raise NotFoundError(f"no report {r}", hint="List reports with 'truce report list'.")
-            raise ValidationError(f"{r} is in {held[0]}, not in {current}", field="reports")
+            raise ValidationError(f"{r} is in {held}, not in {current}", field="reports")
     if len(reports) >= len(members):
         raise ValidationError(
             f"splitting off every report of {current} would leave it with no report; "
@@ -141,12 +131,11 @@ def split(node: Node, incident: str, reports: Sequence[str], author: str, text: 
     )
     index = node.last_index
     with node.store.engine.connect() as conn:
-        a = tables.incident_actions
-        row = conn.execute(select(a).where(a.c.entry_index == index)).mappings().first()
-    if row is None or row["status"] != "applied":
-        note = row["note"] if row else "not projected"
+        row = action_outcome(conn, index)
+    if row is None or row.status != "applied":
+        note = row.note if row else "not projected"
         raise ConflictError(f"the split was recorded but not applied: {note}")
-    return Split(current, row["result"], tuple(ordered), index)
+    return Split(current, str(row.result), tuple(ordered), index)
 
 
 def respond(

@@ -25,7 +25,16 @@ from truce.errors import NotFoundError, ValidationError
 from truce.model import OccurrenceGrade
 from truce.store import schema
 
-__all__ = ["BBox", "list_incidents", "parse_bbox", "show_incident"]
+__all__ = [
+    "ActionOutcome",
+    "BBox",
+    "action_outcome",
+    "incident_of_report",
+    "list_incidents",
+    "parse_bbox",
+    "reports_of",
+    "show_incident",
+]
 
 _JSON_COLUMNS = ("reasons", "attribution", "casualties")
 _HIDDEN = ("state",)
@@ -185,3 +194,35 @@ def show_incident(conn: Connection, incident_id: str) -> dict[str, Any]:
         if a["result"] in concerned or set(json.loads(a["incidents"])) & set(concerned)
     ]
     return out
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    """What the projection made of a merge or split entry (``incident_actions``)."""
+
+    status: str  # applied | ignored
+    result: str | None  # the incident kept (a merge) or made (a split)
+    note: str | None
+
+
+def action_outcome(conn: Connection, entry_index: int) -> ActionOutcome | None:
+    """The outcome of the merge or split at ``entry_index``; None if it was not projected."""
+    a = tables.incident_actions
+    row = conn.execute(select(a).where(a.c.entry_index == entry_index)).mappings().first()
+    if row is None:
+        return None
+    return ActionOutcome(str(row["status"]), row["result"], row["note"])
+
+
+def reports_of(conn: Connection, incident_id: str) -> list[str]:
+    """The ids of the reports in ``incident_id``, in log order."""
+    rep = schema.reports
+    query = select(rep.c.id).where(rep.c.incident_id == incident_id).order_by(rep.c.entry_index)
+    return [str(row[0]) for row in conn.execute(query)]
+
+
+def incident_of_report(conn: Connection, report_id: str) -> str | None:
+    """The incident holding ``report_id``; None if there is no such report."""
+    rep = schema.reports
+    row = conn.execute(select(rep.c.incident_id).where(rep.c.id == report_id)).first()
+    return None if row is None else str(row[0])

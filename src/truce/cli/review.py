@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from truce.cli.app import AppContext, cli, echo_json, pass_app
+
+if TYPE_CHECKING:
+    from truce.ingest.queries import ClaimRow
 
 
 @cli.group()
@@ -16,7 +19,7 @@ def review() -> None:
     Decisions are signed by the reviewing party (the center or the monitors)."""
 
 
-def _needs(row: dict[str, Any]) -> str:
+def _needs(row: ClaimRow) -> str:
     return "; ".join(f"{n['reason']}" for n in row["needs"])
 
 

@@ -19,10 +19,10 @@ import weakref
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from truce.collab.actions import _heard, audiences
+from truce.collab.queries import unread
 from truce.errors import ValidationError
 
 __all__ = ["mark_read", "notification_reads", "read_through", "unread"]
@@ -87,10 +87,3 @@ def mark_read(engine: Any, username: str, through: int, size: int) -> int:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def unread(conn: Any, party: str | None, *, chair: bool, through: int) -> int:
-    """How many of a member's notifications are after ``through``."""
-    heard = audiences(party, chair=chair)
-    u = _heard(conn, lambda t: t.c.audience.in_(heard) & (t.c.entry_index > through))
-    return int(conn.execute(select(func.count()).select_from(u)).scalar() or 0)

@@ -15,12 +15,16 @@ import logging
 import queue
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
-from sqlalchemy import Engine
 
 from truce.collab.actions import notifications_between
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from truce.collab.queries import NotificationRow
 
 __all__ = ["ATTEMPTS", "Webhook"]
 
@@ -81,11 +85,11 @@ class Webhook:
                 for row in rows:
                     self._post(client, row)
 
-    def _rows(self, start: int, stop: int) -> list[dict[str, Any]]:
+    def _rows(self, start: int, stop: int) -> list[NotificationRow]:
         with self.engine.connect() as conn:
             return notifications_between(conn, start, stop)
 
-    def _post(self, client: httpx.Client, row: dict[str, Any]) -> None:
+    def _post(self, client: httpx.Client, row: NotificationRow) -> None:
         delay = self.first_delay_s
         for attempt in range(1, self.attempts + 1):
             try:

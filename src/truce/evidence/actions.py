@@ -23,18 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
-from sqlalchemy import select
-
 from truce.assess.kinds import INCIDENT_ID, REPORT_ID
 from truce.assess.projection import resolve
 from truce.errors import NotFoundError, ValidationError
 from truce.evidence.kinds import EvidenceAdded
 from truce.evidence.learn import learn
+from truce.evidence.queries import has_report
 from truce.evidence.sniff import check_declared, safe_filename, sniff
-from truce.evidence.tables import evidence_id
+from truce.ids import evidence_id
 from truce.ledger.evidence import EvidenceStore, Staged
 from truce.node import Node
-from truce.store import schema
 
 __all__ = ["Added", "Prepared", "add", "check_target", "keep", "place", "prepare", "unplace"]
 
@@ -65,8 +63,7 @@ def check_target(conn: Any, report: str | None, incident: str | None) -> None:
     if report is not None:
         if not re.match(REPORT_ID, report):
             raise ValidationError(f"{report!r} is not a report id (like R-7)", field="report")
-        r = schema.reports
-        if conn.execute(select(r.c.id).where(r.c.id == report)).first() is None:
+        if not has_report(conn, report):
             raise NotFoundError(f"no report {report}", field="report")
     if incident is not None:
         if not re.match(INCIDENT_ID, incident):

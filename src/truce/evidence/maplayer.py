@@ -20,38 +20,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from truce.evidence.queries import is_public, rows_where
-from truce.evidence.tables import evidence
+from truce.evidence.queries import incident_points, is_public, located_rows, report_points
 from truce.geo.distance import haversine_km
-from truce.store import schema
 
 __all__ = ["evidence_geojson"]
 
 
-def _points(conn: Any, table: Any, ids: set[str]) -> dict[str, tuple[float, float, str | None]]:
-    if not ids:
-        return {}
-    t = table
-    rows = conn.execute(select(t.c.id, t.c.lat, t.c.lon, t.c.place).where(t.c.id.in_(ids)))
-    return {r.id: (r.lat, r.lon, r.place) for r in rows if r.lat is not None and r.lon is not None}
-
-
 def evidence_geojson(conn: Any, *, public: bool = False) -> dict[str, Any]:
     """The evidence layer as a FeatureCollection (see the module docstring)."""
-    e = evidence
-    rows = rows_where(conn, e.c.lat.is_not(None) & e.c.lon.is_not(None))
+    rows = located_rows(conn)
     if public:
         rows = [r for r in rows if is_public(conn, r["incident_now"])]
     by_report = (
-        {}
-        if public
-        else _points(conn, schema.reports, {r["report_id"] for r in rows if r["report_id"]})
+        {} if public else report_points(conn, {r["report_id"] for r in rows if r["report_id"]})
     )
-    by_incident = _points(
-        conn, schema.incidents, {r["incident_now"] for r in rows if r["incident_now"]}
-    )
+    by_incident = incident_points(conn, {r["incident_now"] for r in rows if r["incident_now"]})
     features: list[dict[str, Any]] = []
     for r in rows:
         lat, lon = float(r["lat"]), float(r["lon"])

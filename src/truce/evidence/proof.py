@@ -19,7 +19,7 @@ from typing import Any
 from truce.errors import NotFoundError, ProofError, ValidationError
 from truce.evidence.actions import check_target
 from truce.evidence.queries import list_evidence
-from truce.evidence.tables import evidence_id
+from truce.ids import evidence_id
 from truce.intake import loads_json, read_bytes
 from truce.ledger.bundle import BundleCheck, LedgerSource, check_bundle, make_bundle
 from truce.ledger.cosign import known_witnesses

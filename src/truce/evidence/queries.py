@@ -25,9 +25,13 @@ __all__ = [
     "attached_between",
     "current_incident",
     "for_sha",
+    "has_report",
+    "incident_points",
     "is_public",
     "list_evidence",
+    "located_rows",
     "one",
+    "report_points",
     "rows_where",
 ]
 
@@ -139,3 +143,32 @@ def one(conn: Any, ident: str) -> dict[str, Any]:
     if not rows:
         raise NotFoundError(f"no evidence {ident}")
     return rows[0]
+
+
+def has_report(conn: Any, report: str) -> bool:
+    """Whether report ``report`` is in the record."""
+    r = schema.reports
+    return conn.execute(select(r.c.id).where(r.c.id == report)).first() is not None
+
+
+def located_rows(conn: Any) -> list[dict[str, Any]]:
+    """The attachments whose file carries a position, oldest first, with findings."""
+    return rows_where(conn, evidence.c.lat.is_not(None) & evidence.c.lon.is_not(None))
+
+
+def _points(conn: Any, table: Any, ids: set[str]) -> dict[str, tuple[float, float, str | None]]:
+    if not ids:
+        return {}
+    t = table
+    rows = conn.execute(select(t.c.id, t.c.lat, t.c.lon, t.c.place).where(t.c.id.in_(ids)))
+    return {r.id: (r.lat, r.lon, r.place) for r in rows if r.lat is not None and r.lon is not None}
+
+
+def report_points(conn: Any, ids: set[str]) -> dict[str, tuple[float, float, str | None]]:
+    """Of the reports ``ids``, those with a point: (lat, lon, place) by id."""
+    return _points(conn, schema.reports, ids)
+
+
+def incident_points(conn: Any, ids: set[str]) -> dict[str, tuple[float, float, str | None]]:
+    """Of the incidents ``ids``, those with a point: (lat, lon, place) by id."""
+    return _points(conn, schema.incidents, ids)

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pydantic
-from sqlalchemy import inspect
 
 from truce.agreement.aoi import Aoi
 from truce.agreement.filing import contradictions, settings_aoi
@@ -42,7 +41,7 @@ from truce.ingest.pending import Need, NeedField, PendingClaim, claim_id, needs_
 from truce.ingest.places import load_gazetteer, node_gazetteer
 from truce.ingest.report import INGEST_PARTY, INGEST_PARTY_NAME, to_report
 from truce.ingest.store import (
-    ingested_documents,
+    create_documents_table,
     is_ingested,
     project_ingested_document,
     project_pending_claim,
@@ -276,8 +275,7 @@ class _Filer:
     def __init__(self, node: Any) -> None:
         self.node = node
         engine = node.store.engine
-        if not inspect(engine).has_table(ingested_documents.name):
-            ingested_documents.create(engine)
+        if create_documents_table(engine):
             self._backfill()
         if node.ledger.key(INGEST_PARTY) is None:
             node.add_party(INGEST_PARTY, INGEST_PARTY_NAME, PartyKind.INGEST)

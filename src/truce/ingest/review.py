@@ -13,19 +13,16 @@ must be the center or the monitors (see :mod:`truce.ingest.pending` for why).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pydantic
-from sqlalchemy import Engine, select
 
 from truce.agreement.filing import check_body as check_filing
 from truce.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from truce.ingest.pending import (
-    CLAIM_ID,
     REVIEWER_KINDS,
     Change,
     ClaimDecision,
@@ -33,14 +30,13 @@ from truce.ingest.pending import (
     NeedField,
     PendingClaim,
 )
+from truce.ingest.queries import STATUSES, ClaimView, history, list_claims, show_claim
 from truce.ingest.report import INGEST_PARTY
-from truce.ingest.store import pending_claims
 from truce.ledger.entry import Entry
 from truce.model import Report
 from truce.model.kinds import validation_error
 from truce.model.report import Location, Point, TimeInterval
 from truce.model.vocab import ACLED_EVENT_TYPES, GeoPrecision, TimePrecision
-from truce.store import schema
 
 __all__ = [
     "REVIEWER_KINDS",
@@ -54,7 +50,6 @@ __all__ = [
     "show_claim",
 ]
 
-STATUSES = ("pending", "accepted", "rejected")
 _LATLON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
@@ -65,56 +60,6 @@ class Decided:
     entry_index: int  # the claim.reviewed entry
     report: str | None  # the report an accepted claim became
     changes: tuple[Change, ...]
-
-
-def _row(raw: Any) -> dict[str, Any]:
-    row = dict(raw)
-    for key in ("needs", "changes"):
-        if isinstance(row.get(key), str):
-            row[key] = json.loads(row[key])
-    body = row.pop("body", None)
-    if isinstance(body, str):
-        row["claim"] = json.loads(body)
-    return row
-
-
-def list_claims(
-    engine: Engine, status: str | None = "pending", *, limit: int = 500, after: int = -1
-) -> list[dict[str, Any]]:
-    """Claims in the queue, oldest first (``status`` None: every status)."""
-    if status is not None and status not in STATUSES:
-        raise ValidationError(
-            f"status {status!r} is not one of {', '.join(STATUSES)}", field="status"
-        )
-    t = pending_claims
-    query = select(t).where(t.c.entry_index > after).order_by(t.c.entry_index).limit(limit)
-    if status is not None:
-        query = query.where(t.c.status == status)
-    with engine.connect() as conn:
-        rows = [_row(r) for r in conn.execute(query).mappings()]
-    for r in rows:  # the list does not carry the whole entry
-        r.pop("claim", None)
-    return rows
-
-
-def _check_id(value: str) -> None:
-    if not re.match(CLAIM_ID, value):
-        raise ValidationError(
-            f"{value!r} is not a claim id (they look like C-12)",
-            field="claim",
-            hint="List the queue with 'truce review list'.",
-        )
-
-
-def show_claim(engine: Engine, cid: str) -> dict[str, Any]:
-    """One claim of the queue with its full entry body (draft, needs, context, highlights)."""
-    _check_id(cid)
-    with engine.connect() as conn:
-        raw = conn.execute(select(pending_claims).where(pending_claims.c.id == cid)).mappings()
-        found = raw.first()
-    if found is None:
-        raise NotFoundError(f"no pending claim {cid}", hint="List them with 'truce review list'.")
-    return _row(found)
 
 
 def parse_when(value: str) -> TimeInterval:
@@ -189,7 +134,7 @@ def _author(node: Any, author: str) -> None:
     node.signing_key(author)  # raises with a hint when this node does not hold its key
 
 
-def _pending(node: Any, cid: str) -> tuple[dict[str, Any], PendingClaim]:
+def _pending(node: Any, cid: str) -> tuple[ClaimView, PendingClaim]:
     row = show_claim(node.store.engine, cid)
     if row["status"] != "pending":
         by = row.get("decided_by") or row.get("decided_party")
@@ -324,21 +269,3 @@ def reject(
         raise validation_error(exc, f"rejecting {cid}") from None
     first = _sign_append(node, [(author, "claim.reviewed", decision.to_body())])
     return Decided(cid, "reject", first, None, ())
-
-
-def history(engine: Engine, reports: list[str]) -> dict[str, dict[str, Any]]:
-    """For each of ``reports`` that came out of review: the pending claim, what it needed, who
-    accepted it, when, and what they changed."""
-    if not reports:
-        return {}
-    t = pending_claims
-    query = select(t).where(t.c.report_id.in_(reports[:1000]))
-    out: dict[str, dict[str, Any]] = {}
-    with engine.connect() as conn:
-        parties = {p["id"]: p["name"] for p in conn.execute(select(schema.parties)).mappings()}
-        for raw in conn.execute(query).mappings():
-            row = _row(raw)
-            row.pop("claim", None)
-            row["decided_party_name"] = parties.get(row["decided_party"], row["decided_party"])
-            out[row["report_id"]] = row
-    return out

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    inspect,
     select,
     update,
 )
@@ -35,7 +36,7 @@ from truce.ingest.pending import REVIEWER_KINDS, ClaimDecision, Decision, Pendin
 from truce.model import Report
 from truce.store import Projection, projects, schema
 
-__all__ = ["ingested_documents", "is_ingested", "pending_claims"]
+__all__ = ["create_documents_table", "ingested_documents", "is_ingested", "pending_claims"]
 
 ingested_documents = Table(
     "ingested_documents",
@@ -172,3 +173,12 @@ def is_ingested(engine: Engine, sha256: str) -> bool:
     query = select(ingested_documents.c.sha256).where(ingested_documents.c.sha256 == sha256)
     with engine.connect() as conn:
         return conn.execute(query).first() is not None
+
+
+def create_documents_table(engine: Engine) -> bool:
+    """Create ``ingested_documents`` where it is missing (a node made before ingestion was
+    imported); True when it was created, so the caller fills it from the log."""
+    if inspect(engine).has_table(ingested_documents.name):
+        return False
+    ingested_documents.create(engine)
+    return True

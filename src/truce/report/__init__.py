@@ -11,7 +11,8 @@ See :mod:`truce.report.registry` for adding a format, ``docs/exports.md`` for ea
 from truce.report.exchange import ImportOutcome, ImportRejected, run_export, run_import
 from truce.report.html import render_html
 from truce.report.pdf import html_to_pdf
-from truce.report.read import Event, EventFilter, LedgerState, Snapshot, open_snapshot
+from truce.report.queries import Snapshot, open_snapshot
+from truce.report.read import Event, EventFilter, LedgerState
 from truce.report.registry import (
     ExportContext,
     ExportResult,

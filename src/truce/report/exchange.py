@@ -1,7 +1,7 @@
 """Running an export or an import: the snapshot, the filter, the policy for bad rows.
 
 :func:`run_export` reads the events (or sites, zones) at a ledger state through
-:mod:`truce.report.read` and hands them to the format's exporter. :func:`run_import` asks the
+:mod:`truce.report.queries` and hands them to the format's exporter. :func:`run_import` asks the
 format's importer for a plan (the entries to append and a problem per bad row), then applies the
 policy: ``raise`` appends nothing if any row is bad (all or nothing); ``skip`` appends the good
 rows and reports the bad ones. Appending is one signed batch by the importing identity
@@ -17,7 +17,8 @@ from typing import Any, Literal, TextIO
 from truce.agreement.batch import append_batch
 from truce.errors import ValidationError
 from truce.node import Node
-from truce.report.read import EventFilter, LedgerState, open_snapshot
+from truce.report.queries import open_snapshot
+from truce.report.read import EventFilter, LedgerState
 from truce.report.registry import (
     ExportContext,
     ExportResult,

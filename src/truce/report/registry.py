@@ -33,7 +33,8 @@ from truce.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     from truce.model.base import Model
-    from truce.report.read import Event, LedgerState, Snapshot
+    from truce.report.queries import Snapshot
+    from truce.report.read import Event, LedgerState
 
 __all__ = [
     "ExportContext",

@@ -32,22 +32,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-
 from truce.errors import ValidationError
 from truce.evidence.queries import attached_between
 from truce.model import CasualtyCategory, CasualtyKind
 from truce.node import Node
 from truce.report.codes import casualty_total
-from truce.report.read import (
-    Event,
-    EventFilter,
-    LedgerState,
-    Snapshot,
-    ZoneView,
-    open_snapshot,
-)
-from truce.store import schema
+from truce.report.queries import Snapshot, open_snapshot
+from truce.report.read import Event, EventFilter, LedgerState, ZoneView
 
 __all__ = ["KINDS", "Figures", "Period", "SituationReport", "build_situation", "period_for"]
 
@@ -164,9 +155,7 @@ def _last_incident_day(snap: Snapshot, last_entry: date | None) -> date | None:
     responses or late reports of earlier days); the last entry's date when there is none."""
     if last_entry is None:
         return None
-    t = schema.incidents
-    query = select(func.max(t.c.date_end)).where(t.c.date_start <= last_entry.isoformat())
-    found = snap.conn.execute(query).scalar()
+    found = snap.last_incident_end(last_entry.isoformat())
     if not found:
         return last_entry
     return min(date.fromisoformat(str(found)[:10]), last_entry)

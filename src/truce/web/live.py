@@ -118,8 +118,17 @@ def _public_view(index: int, state: dict[str, Any]) -> bytes:
 def _notifications(conn: Connection, index: int) -> list[dict[str, Any]]:
     from truce.collab.actions import notifications_between
 
-    keep = ("id", "kind", "audience", "incident_id", "task_id", "text")
-    return [{k: n[k] for k in keep} for n in notifications_between(conn, index, index + 1)]
+    return [
+        {
+            "id": n["id"],
+            "kind": n["kind"],
+            "audience": n["audience"],
+            "incident_id": n["incident_id"],
+            "task_id": n["task_id"],
+            "text": n["text"],
+        }
+        for n in notifications_between(conn, index, index + 1)
+    ]
 
 
 def describe(conn: Connection, index: int, entry: Entry) -> Event:

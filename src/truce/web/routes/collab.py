@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -143,7 +143,9 @@ def get_tasks(
     check_member(who)
     with svc.node.store.engine.connect() as conn:
         now = check_incident(conn, incident) if incident else None
-        return list_tasks(conn, party=party, incident=now, status=status.value if status else None)
+        rows = list_tasks(conn, party=party, incident=now, status=status.value if status else None)
+    # The same JSON: FastAPI would need typing_extensions.TypedDict (Python 3.11) to use TaskRow.
+    return cast("list[dict[str, Any]]", rows)
 
 
 @router.post("/tasks", status_code=201, summary="Assign a task to a party")
@@ -181,7 +183,8 @@ def get_notifications(
     check_member(who)
     with svc.node.store.engine.connect() as conn:
         chair = who.role == Role.CHAIR
-        return notifications_for(conn, who.party, chair=chair, after=after, limit=limit)
+        rows = notifications_for(conn, who.party, chair=chair, after=after, limit=limit)
+    return cast("list[dict[str, Any]]", rows)
 
 
 def _unread(svc: Services, who: Principal, through: int) -> dict[str, int]:
