@@ -4,6 +4,8 @@
 // control answers at once without asking the server again; the clustering of what passes runs
 // in MapLibre's worker, off the main thread.
 
+const COLUMNS = ["id", "place", "lon", "lat", "start", "end", "grade", "family", "type", "reports", "parties", "responsible"];
+
 export class IncidentSet {
   constructor(cols) {
     const n = cols.count;
@@ -34,6 +36,75 @@ export class IncidentSet {
     this.firstDay = Number.isFinite(lo) ? lo : Math.floor(Date.now() / 86_400_000);
     this.lastDay = Number.isFinite(hi) ? hi : this.firstDay;
     this.zoneMasks = new Map();
+  }
+
+  /**
+   * A new set with the incident `state` (a live event's incident: id, dates, point, occurrence,
+   * family, sub_event_type, report_count, place, reported_by, responsible_party) added or
+   * replaced; `gone` removes it. One copy of the arrays: a few milliseconds at 100,000.
+   */
+  upsert(state) {
+    const at = this.byId.has(state.id) ? this.byId.get(state.id) : -1;
+    const cols = this.columns();
+    const dict = cols.dict;
+    const code = (names, name) => {
+      let k = names.indexOf(name);
+      if (k < 0) k = names.push(name) - 1; // appended: the codes already given stay valid
+      return k;
+    };
+    if (state.gone) {
+      if (at < 0) return this;
+      for (const key of COLUMNS) cols[key].splice(at, 1);
+    } else {
+      const day = (iso) => Math.floor(Date.parse(`${String(iso).slice(0, 10)}T00:00:00Z`) / 86_400_000);
+      let bits = 0;
+      for (const p of state.reported_by || []) {
+        const k = dict.party.indexOf(p);
+        if (k >= 0) bits += 2 ** k;
+      }
+      const row = {
+        id: state.id,
+        place: state.place || "",
+        lon: state.lon ?? null,
+        lat: state.lat ?? null,
+        start: day(state.date_start),
+        end: day(state.date_end || state.date_start),
+        grade: code(dict.grade, state.occurrence),
+        family: code(dict.family, state.family || "other"),
+        type: code(dict.sub_event_type, state.sub_event_type),
+        reports: state.report_count || 0,
+        parties: bits,
+        responsible: state.responsible_party ? dict.party.indexOf(state.responsible_party) : -1,
+      };
+      if (at >= 0) for (const key of COLUMNS) cols[key][at] = row[key];
+      else for (const key of COLUMNS) cols[key].unshift(row[key]); // newest first, as served
+    }
+    cols.count = cols.id.length;
+    cols.total = this.total + (cols.count - this.n);
+    return new IncidentSet(cols);
+  }
+
+  /** The set as the server's parallel arrays (plain arrays, NaN back to null). */
+  columns() {
+    const plain = (a) => Array.from(a, (v) => (Number.isNaN(v) ? null : v));
+    return {
+      count: this.n,
+      total: this.total,
+      truncated: this.truncated,
+      dict: { ...this.dict, grade: [...this.dict.grade], family: [...this.dict.family], sub_event_type: [...this.dict.sub_event_type], party: [...this.dict.party] },
+      id: [...this.id],
+      place: [...this.place],
+      lon: plain(this.lon),
+      lat: plain(this.lat),
+      start: Array.from(this.start),
+      end: Array.from(this.end),
+      grade: Array.from(this.grade),
+      family: Array.from(this.family),
+      type: Array.from(this.type),
+      reports: Array.from(this.reports),
+      parties: Array.from(this.parties),
+      responsible: Array.from(this.responsible),
+    };
   }
 
   gradeName(i) {

@@ -60,8 +60,12 @@ class App {
   onLive(type, data) {
     if (["report", "incident", "response", "signoff", "publication", "reset"].includes(type)) {
       clearTimeout(this.liveTimer);
-      // Events come in bursts (a group commit): one refetch for the burst.
-      this.liveTimer = setTimeout(() => this.mapChanged().catch(() => {}), 120);
+      // The event's incidents are drawn from the event itself, at once; a burst of events (a
+      // group commit) then gets one refetch of the list, which also brings what the event
+      // does not carry (and anything a member may see that the event left out).
+      const states = data.incidents || (data.incident ? [data.incident] : []);
+      if (this.mapView && states.length && type !== "reset") this.mapView.patch(states);
+      this.liveTimer = setTimeout(() => this.mapChanged().catch(() => {}), 400);
       const shown = /^#\/incident\/(.+)$/.exec(location.hash);
       const touched = [data.incident, ...(data.incidents || [])].filter(Boolean).map((i) => i.id);
       if (shown && touched.includes(decodeURIComponent(shown[1]))) this.incidentChanged(type, data);

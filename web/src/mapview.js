@@ -81,6 +81,7 @@ export class MapView {
     this.renderShell();
     await this.buildMap();
     this.apply();
+    this.built = true;
   }
 
   // -- layout -------------------------------------------------------------------------------
@@ -808,9 +809,24 @@ export class MapView {
   async refresh() {
     if (!this.ready) return;
     await this.ready;
-    const cols = await api.incidents({ limit: 250000 });
+    this.replaceSet(new IncidentSet(await api.incidents({ limit: 250000 })));
+  }
+
+  /**
+   * Incidents as a live event describes them (added, changed or gone), drawn at once from the
+   * event alone; the page's next full refresh confirms them against the server's list.
+   */
+  patch(states) {
+    if (!this.built) return false;
+    let set = this.set;
+    for (const state of states) if (state && state.id) set = set.upsert(state);
+    if (set !== this.set) this.replaceSet(set);
+    return true;
+  }
+
+  replaceSet(set) {
     const old = this.set;
-    this.set = new IncidentSet(cols);
+    this.set = set;
     const f = this.filters;
     const wasAll = f.from === old.firstDay && f.to === old.lastDay;
     if (wasAll || f.to >= old.lastDay) f.to = this.set.lastDay;

@@ -100,6 +100,10 @@ def _incident(conn: Connection, incident_id: str | None) -> tuple[dict[str, Any]
         return {"id": incident_id, "gone": True}, False
     state = {k: row[k] for k in _STATE}
     state.update(occurrence=row["occurrence"], report_count=row["report_count"])
+    # What the map filters on besides: the browser adds the incident to its picture from the
+    # event alone, without asking for every incident again (members only: see _public_view).
+    state["responsible_party"] = row.get("responsible_party")
+    state["reported_by"] = sorted(queries.reporters(conn, [incident_id]).get(incident_id, ()))
     from truce.agreement.queries import violations_of
 
     state["violations"] = [
