@@ -3,7 +3,7 @@
 // EventSource reconnects by itself and sends Last-Event-ID, so the server catches it up by
 // ledger index; this module only says what changed to whoever listens.
 
-const TYPES = ["report", "incident", "response", "signoff", "publication", "patrol", "layer", "review", "comment", "task", "entry", "reset", "signedout", "read"];
+const TYPES = ["report", "notification", "incident", "response", "signoff", "publication", "patrol", "layer", "review", "comment", "task", "entry", "reset", "signedout", "read"];
 
 export class Live {
   constructor() {

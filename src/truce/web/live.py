@@ -41,6 +41,7 @@ from starlette.concurrency import run_in_threadpool
 from truce import ids
 from truce.access.accounts import Principal
 from truce.access.policy import MEMBER_ROLES
+from truce.model.access import Role
 from truce.errors import TruceError
 from truce.ledger.entry import Entry
 from truce.store import queries
@@ -68,11 +69,40 @@ router = APIRouter(prefix="/api/v1", tags=["live"])
 
 @dataclass(frozen=True)
 class Event:
-    """One entry, described: for members, and for the public (None: not shown to it)."""
+    """One entry, described: for members, and for the public (None: not shown to it); and the
+    notifications it raised, one ``notification`` frame per audience (a party, ``@chair`` or
+    ``*``), which only the streams of that audience are sent (:func:`audiences`)."""
 
     index: int
     member: bytes
     public: bytes | None
+    notes: tuple[tuple[str, bytes], ...] = ()
+
+    def for_member(self, heard: frozenset[str]) -> bytes:
+        """The frames a member stream whose audiences are ``heard`` is sent."""
+        if not self.notes:
+            return self.member
+        return self.member + b"".join(frame for to, frame in self.notes if to in heard)
+
+
+def audiences(who: Principal) -> frozenset[str]:
+    """The notification audiences ``who`` belongs to (the notifications list's own rule)."""
+    from truce.collab.queries import audiences as of
+
+    return frozenset(of(who.party, chair=who.role is Role.CHAIR))
+
+
+def _note_frames(index: int, heard: list[dict[str, Any]]) -> tuple[tuple[str, bytes], ...]:
+    """One ``notification`` frame per audience; no ``id:`` line, so a browser's Last-Event-ID
+    stays the entry's (a reconnect replays the entry, and its notifications with it)."""
+    by: dict[str, list[dict[str, Any]]] = {}
+    for n in heard:
+        by.setdefault(str(n["audience"]), []).append(n)
+    out = []
+    for to, notes in by.items():
+        payload = json.dumps({"index": index, "notifications": notes}, separators=(",", ":"))
+        out.append((to, f"event: notification\ndata: {payload}\n\n".encode()))
+    return tuple(out)
 
 
 def _index(event: Event) -> int:
@@ -198,11 +228,9 @@ def describe(conn: Connection, index: int, entry: Entry) -> Event:
         data["incident"] = states[0]
         if len(states) > 1:
             data["incidents"] = states
-    heard = _notifications(conn, index)
-    if heard:
-        data["notifications"] = heard  # each for a party (or "*"): the browser keeps its own
+    notes = _note_frames(index, _notifications(conn, index))
     public = _public_view(index, public_states[0]) if public_states else None
-    return Event(index, _frame(index, typ, data), public)
+    return Event(index, _frame(index, typ, data), public, notes)
 
 
 def describe_range(svc: Services, start: int, stop: int) -> list[Event]:
@@ -223,8 +251,11 @@ class Hub:
         self.keep = keep
         self.size = svc.node.ledger.size  # entries described (and sent) so far
         self._events: list[Event] = []  # the last ``keep`` or so, in ledger order
-        #: The last batch published, joined once for all streams: (from, to, member, public).
-        self._batch: tuple[int, int, bytes, bytes] = (self.size, self.size, b"", b"")
+        #: The last batch published, joined once for all streams: (from, to, member, public,
+        #: the batch's events when they raised notifications, which each stream picks from).
+        self._batch: tuple[int, int, bytes, bytes, list[Event] | None] = (
+            self.size, self.size, b"", b"", None,
+        )  # fmt: skip
         self._changed = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: queue.Queue[int | None] = queue.Queue()
@@ -296,7 +327,8 @@ class Hub:
             del self._events[: len(self._events) - self.keep]
         member = b"".join(e.member for e in events)
         public = b"".join(e.public for e in events if e.public is not None)
-        self._batch = (self.size, size, member, public)
+        noted = events if any(e.notes for e in events) else None
+        self._batch = (self.size, size, member, public, noted)
         self.size = size
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
@@ -312,6 +344,7 @@ class Hub:
 
     async def stream(self, request: Request, who: Principal, after: int) -> AsyncIterator[bytes]:
         public = who.role not in MEMBER_ROLES
+        heard = audiences(who)
         cursor = self.size if after < 0 else after + 1  # the next index to send
         self.streams += 1
         try:
@@ -329,7 +362,13 @@ class Hub:
                 if cursor == batch[0] and size == batch[1] and cursor < size:
                     # The usual case, a stream that is up to date: the batch joined once.
                     cursor = size
-                    if chunk := batch[3] if public else batch[2]:
+                    if public:
+                        chunk = batch[3]
+                    elif batch[4] is None:
+                        chunk = batch[2]
+                    else:  # notifications in the batch: this stream's only
+                        chunk = b"".join(e.for_member(heard) for e in batch[4])
+                    if chunk:
                         yield chunk
                     continue
                 if cursor < size:
@@ -343,7 +382,7 @@ class Hub:
                     chunk = b"".join(
                         frame
                         for e in events
-                        if (frame := e.public if public else e.member) is not None
+                        if (frame := e.public if public else e.for_member(heard)) is not None
                     )
                     cursor = max(cursor, size)
                     if chunk:

@@ -67,16 +67,26 @@ def test_a_violation_alerts_its_party_and_the_chair_live_and_in_the_list(
     dmz_api: Api, sample_report: dict[str, Any]
 ) -> None:
     api = dmz_api
-    live = Stream(api, "chair")
+    streams = {user: Stream(api, user) for user in ("chair", "ru-officer", "tr-officer")}
     try:
         resp = api.client("ru-officer").post("/api/v1/reports", json=sample_report)
         assert resp.status_code == 201, resp.text
-        _name, index, data = live.next("report")
-        heard = [n for n in data.get("notifications", []) if n["kind"] == "violation"]
-        assert sorted(n["audience"] for n in heard) == ["@chair", "ru"]
-        assert index == resp.json()["index"]
+        index = resp.json()["index"]
+        heard_by: dict[str, list[dict[str, Any]]] = {}
+        for user, live in streams.items():
+            _name, at, data = live.next("report")
+            assert at == index and "notifications" not in data  # not in the shared frame
+            got = [e for e in live.quiet() if e[0] == "notification"]
+            heard_by[user] = [n for _, _, d in got for n in d["notifications"]]
+            assert all(d["index"] == index and ident is None for _, ident, d in got)
     finally:
-        live.close()
+        for live in streams.values():
+            live.close()
+    # Each stream is sent its own user's notifications only: the server picks, not the browser.
+    assert [n["audience"] for n in heard_by["chair"]] == ["@chair"]
+    assert [n["audience"] for n in heard_by["ru-officer"]] == ["ru"]
+    assert heard_by["tr-officer"] == []  # not involved: never sent, not even hidden
+    heard = heard_by["chair"]
     incident = heard[0]["incident_id"]
     (chair,) = _violations(api, "chair")
     assert chair["incident_id"] == incident and "violation of t § dmz" in chair["text"]

@@ -123,8 +123,10 @@ def test_tasks_notify_their_party_and_change_only_by_new_entries(
         )
         assert resp.status_code == 201, resp.text
         task = resp.json()["id"]
-        _name, _index, data = live_tr.next("task")
+        _name, index, data = live_tr.next("task")
         assert data["task"] == task and data["party"] == "tr"
+        _name, _none, data = live_tr.next("notification")
+        assert data["index"] == index
         assert [(n["audience"], n["task_id"]) for n in data["notifications"]] == [("tr", task)]
     finally:
         live_tr.close()
@@ -166,8 +168,10 @@ def test_an_incident_near_a_protected_site_is_heard_once_by_every_member(
     live = Stream(api, "tr-officer")
     try:
         incident = _incident(api, sample_report)
-        _name, _index, data = live.next("report")
-        heard = data.get("notifications", [])
+        _name, index, _data = live.next("report")
+        _name, _none, data = live.next("notification")
+        assert data["index"] == index
+        heard = data["notifications"]
         assert [(n["kind"], n["audience"], n["incident_id"]) for n in heard] == [
             ("site", "*", incident)
         ]
