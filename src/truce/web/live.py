@@ -41,9 +41,9 @@ from starlette.concurrency import run_in_threadpool
 from truce import ids
 from truce.access.accounts import Principal
 from truce.access.policy import MEMBER_ROLES
-from truce.model.access import Role
 from truce.errors import TruceError
 from truce.ledger.entry import Entry
+from truce.model.access import Role
 from truce.store import queries
 from truce.web.deps import SESSION_COOKIE, Services, current, services
 
