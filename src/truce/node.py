@@ -20,10 +20,10 @@ from typing import Any
 from truce.config import Settings
 from truce.custody import KeyCustody, load_kek
 from truce.errors import ChainError, ConfigError, ConflictError, NotFoundError, ValidationError
-from truce.ledger.batch import rotation_message
+from truce.ledger.batch import recovery_message, rotation_message
 from truce.ledger.entry import Entry
 from truce.ledger.evidence import EvidenceStore
-from truce.ledger.keys import SigningKey
+from truce.ledger.keys import SigningKey, VerifyKey
 from truce.ledger.log import Ledger
 from truce.model import Party, PartyKind, Report
 from truce.model.base import Model
@@ -37,6 +37,10 @@ from truce.store.projections import report_id
 __all__ = ["Node"]
 
 _RESIGN_ATTEMPTS = 20  # through a server, an entry whose position another writer took
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
 
 
 class Node:
@@ -138,8 +142,17 @@ class Node:
             self._custody = KeyCustody(self.settings.keys_dir, kek)
         return self._custody
 
-    def add_party(self, party_id: str, name: str, kind: PartyKind = PartyKind.PARTY) -> Party:
-        """Create a key pair (the private key stored 0600) and register the party in the log."""
+    def add_party(
+        self,
+        party_id: str,
+        name: str,
+        kind: PartyKind = PartyKind.PARTY,
+        *,
+        recovery_key: VerifyKey | None = None,
+    ) -> Party:
+        """Create a key pair (the private key stored 0600) and register the party in the log;
+        ``recovery_key``: the public half of the party's offline recovery key (see
+        :meth:`recover_key`)."""
         if not re.match(PARTY_ID_PATTERN, party_id):
             raise ValidationError(
                 f"party id {party_id!r} must be lowercase letters, digits and '-', "
@@ -155,6 +168,7 @@ class Node:
             name=name,
             kind=kind,
             public_key=base64.b64encode(key.public_key.raw).decode(),
+            recovery_key=None if recovery_key is None else _b64(recovery_key.raw),
         )
         self.custody.save(party_id, key)
         self._sign_and_append(party_id, "party.registered", party, key)
@@ -186,24 +200,75 @@ class Node:
         return key
 
     def rotate_key(
-        self, party: str, new_key: SigningKey, *, keep: bool = False, reason: str = ""
+        self,
+        party: str,
+        new_key: SigningKey,
+        *,
+        keep: bool = False,
+        reason: str = "",
+        recovery_key: VerifyKey | None = None,
     ) -> Entry:
         """Rotate ``party`` onto ``new_key``, signed with the key this node holds for it.
 
         With ``keep`` the node keeps the new key in custody; without, it drops its custodial
         key, so from this entry on only whoever holds ``new_key`` can act as the party.
+        ``recovery_key`` sets the party's recovery key, when it has none yet.
         """
         self.acquire_writer()
         old = self.signing_key(party)
         raw = new_key.public_key.raw
         body = KeyRotation(
-            public_key=base64.b64encode(raw).decode(),
-            proof=base64.b64encode(
-                new_key.sign(rotation_message(self.ledger.origin, party, raw))
-            ).decode(),
+            public_key=_b64(raw),
+            proof=_b64(new_key.sign(rotation_message(self.ledger.origin, party, raw))),
             reason=reason,
+            recovery_key=None if recovery_key is None else _b64(recovery_key.raw),
         )
         entry = self._sign_and_append(party, "party.key_rotated", body, old)
+        self._keys.pop(party, None)
+        self.custody.retire(party)
+        if keep:
+            self.custody.save(party, new_key)
+        return entry
+
+    def recover_key(
+        self,
+        party: str,
+        new_key: SigningKey,
+        recovery: SigningKey,
+        *,
+        keep: bool = False,
+        reason: str = "",
+        new_recovery_key: VerifyKey | None = None,
+    ) -> Entry:
+        """Revoke ``party``'s signing key, lost or stolen, with its offline ``recovery`` key:
+        a ``party.key_rotated`` entry signed with ``new_key`` and authorized by the recovery
+        key, which needs neither the old key nor the center's custody. From the entry on, the
+        old key (and any key a thief rotated onto) signs nothing for the party.
+        ``new_recovery_key`` replaces the recovery key too (say, when it was used on a machine
+        that is no longer trusted)."""
+        self.acquire_writer()
+        raw = new_key.public_key.raw
+        seq, prev = self.ledger.next_position(party)
+        body = KeyRotation(
+            public_key=_b64(raw),
+            proof=_b64(new_key.sign(rotation_message(self.ledger.origin, party, raw))),
+            reason=reason,
+            recovery_key=None if new_recovery_key is None else _b64(new_recovery_key.raw),
+            recovery_signature=_b64(
+                recovery.sign(recovery_message(self.ledger.origin, party, seq, raw))
+            ),
+        )
+        entry = Entry.sign(
+            new_key,
+            origin=self.ledger.origin,
+            kind="party.key_rotated",
+            author=party,
+            seq=seq,
+            prev=prev,
+            body=body.to_body(),
+            mode="custodial",
+        )
+        self.append_signed([entry])
         self._keys.pop(party, None)
         self.custody.retire(party)
         if keep:

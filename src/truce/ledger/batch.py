@@ -27,6 +27,10 @@ __all__ = [
     "PendingCheck",
     "advance_keys",
     "check_leaves",
+    "recovered_key",
+    "recovery_key",
+    "recovery_message",
+    "recovery_slot",
     "registration_key",
     "registrations_in",
     "rotation_key",
@@ -37,6 +41,7 @@ __all__ = [
 REGISTRATION_KIND = "party.registered"
 ROTATION_KIND = "party.key_rotated"
 _ROTATION_CONTEXT = b"truce/key-rotation/v1\n"
+_RECOVERY_CONTEXT = b"truce/key-recovery/v1\n"
 _CHUNK = 512
 _KEY_CACHE: dict[bytes, VerifyKey] = {}  # per process: parsing a public key is not free
 
@@ -57,6 +62,63 @@ class Checked(NamedTuple):
     error: str | None
     error_kind: str = ""  # "entry" | "signature" | "unknown-author"
     rotates: bytes | None = None  # the new public key a party.key_rotated entry brings
+    #: The recovery key a registration or rotation sets for the party (``recovery_key``).
+    recovery: bytes | None = None
+    #: A rotation its author's recovery key authorized (signed with the new key, not the old).
+    by_recovery: bool = False
+
+
+def recovery_slot(author: str) -> str:
+    """Where a party's recovery key is kept beside its signing keys (``ru#recovery``: never a
+    party id, which has no ``#``)."""
+    return f"{author}#recovery"
+
+
+def recovery_message(origin: str, author: str, seq: int, public_key: bytes) -> bytes:
+    """What a party's recovery key signs to move the party onto ``public_key`` at ``seq`` of
+    its chain (so the signature cannot be replayed at another point of it)."""
+    return _RECOVERY_CONTEXT + f"{origin}\n{author}\n{seq}\n".encode() + public_key
+
+
+def recovery_key(entry: Entry) -> bytes | None:
+    """The recovery key a ``party.registered`` or ``party.key_rotated`` body sets, if any."""
+    import base64
+
+    value = entry.body.get("recovery_key")
+    if value is None:
+        return None
+    try:
+        raw = base64.b64decode(str(value), validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise LedgerError(f"{entry.kind} body: recovery_key must be a 32-byte base64 key")
+    return raw
+
+
+def recovered_key(entry: Entry, keys: Mapping[str, bytes]) -> bytes:
+    """The key a recovery rotation's entry must be signed with (its new key), once the party's
+    recovery key has authorized it; raises SignatureError otherwise."""
+    import base64
+
+    new = rotation_key(entry)
+    recovery = keys.get(recovery_slot(entry.author))
+    if recovery is None:
+        raise SignatureError(f"party {entry.author!r} has no recovery key to authorize this")
+    try:
+        sig = base64.b64decode(str(entry.body.get("recovery_signature", "")), validate=True)
+    except ValueError:
+        sig = b""
+    message = recovery_message(entry.origin, entry.author, entry.seq, new)
+    try:
+        verifier = VerifyKey.from_bytes(recovery)
+        verifier.verify(message, sig)
+    except SignatureError:
+        raise SignatureError(
+            f"the recovery signature is not {entry.author}'s recovery key's for this key at "
+            f"seq {entry.seq}"
+        ) from None
+    return new
 
 
 def registration_key(entry: Entry) -> bytes:
@@ -106,10 +168,13 @@ def _check_one(leaf: bytes, keys: Mapping[str, bytes]) -> Checked:
 
         return Checked("", "", 0, None, "", leaf_hash(leaf), None, str(exc), "entry")
     registers: bytes | None = None
+    by_recovery = entry.kind == ROTATION_KIND and "recovery_signature" in entry.body
     try:
         if entry.kind == REGISTRATION_KIND and entry.seq == 1:
             registers = registration_key(entry)
             key = registers
+        elif by_recovery:
+            key = recovered_key(entry, keys)
         elif entry.author in keys:
             key = keys[entry.author]
         else:
@@ -122,6 +187,7 @@ def _check_one(leaf: bytes, keys: Mapping[str, bytes]) -> Checked:
             verifier = _KEY_CACHE[key] = VerifyKey.from_bytes(key)
         verifier.verify(entry.signed_bytes, entry.signature)
         rotates = rotation_key(entry) if entry.kind == ROTATION_KIND else None
+        recovery = recovery_key(entry) if entry.kind in (REGISTRATION_KIND, ROTATION_KIND) else None
     except SignatureError as exc:
         return Checked(
             entry.origin, entry.author, entry.seq, entry.prev, entry.kind, entry.hash, registers,
@@ -134,7 +200,7 @@ def _check_one(leaf: bytes, keys: Mapping[str, bytes]) -> Checked:
         )  # fmt: skip
     return Checked(
         entry.origin, entry.author, entry.seq, entry.prev, entry.kind, entry.hash, registers, None,
-        "", rotates,
+        "", rotates, recovery, by_recovery,
     )  # fmt: skip
 
 
@@ -147,6 +213,8 @@ def _check_chunk(leaves: Sequence[bytes], keys: Mapping[str, bytes]) -> list[Che
             known.setdefault(checked.author, checked.registers)  # for later leaves of the chunk
         if checked.rotates is not None and checked.error is None:
             known[checked.author] = checked.rotates
+        if checked.recovery is not None and checked.error is None:
+            known[recovery_slot(checked.author)] = checked.recovery
         results.append(checked)
     return results
 

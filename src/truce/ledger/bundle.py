@@ -27,7 +27,15 @@ from typing import Any, Protocol
 
 from truce import jsonlimits
 from truce.errors import CheckpointError, LedgerError, NotFoundError, ProofError, ValidationError
-from truce.ledger.batch import REGISTRATION_KIND, ROTATION_KIND, registration_key, rotation_key
+from truce.ledger.batch import (
+    REGISTRATION_KIND,
+    ROTATION_KIND,
+    recovered_key,
+    recovery_key,
+    recovery_slot,
+    registration_key,
+    rotation_key,
+)
 from truce.ledger.cosign import cosigned_checkpoint, cosigned_sizes
 from truce.ledger.entry import Entry
 from truce.ledger.keys import VerifyKey
@@ -217,9 +225,17 @@ def make_bundle(
 
 
 def _rotated_key(
-    parts: Any, entry: Entry, after: int, before: int, key: bytes, checkpoint: Checkpoint
+    parts: Any,
+    entry: Entry,
+    after: int,
+    before: int,
+    key: bytes,
+    checkpoint: Checkpoint,
+    recovery: bytes | None = None,
 ) -> bytes:
-    """The author's key at ``before``, following the bundle's key rotations in log order."""
+    """The author's key at ``before``, following the bundle's key rotations in log order (a
+    rotation its recovery key authorized is checked against the recovery key the registration
+    or an earlier rotation set)."""
     if parts is None:
         return key
     if not isinstance(parts, list):
@@ -233,8 +249,14 @@ def _rotated_key(
             raise ProofError("bundle: the key rotations are not in order before the entry")
         try:
             verify_inclusion(rot.hash, r_index, checkpoint.size, r_proof, checkpoint.root)
-            rot.verify(VerifyKey.from_bytes(key))
-            key = rotation_key(rot)
+            if "recovery_signature" in rot.body:
+                known = {} if recovery is None else {recovery_slot(rot.author): recovery}
+                key = recovered_key(rot, known)
+                rot.verify(VerifyKey.from_bytes(key))
+            else:
+                rot.verify(VerifyKey.from_bytes(key))
+                key = rotation_key(rot)
+            recovery = recovery_key(rot) or recovery
         except LedgerError as exc:
             raise ProofError(f"bundle: key rotation {r_index} does not hold: {exc}") from None
         after = r_index
@@ -310,7 +332,13 @@ def check_bundle(
             reg.verify(VerifyKey.from_bytes(key))
         except LedgerError as exc:
             raise ProofError(f"bundle: the registration's self-signature fails: {exc}") from None
-        key = _rotated_key(data.get("rotations"), entry, reg_index, index, key, checkpoint)
+        try:
+            recovery = recovery_key(reg)
+        except LedgerError as exc:
+            raise ProofError(f"bundle: the registration does not hold: {exc}") from None
+        key = _rotated_key(
+            data.get("rotations"), entry, reg_index, index, key, checkpoint, recovery
+        )
     try:
         entry.verify(VerifyKey.from_bytes(key))
     except LedgerError as exc:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from truce.errors import ChainError, ConflictError, EntryError, LedgerError, SignatureError
-from truce.ledger.batch import Checked, check_leaves
+from truce.ledger.batch import Checked, check_leaves, recovery_slot
 
 __all__ = ["AuthorHead", "Chains"]
 
@@ -58,9 +58,19 @@ class Chains:
                 f"(expected seq {want_seq} after {want_prev or 'nothing'})",
                 index=index,
             )
+        slot = recovery_slot(c.author)
+        if c.recovery is not None and slot in self.keys and not c.by_recovery:
+            # Whoever holds the signing key (a thief too) could otherwise take the recovery away.
+            raise ConflictError(
+                f"{where}: {c.author}'s recovery key is replaced only by a rotation that the "
+                "recovery key itself authorizes",
+                index=index,
+            )
         self.heads[c.author] = AuthorHead(c.seq, c.hash.hex())
         if c.registers is not None:
             self.keys[c.author] = c.registers
         if c.rotates is not None:
             self.keys[c.author] = c.rotates
+        if c.recovery is not None:
+            self.keys[slot] = c.recovery
         return c

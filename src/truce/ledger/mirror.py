@@ -56,6 +56,8 @@ from truce.errors import (
 from truce.ledger.batch import (
     REGISTRATION_KIND,
     ROTATION_KIND,
+    recovery_key,
+    recovery_slot,
 )
 from truce.ledger.chain import AuthorHead, Chains
 from truce.ledger.cosign import CheckpointArchive
@@ -349,6 +351,8 @@ class Mirror:
             registers = entry.kind == REGISTRATION_KIND and entry.seq == 1
             if registers or entry.kind == ROTATION_KIND:  # the party's key from here on
                 self.keys[entry.author] = base64.b64decode(str(entry.body["public_key"]))
+                if (recovery := recovery_key(entry)) is not None:
+                    self.keys[recovery_slot(entry.author)] = recovery
         self._save_state(size)
 
     def _save_state(self, size: int) -> None:

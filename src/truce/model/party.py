@@ -24,6 +24,19 @@ class Party(Model):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     kind: PartyKind = PartyKind.PARTY
     public_key: Annotated[str, Field(description="Ed25519 public key, 32 bytes, base64")]
+    recovery_key: Annotated[
+        str | None,
+        Field(
+            description="Ed25519 public key, 32 bytes, base64, of the party's recovery key: kept "
+            "offline, it alone can move the party onto a new key when the signing key is lost "
+            "or stolen (a party.key_rotated entry with recovery_signature)"
+        ),
+    ] = None
+
+    @field_validator("recovery_key")
+    @classmethod
+    def _recovery(cls, value: str | None) -> str | None:
+        return None if value is None else cls._key(value)
 
     @field_validator("public_key")
     @classmethod
@@ -45,11 +58,32 @@ class KeyRotation(Model):
     do not hold. From the entry on, the party's entries verify with the new key only: a party
     whose first key was made by the center's node takes its key back by rotating to one made on
     its own machine.
+
+    **Revocation.** A signing key that is lost or stolen cannot be trusted to sign its own
+    retirement (a thief would rotate first). A party that registered a ``recovery_key`` (kept
+    offline) revokes it with a rotation carrying ``recovery_signature``: the entry is signed with
+    the new key, the recovery key authorizes it, and from the entry on the revoked key — and any
+    key a thief rotated onto meanwhile — signs nothing for the party.
     """
 
     public_key: Annotated[str, Field(description="the new Ed25519 public key, 32 bytes, base64")]
     proof: Annotated[str, Field(description="the new key's signature, 64 bytes, base64")]
     reason: Annotated[str, Field(max_length=500)] = ""
+    recovery_key: Annotated[
+        str | None,
+        Field(
+            description="a recovery key for the party (32 bytes, base64): set by a rotation "
+            "when the party has none, replaced only by a rotation the recovery key authorizes"
+        ),
+    ] = None
+    recovery_signature: Annotated[
+        str | None,
+        Field(
+            description="the party's recovery key's signature (64 bytes, base64) of "
+            "truce.ledger.batch.recovery_message: the entry is then signed with the NEW key, "
+            "and the old one (lost, or held by a thief) is revoked without being needed"
+        ),
+    ] = None
 
     @field_validator("public_key")
     @classmethod
@@ -66,3 +100,13 @@ class KeyRotation(Model):
         if len(raw) != 64:
             raise ValueError(f"proof must be a 64-byte Ed25519 signature, got {len(raw)}")
         return value
+
+    @field_validator("recovery_key")
+    @classmethod
+    def _recovery(cls, value: str | None) -> str | None:
+        return None if value is None else Party._key(value)
+
+    @field_validator("recovery_signature")
+    @classmethod
+    def _recovery_signature(cls, value: str | None) -> str | None:
+        return None if value is None else cls._proof(value)
